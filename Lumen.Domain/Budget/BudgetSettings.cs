@@ -1,0 +1,74 @@
+namespace Lumen.Domain.Budget;
+
+/// <summary>How a pool's cap behaves: -2 unlimited, 0 blocked, anything above 0 a real cap.</summary>
+public enum BudgetKind { Unlimited, Blocked, Capped }
+
+/// <summary>A client's coin budget (§4): cap, refill per hour and starting balance.</summary>
+public sealed record BudgetSettings
+{
+    public const decimal UnlimitedMax = -2m;
+
+    public Coins Max { get; }
+    public Coins RefreshPerHour { get; }
+    public Coins Starting { get; }
+
+    public BudgetSettings(Coins max, Coins refreshPerHour, Coins starting)
+    {
+        var error = Validate(max.Value, refreshPerHour.Value, starting.Value);
+        if (error is not null) throw new ArgumentException(error);
+        Max = max;
+        RefreshPerHour = refreshPerHour;
+        Starting = starting;
+    }
+
+    /// <summary>What a client gets when nothing grants it a budget: blocked.</summary>
+    public static readonly BudgetSettings Blocked = new(0m, 0m, 0m);
+
+    public static string? Validate(decimal max, decimal refresh, decimal starting) =>
+        max != UnlimitedMax && max < 0 ? "max must be -2 (unlimited), 0 (blocked) or a positive number of coins."
+        : refresh < 0 ? "refresh must not be negative."
+        : starting < 0 ? "starting must not be negative."
+        : null;
+
+    public BudgetKind Kind => Max.Value == UnlimitedMax ? BudgetKind.Unlimited
+        : Max.Value == 0 ? BudgetKind.Blocked
+        : BudgetKind.Capped;
+
+    /// <summary>The balance of a new pool: <see cref="Starting"/>, clamped to a real cap.</summary>
+    public Coins InitialBalance => Kind switch
+    {
+        BudgetKind.Capped => Coins.Min(Starting, Max),
+        BudgetKind.Blocked => Coins.Zero,
+        _ => Starting,
+    };
+
+    /// <summary>The balance after continuous pro-rata refill from <paramref name="since"/> to <paramref name="now"/>, never above the cap.</summary>
+    public Coins Refill(Coins balance, DateTimeOffset since, DateTimeOffset now)
+    {
+        if (Kind == BudgetKind.Unlimited) return balance;
+        var hours = (decimal)Math.Max(0, (now - since).Ticks) / TimeSpan.TicksPerHour;
+        var refilled = new Coins(balance.Value + RefreshPerHour.Value * hours);
+        return Coins.Min(refilled, Max);
+    }
+
+    /// <summary>An existing balance under this (possibly changed) cap: kept, but never above a real cap (§4).</summary>
+    public Coins Clamp(Coins balance) => Kind == BudgetKind.Unlimited ? balance : Coins.Min(balance, Max);
+
+    /// <summary>Whether a call may start with this balance (already refilled).</summary>
+    public bool Admits(Coins balance) => Kind switch
+    {
+        BudgetKind.Unlimited => true,
+        BudgetKind.Blocked => false,
+        _ => balance > Coins.Zero,
+    };
+
+    /// <summary>When the pool reaches its cap again, or null if it never will by refill (or is unlimited).</summary>
+    public DateTimeOffset? FullAt(Coins balance, DateTimeOffset now)
+    {
+        if (Kind != BudgetKind.Capped) return null;
+        if (balance >= Max) return now;
+        if (RefreshPerHour.Value <= 0) return null;
+        var hours = (Max.Value - balance.Value) / RefreshPerHour.Value;
+        return hours > 1_000_000m ? null : now + TimeSpan.FromTicks((long)(hours * TimeSpan.TicksPerHour));
+    }
+}

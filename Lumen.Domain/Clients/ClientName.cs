@@ -1,0 +1,44 @@
+namespace Lumen.Domain.Clients;
+
+/// <summary>A valid client name (§3): 1–64 of a-z 0-9 - _ . starting with a letter or digit; never "default".</summary>
+public sealed record ClientName
+{
+    public const int MaxLength = 64;
+    public const string Reserved = "default";
+
+    public string Value { get; }
+
+    private ClientName(string value) => Value = value;
+
+    public static bool TryCreate(string? text, out ClientName name, out string error)
+    {
+        name = null!;
+        error = Validate(text) ?? "";
+        if (error.Length > 0) return false;
+        name = new ClientName(text!);
+        return true;
+    }
+
+    /// <summary>Creates a name or throws <see cref="ArgumentException"/> with the validation message.</summary>
+    public static ClientName Create(string? text) =>
+        TryCreate(text, out var name, out var error) ? name : throw new ArgumentException(error, nameof(text));
+
+    /// <summary>Null when the text is a valid name, else a message a person can act on.</summary>
+    public static string? Validate(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return "A client name is required.";
+        if (text.Length > MaxLength) return $"A client name has at most {MaxLength} characters.";
+        if (!IsLowerLetterOrDigit(text[0])) return "A client name must start with a lower-case letter or a digit.";
+        foreach (var c in text)
+        {
+            if (!IsLowerLetterOrDigit(c) && c is not ('-' or '_' or '.'))
+                return "A client name may only hold lower-case letters, digits, '-', '_' and '.'.";
+        }
+        if (text == Reserved) return "\"default\" is reserved for the settings of clients without a named entry.";
+        return null;
+    }
+
+    private static bool IsLowerLetterOrDigit(char c) => c is >= 'a' and <= 'z' or >= '0' and <= '9';
+
+    public override string ToString() => Value;
+}

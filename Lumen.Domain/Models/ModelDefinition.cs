@@ -1,0 +1,21 @@
+using Lumen.Domain.Budget;
+
+namespace Lumen.Domain.Models;
+
+/// <summary>Coins per 1,000,000 input and output tokens.</summary>
+public sealed record ModelPrice(Coins InputPerMillion, Coins OutputPerMillion)
+{
+    public static readonly ModelPrice Free = new(Coins.Zero, Coins.Zero);
+}
+
+/// <summary>An OpenAI-compatible upstream for a model. The key is read from <see cref="ApiKeyEnv"/> or given inline.</summary>
+public sealed record ModelEndpoint(string Url, string UpstreamModel, string? ApiKeyEnv, string? ApiKey);
+
+/// <summary>A model of the config's <c>models</c> section.</summary>
+public sealed record ModelDefinition(string Name, ModelPrice Price, IReadOnlyList<ModelEndpoint> Endpoints, bool Active = true)
+{
+    /// <summary>The model answered locally, with no upstream.</summary>
+    public const string DummyName = "dummy";
+
+    public bool IsBuiltInDummy => Name == DummyName && Endpoints.Count == 0;
+}
