@@ -1,0 +1,38 @@
+using Lumen.Domain.Clients;
+
+namespace Lumen.Tests.Domain;
+
+public class ClientNameTests
+{
+    [Theory]
+    [InlineData("a")]
+    [InlineData("research-bot")]
+    [InlineData("data_pipeline.v2")]
+    [InlineData("9lives")]
+    [InlineData("defaults")]
+    public void Valid_names_are_accepted(string name) => ClientName.TryCreate(name, out _, out _).Should().BeTrue();
+
+    [Theory]
+    [InlineData("", "required")]
+    [InlineData("   ", "required")]
+    [InlineData("Research-Bot", "lower-case")]
+    [InlineData("-bot", "start")]
+    [InlineData(".bot", "start")]
+    [InlineData("my bot", "only hold")]
+    [InlineData("<script>alert(1)</script>", "start")]
+    [InlineData("bot<b>", "only hold")]
+    [InlineData("default", "reserved")]
+    public void Invalid_names_get_a_clear_message(string name, string fragment)
+    {
+        ClientName.TryCreate(name, out _, out var error).Should().BeFalse();
+        error.Should().Contain(fragment);
+    }
+
+    [Fact]
+    public void Names_are_at_most_64_characters()
+    {
+        ClientName.TryCreate(new string('a', 64), out _, out _).Should().BeTrue();
+        ClientName.TryCreate(new string('a', 65), out _, out var error).Should().BeFalse();
+        error.Should().Contain("64");
+    }
+}
