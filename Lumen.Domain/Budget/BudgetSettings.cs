@@ -7,6 +7,8 @@ public enum BudgetKind { Unlimited, Blocked, Capped }
 public sealed record BudgetSettings
 {
     public const decimal UnlimitedMax = -2m;
+    /// <summary>A sanity bound that keeps every balance computation inside 64-bit micro-coins.</summary>
+    public const decimal MaxCoins = 1_000_000_000m;
 
     public Coins Max { get; }
     public Coins RefreshPerHour { get; }
@@ -28,6 +30,8 @@ public sealed record BudgetSettings
         max != UnlimitedMax && max < 0 ? "max must be -2 (unlimited), 0 (blocked) or a positive number of coins."
         : refresh < 0 ? "refresh must not be negative."
         : starting < 0 ? "starting must not be negative."
+        : max > MaxCoins || starting > MaxCoins ? $"max and starting must be at most {MaxCoins:N0} coins."
+        : refresh * 1_000_000m > RefillMath.MaxRefreshMicrosPerHour ? "refresh must be at most 1,000,000 coins per hour."
         : null;
 
     public BudgetKind Kind => Max.Value == UnlimitedMax ? BudgetKind.Unlimited
@@ -42,13 +46,23 @@ public sealed record BudgetSettings
         _ => Starting,
     };
 
-    /// <summary>The balance after continuous pro-rata refill from <paramref name="since"/> to <paramref name="now"/>, never above the cap.</summary>
-    public Coins Refill(Coins balance, DateTimeOffset since, DateTimeOffset now)
+    /// <summary>
+    /// Continuous pro-rata refill (§4) from <see cref="PoolBalance.AsOf"/> to <paramref name="now"/>, never above the cap.
+    /// Counted in whole micro-coins and milliseconds, exactly as the database's charge statement does; the part of a
+    /// micro-coin not yet earned stays earned-towards (AsOf advances only by the time the credited coins took), so
+    /// frequent updates lose no refill.
+    /// </summary>
+    public PoolBalance Refill(PoolBalance pool, DateTimeOffset now)
     {
-        if (Kind == BudgetKind.Unlimited) return balance;
-        var hours = (decimal)Math.Max(0, (now - since).Ticks) / TimeSpan.TicksPerHour;
-        var refilled = new Coins(balance.Value + RefreshPerHour.Value * hours);
-        return Coins.Min(refilled, Max);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var r = RefreshPerHour.Micros;
+        if (Kind == BudgetKind.Unlimited || r == 0) return new(pool.Balance, nowMs);
+        var elapsed = Math.Max(0, nowMs - pool.AsOfMs);
+        var accrued = RefillMath.Accrual(r, elapsed);
+        var filled = pool.Balance.Micros + accrued;
+        return filled >= Max.Micros
+            ? new(Max, nowMs)
+            : new(Coins.FromMicros(filled), pool.AsOfMs + RefillMath.TimeFor(accrued, r));
     }
 
     /// <summary>An existing balance under this (possibly changed) cap: kept, but never above a real cap (§4).</summary>

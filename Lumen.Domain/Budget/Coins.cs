@@ -11,6 +11,11 @@ public readonly record struct Coins : IComparable<Coins>
 
     public static readonly Coins Zero = new(0m);
 
+    /// <summary>Millionths of a coin: how the database keeps coins, so SQL arithmetic stays exact on every provider.</summary>
+    public long Micros => (long)(Value * 1_000_000m);
+
+    public static Coins FromMicros(long micros) => new(micros / 1_000_000m);
+
     public static Coins operator +(Coins a, Coins b) => new(a.Value + b.Value);
     public static Coins operator -(Coins a, Coins b) => new(a.Value - b.Value);
     public static bool operator <(Coins a, Coins b) => a.Value < b.Value;

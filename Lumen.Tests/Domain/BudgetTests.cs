@@ -46,15 +46,46 @@ public class BudgetTests
     [InlineData(0, 5.0, 0, 60, 0)]             // blocked never refills
     [InlineData(-2, 5.0, 7, 60, 7)]            // unlimited is not refilled (not enforced)
     public void Refill_is_pro_rata_and_capped(decimal max, decimal refresh, decimal balance, int minutes, decimal expected) =>
-        new BudgetSettings(max, refresh, 0m).Refill(balance, T0, T0.AddMinutes(minutes)).Should().Be(new Coins(expected));
+        Refill(new BudgetSettings(max, refresh, 0m), balance, T0.AddMinutes(minutes)).Balance.Should().Be(new Coins(expected));
 
     [Fact]
-    public void Refill_over_a_second_is_exact_to_six_decimals() =>
-        new BudgetSettings(100m, 1m, 0m).Refill(0m, T0, T0.AddSeconds(1)).Value.Should().Be(0.000278m);
+    public void Refill_credits_whole_micro_coins_only() =>
+        Refill(new BudgetSettings(100m, 1m, 0m), 0m, T0.AddSeconds(1)).Balance.Value.Should().Be(0.000277m);
 
     [Fact]
     public void Refill_ignores_a_clock_that_went_backwards() =>
-        new BudgetSettings(100m, 1m, 0m).Refill(5m, T0, T0.AddHours(-1)).Should().Be(new Coins(5m));
+        Refill(new BudgetSettings(100m, 1m, 0m), 5m, T0.AddHours(-1)).Balance.Should().Be(new Coins(5m));
+
+    [Fact]
+    public void Frequent_refills_lose_nothing_to_rounding()
+    {
+        // 0.05 coins/h earns a micro-coin only every 72 ms: refilling every 10 ms must still add up.
+        var budget = new BudgetSettings(100m, 0.05m, 0m);
+        var pool = new PoolBalance(0m, T0.ToUnixTimeMilliseconds());
+        for (var ms = 10; ms <= 3_600_000; ms += 10) pool = budget.Refill(pool, T0.AddMilliseconds(ms));
+        pool.Balance.Should().Be(new Coins(0.05m));
+    }
+
+    [Fact]
+    public void Refill_of_a_full_pool_moves_its_time_to_now()
+    {
+        var now = T0.AddHours(5);
+        var pool = Refill(new BudgetSettings(10m, 1m, 0m), 9.5m, now);
+        pool.Should().Be(new PoolBalance(10m, now.ToUnixTimeMilliseconds()));
+    }
+
+    [Theory]
+    [InlineData(1_000_000, 100L * 365 * 24 * 3_600_000)]   // the largest refresh over a century: no overflow
+    [InlineData(0.000001, 1)]
+    public void Refill_arithmetic_never_overflows(decimal refresh, long elapsedMs) =>
+        FluentActions.Invoking(() => RefillMath.Accrual(new Coins(refresh).Micros, elapsedMs)).Should().NotThrow();
+
+    [Fact]
+    public void Refill_arithmetic_refuses_to_wrap_around() =>
+        FluentActions.Invoking(() => RefillMath.Accrual(long.MaxValue / 2, RefillMath.MsPerHour * 3)).Should().Throw<OverflowException>();
+
+    private static PoolBalance Refill(BudgetSettings budget, decimal balance, DateTimeOffset now) =>
+        budget.Refill(new PoolBalance(balance, T0.ToUnixTimeMilliseconds()), now);
 
     [Theory]
     [InlineData(100, 500, 100)]   // starting 500 with max 100 starts at 100
