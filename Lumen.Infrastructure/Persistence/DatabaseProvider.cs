@@ -1,0 +1,63 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lumen.Infrastructure.Persistence;
+
+/// <summary>Builds the provider-specific context and a pooled factory for it, exposed as <see cref="IDbContextFactory{LumenDbContext}"/>.</summary>
+public static class DatabaseProvider
+{
+    public static IServiceCollection AddLumenDatabase(this IServiceCollection services, DatabaseOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(_ => CreateFactory(options));
+        return services;
+    }
+
+    /// <summary>A factory of its own (its own context pool): tests use two of them to stand in for two portal instances.</summary>
+    public static IDbContextFactory<LumenDbContext> CreateFactory(DatabaseOptions options) => options.Provider switch
+    {
+        DatabaseProviderKind.Sqlite => Pooled<SqliteLumenDbContext>(options),
+        DatabaseProviderKind.PostgreSQL => Pooled<PostgreSqlLumenDbContext>(options),
+        _ => Pooled<SqlServerLumenDbContext>(options),
+    };
+
+    public static DbContextOptions<TContext> BuildOptions<TContext>(DatabaseOptions options) where TContext : LumenDbContext
+    {
+        var builder = new DbContextOptionsBuilder<TContext>();
+        switch (options.Provider)
+        {
+            case DatabaseProviderKind.Sqlite:
+                builder.UseSqlite(PrepareSqlite(options.ConnectionString));
+                break;
+            case DatabaseProviderKind.PostgreSQL:
+                builder.UseNpgsql(options.ConnectionString);
+                break;
+            default:
+                builder.UseSqlServer(options.ConnectionString, o => o.EnableRetryOnFailure());
+                break;
+        }
+        return builder.Options;
+    }
+
+    /// <summary>Makes the SQLite file's folder and waits, rather than fails, while another writer holds the lock.</summary>
+    private static string PrepareSqlite(string connectionString)
+    {
+        var csb = new SqliteConnectionStringBuilder(connectionString);
+        if (csb.DefaultTimeout < 30) csb.DefaultTimeout = 30;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(csb.DataSource));
+        if (csb.DataSource != ":memory:" && !string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        return csb.ToString();
+    }
+
+    private static Upcast<TContext> Pooled<TContext>(DatabaseOptions options) where TContext : LumenDbContext =>
+        new Upcast<TContext>(new PooledDbContextFactory<TContext>(BuildOptions<TContext>(options)));
+
+    private sealed class Upcast<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<LumenDbContext>
+        where TContext : LumenDbContext
+    {
+        public LumenDbContext CreateDbContext() => inner.CreateDbContext();
+        public async Task<LumenDbContext> CreateDbContextAsync(CancellationToken ct = default) => await inner.CreateDbContextAsync(ct);
+    }
+}

@@ -1,0 +1,101 @@
+namespace Lumen.Infrastructure.Persistence;
+
+// Rows, not domain objects: Infrastructure maps them to and from Lumen.Domain types.
+// Coins are stored as whole micro-coins (long) so that SQL arithmetic is exact on every provider,
+// SQLite included (it has no decimal type). Times that SQL computes with are Unix milliseconds.
+
+/// <summary>A client and the access settings last applied to it from the config.</summary>
+public sealed class ClientRow
+{
+    public int Id { get; set; }
+    public string Name { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public bool IsActive { get; set; } = true;
+
+    /// <summary>Which entry the applied settings came from (named / default / none).</summary>
+    public string SettingsSource { get; set; } = "";
+    public string AccessDefault { get; set; } = "";
+    public List<string> Blacklist { get; set; } = [];
+    public List<string> Whitelist { get; set; } = [];
+    public List<string> Graylist { get; set; } = [];
+
+    public CoinPoolRow Pool { get; set; } = null!;
+    public List<ManagerRow> Managers { get; set; } = [];
+    public List<ApiKeyRow> ApiKeys { get; set; } = [];
+    public List<ConsentRow> Consents { get; set; } = [];
+}
+
+/// <summary>
+/// The client's coin pool and usage counters in one row, so that a call is charged by one UPDATE of one row:
+/// refill, subtract and count together (§4).
+/// </summary>
+public sealed class CoinPoolRow
+{
+    public int ClientId { get; set; }
+    public long MaxMicros { get; set; }
+    public long RefreshMicrosPerHour { get; set; }
+    public long StartingMicros { get; set; }
+    public long BalanceMicros { get; set; }
+    /// <summary>Unix milliseconds the balance is as of; refill runs from here.</summary>
+    public long BalanceAsOfMs { get; set; }
+
+    public long Requests { get; set; }
+    public long InputTokens { get; set; }
+    public long OutputTokens { get; set; }
+    public long CoinsSpentMicros { get; set; }
+}
+
+public sealed class ManagerRow
+{
+    public int Id { get; set; }
+    public int ClientId { get; set; }
+    /// <summary>Lower-cased, trimmed e-mail address.</summary>
+    public string Email { get; set; } = "";
+    public DateTime AddedAt { get; set; }
+    public string AddedBy { get; set; } = "";
+}
+
+/// <summary>An API key: its public id and an HMAC of its secret; never the secret itself (§9).</summary>
+public sealed class ApiKeyRow
+{
+    public int Id { get; set; }
+    public int ClientId { get; set; }
+    public string PublicId { get; set; } = "";
+    public byte[] SecretHash { get; set; } = [];
+    public string Name { get; set; } = "";
+    public string Hint { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public DateTime? LastUsedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+    public string? RevokedBy { get; set; }
+}
+
+/// <summary>Consent for a graylisted model; withdrawn consents stay as history.</summary>
+public sealed class ConsentRow
+{
+    public int Id { get; set; }
+    public int ClientId { get; set; }
+    public string Model { get; set; } = "";
+    public DateTime GrantedAt { get; set; }
+    public string GrantedBy { get; set; } = "";
+    public DateTime? WithdrawnAt { get; set; }
+    public string? WithdrawnBy { get; set; }
+}
+
+/// <summary>One model call, successful or refused (§10).</summary>
+public sealed class RequestLogRow
+{
+    public long Id { get; set; }
+    public int? ClientId { get; set; }
+    public int? ApiKeyId { get; set; }
+    public string Model { get; set; } = "";
+    public int Status { get; set; }
+    public string? ErrorCode { get; set; }
+    public long InputTokens { get; set; }
+    public long OutputTokens { get; set; }
+    public long CoinsMicros { get; set; }
+    public int DurationMs { get; set; }
+    public DateTime At { get; set; }
+}

@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Lumen.Infrastructure.Persistence;
+
+/// <summary>
+/// The schema, shared by all providers. Each provider has a subclass only so that its migrations live apart
+/// (see <see cref="DatabaseProvider"/>); use <see cref="IDbContextFactory{LumenDbContext}"/>, one context per operation.
+/// </summary>
+public abstract class LumenDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<ClientRow> Clients => Set<ClientRow>();
+    public DbSet<CoinPoolRow> CoinPools => Set<CoinPoolRow>();
+    public DbSet<ManagerRow> Managers => Set<ManagerRow>();
+    public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
+    public DbSet<ConsentRow> Consents => Set<ConsentRow>();
+    public DbSet<RequestLogRow> RequestLog => Set<RequestLogRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        var b = modelBuilder;
+        b.Entity<ClientRow>(e =>
+        {
+            e.ToTable("clients");
+            e.Property(c => c.Name).HasMaxLength(64);
+            e.HasIndex(c => c.Name).IsUnique();
+            e.Property(c => c.CreatedBy).HasMaxLength(320);
+            e.Property(c => c.SettingsSource).HasMaxLength(16);
+            e.Property(c => c.AccessDefault).HasMaxLength(16);
+            e.HasOne(c => c.Pool).WithOne().HasForeignKey<CoinPoolRow>(p => p.ClientId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(c => c.Managers).WithOne().HasForeignKey(m => m.ClientId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(c => c.ApiKeys).WithOne().HasForeignKey(k => k.ClientId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(c => c.Consents).WithOne().HasForeignKey(k => k.ClientId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<CoinPoolRow>(e =>
+        {
+            e.ToTable("coin_pools");
+            e.HasKey(p => p.ClientId);
+            e.Property(p => p.ClientId).ValueGeneratedNever();
+        });
+        b.Entity<ManagerRow>(e =>
+        {
+            e.ToTable("managers");
+            e.Property(m => m.Email).HasMaxLength(320);
+            e.Property(m => m.AddedBy).HasMaxLength(320);
+            e.HasIndex(m => new { m.ClientId, m.Email }).IsUnique();
+            e.HasIndex(m => m.Email);
+        });
+        b.Entity<ApiKeyRow>(e =>
+        {
+            e.ToTable("api_keys");
+            e.Property(k => k.PublicId).HasMaxLength(12);
+            e.HasIndex(k => k.PublicId).IsUnique();
+            e.Property(k => k.SecretHash).HasMaxLength(32);
+            e.Property(k => k.Name).HasMaxLength(100);
+            e.Property(k => k.Hint).HasMaxLength(40);
+            e.Property(k => k.CreatedBy).HasMaxLength(320);
+            e.Property(k => k.RevokedBy).HasMaxLength(320);
+        });
+        b.Entity<ConsentRow>(e =>
+        {
+            e.ToTable("consents");
+            e.Property(c => c.Model).HasMaxLength(200);
+            e.Property(c => c.GrantedBy).HasMaxLength(320);
+            e.Property(c => c.WithdrawnBy).HasMaxLength(320);
+            e.HasIndex(c => new { c.ClientId, c.Model });
+        });
+        b.Entity<RequestLogRow>(e =>
+        {
+            e.ToTable("request_log");
+            e.Property(r => r.Model).HasMaxLength(200);
+            e.Property(r => r.ErrorCode).HasMaxLength(40);
+            e.HasIndex(r => new { r.ClientId, r.At });
+        });
+    }
+}
+
+public sealed class SqliteLumenDbContext(DbContextOptions<SqliteLumenDbContext> options) : LumenDbContext(options);
+public sealed class PostgreSqlLumenDbContext(DbContextOptions<PostgreSqlLumenDbContext> options) : LumenDbContext(options);
+public sealed class SqlServerLumenDbContext(DbContextOptions<SqlServerLumenDbContext> options) : LumenDbContext(options);
