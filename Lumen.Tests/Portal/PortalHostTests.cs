@@ -1,0 +1,29 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Lumen.Tests.Portal;
+
+public sealed class PortalHostTests : IDisposable
+{
+    private readonly string _configPath = Path.Combine(
+        Directory.CreateTempSubdirectory("lumen-host-").FullName, "config.yaml");
+
+    public PortalHostTests() => File.WriteAllText(_configPath, "admins: [admin@example.org]\nclients: {}\n");
+
+    public void Dispose() => Directory.Delete(Path.GetDirectoryName(_configPath)!, recursive: true);
+
+    [Fact]
+    public async Task Home_page_renders_with_the_configured_config_path()
+    {
+        await using var factory = new WebApplicationFactory<Program>()
+            .WithWebHostBuilder(b => b.UseSetting("Lumen:ConfigPath", _configPath));
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/", UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        html.Should().Contain("Lumen Portal").And.Contain(_configPath);
+    }
+}
