@@ -1,3 +1,4 @@
+using Lumen.Infrastructure.Config;
 namespace Lumen.Portal.Config;
 
 public static class ConfigServiceCollectionExtensions

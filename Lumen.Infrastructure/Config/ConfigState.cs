@@ -1,7 +1,6 @@
 using Lumen.Domain.Config;
-using Lumen.Infrastructure.Config;
 
-namespace Lumen.Portal.Config;
+namespace Lumen.Infrastructure.Config;
 
 /// <summary>
 /// The config file as the portal currently sees it: the latest load result and the configuration in force.
