@@ -80,10 +80,12 @@ internal static class ClientsSectionReader
                     max = ReadMax(entry.Value, where, issues);
                     break;
                 case "refresh":
-                    refresh = NodeReader.NonNegative(entry.Value, $"refresh of {where}", issues);
+                    refresh = AtMost(NodeReader.NonNegative(entry.Value, $"refresh of {where}", issues),
+                        MaxRefreshPerHour, entry.Value, $"refresh of {where}", issues);
                     break;
                 case "starting":
-                    starting = NodeReader.NonNegative(entry.Value, $"starting of {where}", issues);
+                    starting = AtMost(NodeReader.NonNegative(entry.Value, $"starting of {where}", issues),
+                        BudgetSettings.MaxCoins, entry.Value, $"starting of {where}", issues);
                     startingNode = entry.Value;
                     break;
                 default:
@@ -102,8 +104,19 @@ internal static class ClientsSectionReader
     private static decimal? ReadMax(YamlTreeNode node, string where, ConfigIssues issues)
     {
         var max = NodeReader.Number(node, $"max of {where}", issues);
-        if (max is null || max == BudgetSettings.UnlimitedMax || max >= 0) return max;
+        if (max is null || max == BudgetSettings.UnlimitedMax) return max;
+        if (max >= 0) return AtMost(max, BudgetSettings.MaxCoins, node, $"max of {where}", issues);
         issues.Error(node, $"max of {where} must be -2 (unlimited), 0 (blocked) or a positive number of coins, found {NodeReader.Format(max.Value)}.");
+        return null;
+    }
+
+    // Bounds that keep every balance computation inside 64-bit micro-coins (see RefillMath).
+    private const decimal MaxRefreshPerHour = RefillMath.MaxRefreshMicrosPerHour / 1_000_000m;
+
+    private static decimal? AtMost(decimal? value, decimal limit, YamlTreeNode node, string field, ConfigIssues issues)
+    {
+        if (value is null || value <= limit) return value;
+        issues.Error(node, $"{field} must be at most {NodeReader.Format(limit)}, found {NodeReader.Format(value.Value)}.");
         return null;
     }
 

@@ -18,6 +18,8 @@ public class ConfigLoaderRejectionTests
         { "max -1", "clients:\n  bot:\n    max: -1\n", 3, 10, "max of client 'bot' must be -2 (unlimited), 0 (blocked) or a positive number of coins, found -1" },
         { "max -2.5", "clients:\n  bot:\n    max: -2.5\n", 3, 10, "found -2.5" },
         { "refresh negative", "clients:\n  bot:\n    refresh: -0.5\n", 3, 14, "refresh of client 'bot' must not be negative, found -0.5" },
+        { "max too large", "clients:\n  bot:\n    max: 2000000000\n", 3, 10, "max of client 'bot' must be at most 1000000000, found 2000000000" },
+        { "refresh too large", "clients:\n  bot:\n    refresh: 1000001\n", 3, 14, "refresh of client 'bot' must be at most 1000000, found 1000001" },
         { "starting negative", "clients:\n  default:\n    starting: -1\n", 3, 15, "starting of clients.default must not be negative" },
         { "starting text", "clients:\n  default:\n    starting: lots\n", 3, 15, "must be a number, found 'lots'" },
         { "unknown access mode", "clients:\n  bot:\n    model_access:\n      default: allowlist\n", 4, 16, "must be one of whitelist, blacklist, graylist; found 'allowlist'" },
