@@ -1,0 +1,99 @@
+using Lumen.Domain.ApiKeys;
+using Lumen.Domain.Clients;
+using Lumen.Infrastructure.Clients;
+using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lumen.Infrastructure.ApiKeys;
+
+/// <summary>Creating, revoking and verifying API keys (§9). The full key exists only in the creator's hands.</summary>
+public sealed class ApiKeyService(
+    IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ApiKeyHasher hasher,
+    ClientChangeNotifier notifier, TimeProvider clock)
+{
+    public const int MaxLabelLength = 100;
+
+    /// <summary>A new key for the client; the returned full key is the only time anyone sees it.</summary>
+    public async Task<Outcome<CreatedKey>> CreateAsync(Actor actor, string client, string? label, CancellationToken ct = default)
+    {
+        var name = string.IsNullOrWhiteSpace(label) ? "" : label.Trim();
+        if (name.Length > MaxLabelLength)
+            return new Failure(FailureKind.Invalid, $"A key name has at most {MaxLabelLength} characters.");
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var found = await access.FindAsync(db, actor, client, ClientAction.ManageKeys, ct);
+        if (!found.Succeeded) return found.Failure!;
+
+        var key = ApiKeyFormat.Generate();
+        var row = new ApiKeyRow
+        {
+            ClientId = found.Value!.Id,
+            PublicId = key.PublicId,
+            SecretHash = hasher.Hash(key.Secret),
+            Name = name.Length > 0 ? name : "key " + key.PublicId[..4],
+            Hint = key.Hint,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            CreatedBy = actor.NormalizedEmail,
+        };
+        db.ApiKeys.Add(row);
+        await db.SaveChangesAsync(ct);
+        notifier.Publish(new ClientChange(found.Value.Name, ClientChangeKind.KeysChanged, $"{actor.NormalizedEmail} created key {row.Hint}"));
+        return new CreatedKey(row, key.FullKey);
+    }
+
+    /// <summary>Revokes a key given by public id, hint or full key; it fails on its next call. Revoking twice is harmless.</summary>
+    public async Task<Outcome<ApiKeyRow>> RevokeAsync(Actor actor, string client, string keyHintOrId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var found = await access.FindAsync(db, actor, client, ClientAction.ManageKeys, ct);
+        if (!found.Succeeded) return found.Failure!;
+        var publicId = PublicIdOf(keyHintOrId);
+        var clientId = found.Value!.Id;
+        var row = publicId is null ? null
+            : await db.ApiKeys.FirstOrDefaultAsync(k => k.ClientId == clientId && k.PublicId == publicId, ct);
+        if (row is null) return new Failure(FailureKind.NotFound, $"Client '{found.Value.Name}' has no key '{keyHintOrId}'.");
+        if (row.RevokedAt is not null) return row;
+        row.RevokedAt = clock.GetUtcNow().UtcDateTime;
+        row.RevokedBy = actor.NormalizedEmail;
+        await db.SaveChangesAsync(ct);
+        notifier.Publish(new ClientChange(found.Value.Name, ClientChangeKind.KeysChanged, $"{actor.NormalizedEmail} revoked key {row.Hint}"));
+        return row;
+    }
+
+    public async Task<Outcome<IReadOnlyList<ApiKeyRow>>> ListAsync(Actor actor, string client, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var found = await access.FindAsync(db, actor, client, ClientAction.View, ct);
+        if (!found.Succeeded) return found.Failure!;
+        var clientId = found.Value!.Id;
+        return await db.ApiKeys.AsNoTracking().Where(k => k.ClientId == clientId).OrderByDescending(k => k.CreatedAt).ToListAsync(ct);
+    }
+
+    /// <summary>Checks a presented key (§9, §10): format, public id, secret in constant time, revocation, client active.</summary>
+    public async Task<KeyCheck> VerifyAsync(string? presented, CancellationToken ct = default)
+    {
+        if (!ApiKeyFormat.TryParse(presented, out var publicId, out var secret)) return KeyCheck.Invalid;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var key = await (
+            from k in db.ApiKeys.AsNoTracking()
+            join c in db.Clients on k.ClientId equals c.Id
+            where k.PublicId == publicId
+            select new { k.Id, k.SecretHash, k.RevokedAt, k.ClientId, c.Name, c.IsActive }).FirstOrDefaultAsync(ct);
+        if (key is null || !hasher.Matches(secret, key.SecretHash) || key.RevokedAt is not null) return KeyCheck.Invalid;
+        return new KeyCheck(key.IsActive ? KeyStatus.Valid : KeyStatus.ClientInactive, key.ClientId, key.Name, key.Id);
+    }
+
+    /// <summary>The public id inside a full key, a hint (<c>lmn_id_…abcd</c>) or the bare id.</summary>
+    private static string? PublicIdOf(string text)
+    {
+        text = text.Trim();
+        if (ApiKeyFormat.IsPublicId(text)) return text;
+        var prefixed = text.StartsWith(ApiKeyFormat.Prefix, StringComparison.Ordinal) ? text[ApiKeyFormat.Prefix.Length..] : null;
+        var id = prefixed?.Length >= ApiKeyFormat.PublicIdLength ? prefixed[..ApiKeyFormat.PublicIdLength] : null;
+        return ApiKeyFormat.IsPublicId(id) ? id : null;
+    }
+}
+
+/// <summary>A just-created key: the stored row and the full key, to be shown once.</summary>
+public sealed record CreatedKey(ApiKeyRow Row, string FullKey);

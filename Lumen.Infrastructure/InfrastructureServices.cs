@@ -1,0 +1,52 @@
+using Lumen.Infrastructure.ApiKeys;
+using Lumen.Infrastructure.Clients;
+using Lumen.Infrastructure.Config;
+using Lumen.Infrastructure.Consent;
+using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Managers;
+using Lumen.Infrastructure.Persistence;
+using Lumen.Infrastructure.Usage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Lumen.Infrastructure;
+
+public static class InfrastructureServices
+{
+    /// <summary>
+    /// The database, the use-case services and the change notifier. The caller registers <see cref="ConfigState"/>
+    /// and an <see cref="ApiKeyHasher"/> (their inputs come from the host: paths, environment, secrets).
+    /// </summary>
+    public static IServiceCollection AddLumenCore(this IServiceCollection services, DatabaseOptions database)
+    {
+        services.AddLumenDatabase(database);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ClientChangeNotifier>();
+        services.AddSingleton<ClientAccess>();
+        services.AddSingleton<ClientService>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<ManagerService>();
+        services.AddSingleton<ConsentService>();
+        services.AddSingleton<CoinLedger>();
+        services.AddSingleton<ConfigSync>();
+        return services;
+    }
+
+    /// <summary>Adds the config file watcher as a hosted service (the server; not the command line).</summary>
+    public static IServiceCollection AddConfigWatcher(this IServiceCollection services, ConfigWatcherOptions? options = null)
+    {
+        services.AddSingleton(options ?? ConfigWatcherOptions.Default);
+        services.AddSingleton<ConfigWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConfigWatcher>());
+        return services;
+    }
+
+    /// <summary>Creates or migrates the database (and, for SQLite, switches it to write-ahead logging once).</summary>
+    public static async Task MigrateAsync(IDbContextFactory<LumenDbContext> contexts, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.Database.MigrateAsync(ct);
+        if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
+}

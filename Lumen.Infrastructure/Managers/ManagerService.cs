@@ -1,0 +1,64 @@
+using System.Net.Mail;
+using Lumen.Domain.Clients;
+using Lumen.Infrastructure.Clients;
+using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lumen.Infrastructure.Managers;
+
+/// <summary>Assigning managers to clients by e-mail (§6): admins only; the person need not have signed in yet.</summary>
+public sealed class ManagerService(
+    IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ClientChangeNotifier notifier, TimeProvider clock)
+{
+    public async Task<Outcome<ManagerRow>> AddAsync(Actor actor, string client, string? email, CancellationToken ct = default)
+    {
+        if (ValidateEmail(email) is { } invalid) return new Failure(FailureKind.Invalid, invalid);
+        var normalized = Actor.Normalize(email!);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var found = await access.FindAsync(db, actor, client, ClientAction.ManageManagers, ct);
+        if (!found.Succeeded) return found.Failure!;
+        var clientId = found.Value!.Id;
+        var existing = await db.Managers.FirstOrDefaultAsync(m => m.ClientId == clientId && m.Email == normalized, ct);
+        if (existing is not null) return existing;
+        var row = new ManagerRow { ClientId = clientId, Email = normalized, AddedAt = clock.GetUtcNow().UtcDateTime, AddedBy = actor.NormalizedEmail };
+        db.Managers.Add(row);
+        await db.SaveChangesAsync(ct);
+        notifier.Publish(new ClientChange(found.Value.Name, ClientChangeKind.ManagersChanged, $"{actor.NormalizedEmail} added manager {normalized}"));
+        return row;
+    }
+
+    public async Task<Outcome<bool>> RemoveAsync(Actor actor, string client, string email, CancellationToken ct = default)
+    {
+        var normalized = Actor.Normalize(email);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var found = await access.FindAsync(db, actor, client, ClientAction.ManageManagers, ct);
+        if (!found.Succeeded) return found.Failure!;
+        var clientId = found.Value!.Id;
+        var removed = await db.Managers.Where(m => m.ClientId == clientId && m.Email == normalized).ExecuteDeleteAsync(ct);
+        if (removed == 0) return new Failure(FailureKind.NotFound, $"{normalized} is not a manager of '{found.Value.Name}'.");
+        notifier.Publish(new ClientChange(found.Value.Name, ClientChangeKind.ManagersChanged, $"{actor.NormalizedEmail} removed manager {normalized}"));
+        return true;
+    }
+
+    public async Task<Outcome<IReadOnlyList<ManagerRow>>> ListAsync(Actor actor, string client, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var found = await access.FindAsync(db, actor, client, ClientAction.View, ct);
+        if (!found.Succeeded) return found.Failure!;
+        var clientId = found.Value!.Id;
+        return await db.Managers.AsNoTracking().Where(m => m.ClientId == clientId).OrderBy(m => m.Email).ToListAsync(ct);
+    }
+
+    /// <summary>Null for a plain address (name@domain, no display name, no spaces), else what is wrong.</summary>
+    public static string? ValidateEmail(string? email)
+    {
+        var text = email?.Trim();
+        if (string.IsNullOrEmpty(text)) return "An e-mail address is required.";
+        if (text.Length > 254) return "An e-mail address has at most 254 characters.";
+        var ok = MailAddress.TryCreate(text, out var parsed) && parsed.Address == text && parsed.DisplayName.Length == 0
+            && text.IndexOfAny([' ', '<', '>', '"', '\'']) < 0 && parsed.Host.Contains('.', StringComparison.Ordinal);
+        return ok ? null : $"'{text}' is not an e-mail address like name@example.org.";
+    }
+}
