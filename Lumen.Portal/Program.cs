@@ -1,17 +1,26 @@
+using Lumen.Infrastructure;
+using Lumen.Infrastructure.Persistence;
+using Lumen.Portal.Cli;
 using Lumen.Portal.Components;
-using Lumen.Portal.Config;
+using Lumen.Portal.Hosting;
+using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 
-var builder = WebApplication.CreateBuilder(args);
+// Operator verbs (§13) run and exit; anything else serves the portal.
+if (CliArguments.IsCommand(args)) return await CliRunner.RunAsync(args, Console.Out, Console.Error);
 
-// `--config PATH` (SPEC §14) lands on Lumen:ConfigPath; LUMEN_CONFIG is read by ConfigPathSetting.
-builder.Configuration.AddCommandLine(args, ConfigPathSetting.SwitchMappings);
+var builder = WebApplication.CreateBuilder(args);
+LumenHostSetup.AddCommandLineSwitches(builder.Configuration, args);
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
-builder.Services.AddLumenConfig();
+builder.Services.AddLumen(builder.Configuration, builder.Environment);
+builder.Services.AddConfigWatcher();
 
 var app = builder.Build();
+
+if (app.Services.GetRequiredService<DatabaseOptions>().MigrateOnStartup)
+    await InfrastructureServices.MigrateAsync(app.Services.GetRequiredService<IDbContextFactory<LumenDbContext>>());
 
 if (!app.Environment.IsDevelopment())
 {
@@ -25,6 +34,7 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Public so integration tests can use <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;

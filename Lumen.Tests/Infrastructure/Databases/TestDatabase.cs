@@ -1,3 +1,4 @@
+using Lumen.Infrastructure;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -30,8 +31,7 @@ public sealed class TestDatabase : IAsyncDisposable
         var database = new TestDatabase(options, remove);
         try
         {
-            await using var context = await database.Factory.CreateDbContextAsync();
-            await context.Database.MigrateAsync();
+            await InfrastructureServices.MigrateAsync(database.Factory);
             return database;
         }
         catch

@@ -1,0 +1,138 @@
+using System.Globalization;
+using Lumen.Domain.Budget;
+using Lumen.Infrastructure;
+using Lumen.Infrastructure.ApiKeys;
+using Lumen.Infrastructure.Clients;
+using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Config;
+using Lumen.Infrastructure.Consent;
+using Lumen.Infrastructure.Managers;
+using Lumen.Infrastructure.Persistence;
+using Lumen.Portal.Hosting;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lumen.Portal.Cli;
+
+/// <summary>
+/// The operator verbs of §13, run through the same use cases as the portal, as the admin "cli". Results go to
+/// <c>stdout</c>; errors to <c>stderr</c> with exit code 1 (2 for a command that is not understood).
+/// </summary>
+public sealed class CliRunner(IServiceProvider services, TextWriter stdout, TextWriter stderr)
+{
+    public const string Usage = """
+        usage: Lumen.Portal VERB ... [--config PATH]
+          init-db                                   create or migrate the database and apply the config
+          clients create NAME [NAME ...]            create clients
+          clients list                              name, active, requests, tokens, coins, balance
+          keys create CLIENT [--name LABEL]         print a new key once, on its own line
+          keys revoke CLIENT KEY_HINT_OR_ID
+          managers add CLIENT EMAIL | managers remove CLIENT EMAIL
+          consent grant CLIENT MODEL | consent withdraw CLIENT MODEL
+        """;
+
+    /// <summary>Builds the same services as the server (minus the web parts) and runs one verb.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        LumenHostSetup.AddCommandLineSwitches(builder.Configuration, args);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error);
+        try
+        {
+            builder.Services.AddLumen(builder.Configuration, builder.Environment);
+            await using var app = builder.Build();
+            return await new CliRunner(app.Services, stdout, stderr).RunAsync(CliArguments.Parse(args));
+        }
+        catch (InvalidOperationException e)
+        {
+            // Bad settings (provider, connection string, secret): say what is wrong, no stack trace.
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    public async Task<int> RunAsync(CliArguments args)
+    {
+        var w = args.Words;
+        if (w is ["init-db"]) return await InitDbAsync();
+        await InfrastructureServices.MigrateAsync(Get<IDbContextFactory<LumenDbContext>>());
+        return w switch
+        {
+            ["clients", "create", .. var names] when names.Length > 0 => await CreateClientsAsync(names),
+            ["clients", "list"] => await ListClientsAsync(),
+            ["keys", "create", var client] => await Report(Get<ApiKeyService>().CreateAsync(Actor.Cli, client, args.Name), k => k.FullKey),
+            ["keys", "revoke", var client, var key] => await Report(Get<ApiKeyService>().RevokeAsync(Actor.Cli, client, key), k => $"revoked {k.Hint}"),
+            ["managers", "add", var client, var email] => await Report(Get<ManagerService>().AddAsync(Actor.Cli, client, email), m => $"{m.Email} manages {client}"),
+            ["managers", "remove", var client, var email] => await Report(Get<ManagerService>().RemoveAsync(Actor.Cli, client, email), _ => $"{email} no longer manages {client}"),
+            ["consent", "grant", var client, var model] => await Report(Get<ConsentService>().GrantAsync(Actor.Cli, client, model), c => $"consent for {c.Model} recorded"),
+            ["consent", "withdraw", var client, var model] => await Report(Get<ConsentService>().WithdrawAsync(Actor.Cli, client, model), c => $"consent for {c.Model} withdrawn"),
+            _ => await UsageError(),
+        };
+    }
+
+    private async Task<int> InitDbAsync()
+    {
+        var state = Get<ConfigState>();
+        if (!state.Latest.IsValid)
+        {
+            await stderr.WriteLineAsync($"error: {state.Path} is not valid; nothing was applied:");
+            foreach (var e in state.Latest.Errors) await stderr.WriteLineAsync($"  {e}");
+            return 1;
+        }
+        await InfrastructureServices.MigrateAsync(Get<IDbContextFactory<LumenDbContext>>());
+        foreach (var warning in state.Latest.Warnings) await stderr.WriteLineAsync($"warning: {warning}");
+        var report = await Get<ConfigSync>().ApplyAsync(state.Latest.Config!);
+        await stdout.WriteLineAsync($"database ready; config {state.Path} applied");
+        foreach (var change in report.Changes) await stdout.WriteLineAsync($"  {change.Client}: {change.Summary}");
+        await stdout.WriteLineAsync($"{report.Changes.Count} client(s) changed, {report.Unchanged} unchanged, " +
+            $"{report.SkippedEntries.Count} named entr{(report.SkippedEntries.Count == 1 ? "y" : "ies")} skipped (no such client yet)");
+        return 0;
+    }
+
+    private async Task<int> CreateClientsAsync(IEnumerable<string> names)
+    {
+        var failed = 0;
+        foreach (var name in names)
+        {
+            var outcome = await Get<ClientService>().CreateAsync(Actor.Cli, name);
+            failed += await Print(outcome, c => $"created {c.Name}", $"{name}: ");
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    private async Task<int> ListClientsAsync()
+    {
+        var now = Get<TimeProvider>().GetUtcNow();
+        await stdout.WriteLineAsync("name\tactive\trequests\ttokens\tcoins\tbalance");
+        foreach (var c in await Get<ClientService>().ListAsync(Actor.Cli))
+        {
+            var pool = Lumen.Infrastructure.Usage.PoolSnapshot.From(c.Pool, now);
+            var balance = pool.Budget.Kind == BudgetKind.Unlimited ? "unlimited" : pool.Balance.ToString();
+            await stdout.WriteLineAsync(string.Join('\t', c.Name, c.IsActive ? "yes" : "no",
+                pool.Requests.ToString(CultureInfo.InvariantCulture),
+                (pool.InputTokens + pool.OutputTokens).ToString(CultureInfo.InvariantCulture), pool.CoinsSpent, balance));
+        }
+        return 0;
+    }
+
+    private async Task<int> Report<T>(Task<Outcome<T>> work, Func<T, string> describe) => await Print(await work, describe);
+
+    private async Task<int> Print<T>(Outcome<T> outcome, Func<T, string> describe, string context = "")
+    {
+        if (outcome.Succeeded)
+        {
+            await stdout.WriteLineAsync(describe(outcome.Value!));
+            return 0;
+        }
+        await stderr.WriteLineAsync($"error: {context}{outcome.Failure!.Message}");
+        return 1;
+    }
+
+    private async Task<int> UsageError()
+    {
+        await stderr.WriteLineAsync(Usage);
+        return 2;
+    }
+
+    private T Get<T>() where T : notnull => services.GetRequiredService<T>();
+}
