@@ -2,6 +2,7 @@ using Lumen.Infrastructure;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Portal.Cli;
 using Lumen.Portal.Components;
+using Lumen.Portal.Gateway;
 using Lumen.Portal.Hosting;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
@@ -16,6 +17,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddLumen(builder.Configuration, builder.Environment);
 builder.Services.AddConfigWatcher();
+builder.Services.AddGateway(builder.Configuration);
 
 var app = builder.Build();
 
@@ -32,6 +34,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapGateway();
 
 await app.RunAsync();
 return 0;

@@ -1,0 +1,10 @@
+namespace Lumen.Infrastructure.Gateway;
+
+/// <summary>
+/// Token counts where no tokenizer's answer exists (the dummy model; a client that left mid-stream before the
+/// upstream reported usage): about four characters a token, the usual rule of thumb, and at least one for any text.
+/// </summary>
+public static class TokenEstimate
+{
+    public static long Of(string? text) => string.IsNullOrEmpty(text) ? 0 : (text.Length + 3) / 4;
+}

@@ -1,0 +1,62 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Lumen.Domain.Models;
+
+namespace Lumen.Infrastructure.Gateway;
+
+/// <summary>
+/// Sends chat requests to a model's OpenAI-compatible endpoints, round-robin. One pooled <see cref="HttpClient"/>
+/// per endpoint URL, kept for the life of the process (connection reuse; DNS refreshed by the pool's lifetime).
+/// </summary>
+public sealed class UpstreamClients(TimeSpan timeout) : IDisposable
+{
+    private readonly Dictionary<string, HttpClient> _clients = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private long _turn;
+
+    /// <summary>The next endpoint of the model, in turn.</summary>
+    public ModelEndpoint Next(ModelDefinition model) =>
+        model.Endpoints[(int)((ulong)Interlocked.Increment(ref _turn) % (ulong)model.Endpoints.Count)];
+
+    /// <summary>
+    /// Posts <paramref name="body"/> (already carrying the upstream model id) to the endpoint's
+    /// <c>/chat/completions</c>; returns once headers arrive so a stream can be passed on as it comes.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendAsync(ModelEndpoint endpoint, JsonObject body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url.TrimEnd('/') + "/chat/completions")
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        var key = endpoint.ApiKey ?? (endpoint.ApiKeyEnv is { } env ? Environment.GetEnvironmentVariable(env) : null);
+        if (!string.IsNullOrEmpty(key)) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return await ClientFor(endpoint.Url).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+    }
+
+    private HttpClient ClientFor(string url)
+    {
+        lock (_gate)
+        {
+            if (_clients.TryGetValue(url, out var client)) return client;
+            var handler = new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+            };
+            client = new HttpClient(handler) { Timeout = timeout };
+            _clients[url] = client;
+            return client;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var client in _clients.Values) client.Dispose();
+            _clients.Clear();
+        }
+    }
+}
