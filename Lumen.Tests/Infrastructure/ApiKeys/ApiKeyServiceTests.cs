@@ -42,6 +42,13 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
         changed.Should().HaveCount(ApiKeyFormat.PublicIdLength + ApiKeyFormat.SecretLength);
         changed.Should().OnlyContain(c => c.Status == KeyStatus.Invalid);
 
+        // Base62 is case-sensitive: an id or secret differing only in case is another key.
+        for (var i = ApiKeyFormat.Prefix.Length; i < key.FullKey.Length; i++)
+        {
+            if (!char.IsLetter(key.FullKey[i])) continue;
+            (await portal.Keys.VerifyAsync(FlipCaseAt(key.FullKey, i))).Status.Should().Be(KeyStatus.Invalid, $"case changed at {i}");
+        }
+
         (await portal.Keys.VerifyAsync(null)).Should().Be(KeyCheck.Invalid);
         (await portal.Keys.VerifyAsync("")).Should().Be(KeyCheck.Invalid);
         (await portal.Keys.VerifyAsync(key.FullKey[..^1])).Status.Should().Be(KeyStatus.Invalid,
@@ -186,6 +193,13 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
         return value is byte[] bytes
             ? $"{Encoding.UTF8.GetString(bytes)} {Convert.ToHexString(bytes)} {Convert.ToBase64String(bytes)}"
             : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+    }
+
+    private static string FlipCaseAt(string key, int position)
+    {
+        var c = key[position];
+        var flipped = char.IsUpper(c) ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c);
+        return string.Concat(key.AsSpan(0, position), flipped.ToString(), key.AsSpan(position + 1));
     }
 
     private static string ChangeAt(string key, int position)

@@ -92,4 +92,21 @@ public sealed class ConsentServiceTests(PostgresServer postgres)
         history[0].WithdrawnAt.Should().Be(TestPortal.Start.AddHours(2).UtcDateTime);
         history[1].WithdrawnAt.Should().BeNull();
     }
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Consent_recorded_by_two_people_at_once_is_withdrawn_by_one_withdrawal(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var first = new TestPortal(db);
+        await using var second = new TestPortal(db);
+        var client = await first.CreateClientAsync("alpha");
+
+        // Two managers (or one double click) on two instances record the same consent at the same moment.
+        var grants = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? first : second).Consents.GrantAsync(Actor.Cli, "alpha", "gray-model"))));
+        grants.Should().OnlyContain(g => g.Succeeded);
+
+        (await first.Consents.WithdrawAsync(TestPortal.Admin, "alpha", "gray-model")).Succeeded.Should().BeTrue();
+
+        (await second.Consents.ConsentedModelsAsync(client.Id)).Should().BeEmpty("a withdrawn consent must not stay in force");
+    }
 }

@@ -61,4 +61,19 @@ public sealed class ManagerServiceTests(PostgresServer postgres)
         outcome.Failure.Should().Be(new Failure(FailureKind.NotFound, "jane@example.org is not a manager of 'alpha'."));
         (await portal.Managers.ListAsync(Actor.Cli, "beta")).Unwrap().Should().ContainSingle("beta's manager is untouched");
     }
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Adding_the_same_manager_at_once_from_two_instances_is_harmless(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var first = new TestPortal(db);
+        await using var second = new TestPortal(db);
+        await first.CreateClientAsync("alpha");
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? first : second).Managers.AddAsync(TestPortal.Admin, "alpha", i % 4 < 2 ? "jane@example.org" : "JANE@example.org"))));
+
+        outcomes.Should().OnlyContain(o => o.Succeeded && o.Value!.Email == "jane@example.org");
+        outcomes.Select(o => o.Value!.Id).Distinct().Should().ContainSingle();
+        (await first.Managers.ListAsync(TestPortal.Admin, "alpha")).Unwrap().Should().ContainSingle();
+    }
 }

@@ -85,6 +85,31 @@ public sealed class RefillAgreementTests(PostgresServer postgres)
     }
 
     [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Frequent_charges_lose_no_refill_to_rounding(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var portal = new TestPortal(db);
+        var client = await portal.CreateClientAsync("ledger");
+        var key = await portal.CreateKeyAsync("ledger");
+        var budget = new BudgetSettings(100m, 0.05m, 0m);
+        var stored = new PoolBalance(10m, T0);
+        await portal.SetPoolAsync(client.Id, budget, stored);
+
+        // A charge every 50 ms: each alone earns less than a micro-coin at 0.05 an hour.
+        for (var i = 0; i < 100; i++)
+        {
+            portal.Clock.Advance(TimeSpan.FromMilliseconds(50));
+            await portal.Ledger.ChargeAsync(client.Id, key.Row.Id, "dummy", 0, 0, Coins.Zero, 1);
+        }
+
+        var once = budget.Refill(stored, portal.Clock.GetUtcNow());
+        once.Balance.Micros.Should().Be(10_000_069, "5 s at 0.05 an hour is 69.4 micro-coins");
+        var row = await portal.PoolRowAsync(client.Id);
+        row.BalanceMicros.Should().Be(once.Balance.Micros);
+        row.BalanceAsOfMs.Should().Be(once.AsOfMs);
+    }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Calls_in_flight_may_take_the_balance_below_zero_and_the_debt_is_kept(DatabaseProviderKind provider)
     {
         await using var db = await TestDatabases.CreateAsync(provider, postgres);
