@@ -79,8 +79,10 @@ public sealed class ApiKeyService(
             from k in db.ApiKeys.AsNoTracking()
             join c in db.Clients on k.ClientId equals c.Id
             where k.PublicId == publicId
-            select new { k.Id, k.SecretHash, k.RevokedAt, k.ClientId, c.Name, c.IsActive }).FirstOrDefaultAsync(ct);
-        if (key is null || !hasher.Matches(secret, key.SecretHash) || key.RevokedAt is not null) return KeyCheck.Invalid;
+            select new { k.Id, k.PublicId, k.SecretHash, k.RevokedAt, k.ClientId, c.Name, c.IsActive }).FirstOrDefaultAsync(ct);
+        // Compared again here: SQL Server's usual collation ignores case, and base62 ids do not.
+        if (key is null || !string.Equals(key.PublicId, publicId, StringComparison.Ordinal)) return KeyCheck.Invalid;
+        if (!hasher.Matches(secret, key.SecretHash) || key.RevokedAt is not null) return KeyCheck.Invalid;
         return new KeyCheck(key.IsActive ? KeyStatus.Valid : KeyStatus.ClientInactive, key.ClientId, key.Name, key.Id);
     }
 

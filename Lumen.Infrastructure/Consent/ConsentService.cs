@@ -43,10 +43,17 @@ public sealed class ConsentService(
         await using var db = await contexts.CreateDbContextAsync(ct);
         var found = await access.FindAsync(db, actor, client, ClientAction.ManageConsent, ct);
         if (!found.Succeeded) return found.Failure!;
-        var consent = await Active(db, found.Value!.Id, model).FirstOrDefaultAsync(ct);
-        if (consent is null) return new Failure(FailureKind.NotFound, $"'{found.Value.Name}' has no consent for '{model}'.");
-        consent.WithdrawnAt = clock.GetUtcNow().UtcDateTime;
-        consent.WithdrawnBy = actor.NormalizedEmail;
+        // All of them: grants racing each other (two instances, a double click) can each record one, and any
+        // left active would keep the model allowed.
+        var active = await Active(db, found.Value!.Id, model).OrderBy(c => c.Id).ToListAsync(ct);
+        if (active.Count == 0) return new Failure(FailureKind.NotFound, $"'{found.Value.Name}' has no consent for '{model}'.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var row in active)
+        {
+            row.WithdrawnAt = now;
+            row.WithdrawnBy = actor.NormalizedEmail;
+        }
+        var consent = active[0];
         await db.SaveChangesAsync(ct);
         notifier.Publish(new ClientChange(found.Value.Name, ClientChangeKind.ConsentChanged, $"{actor.NormalizedEmail} withdrew consent for {model}"));
         return consent;

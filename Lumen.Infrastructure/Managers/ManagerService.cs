@@ -24,7 +24,18 @@ public sealed class ManagerService(
         if (existing is not null) return existing;
         var row = new ManagerRow { ClientId = clientId, Email = normalized, AddedAt = clock.GetUtcNow().UtcDateTime, AddedBy = actor.NormalizedEmail };
         db.Managers.Add(row);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e)
+        {
+            // Someone added the same person between our check and our insert: the unique index decided, and
+            // adding twice is harmless, so their row is the answer.
+            db.ChangeTracker.Clear();
+            return await db.Managers.AsNoTracking().FirstOrDefaultAsync(m => m.ClientId == clientId && m.Email == normalized, ct)
+                ?? throw new InvalidOperationException($"Adding manager {normalized} to '{found.Value.Name}' failed.", e);
+        }
         notifier.Publish(new ClientChange(found.Value.Name, ClientChangeKind.ManagersChanged, $"{actor.NormalizedEmail} added manager {normalized}"));
         return row;
     }

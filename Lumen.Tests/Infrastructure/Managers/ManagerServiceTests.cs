@@ -1,0 +1,79 @@
+using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Persistence;
+using Lumen.Tests.Infrastructure.Databases;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lumen.Tests.Infrastructure.Managers;
+
+/// <summary>§6: managers are assigned by plain e-mail address, stored lower-case, once per client.</summary>
+[Collection("postgres")]
+public sealed class ManagerServiceTests(PostgresServer postgres)
+{
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Addresses_that_are_not_plain_e_mail_addresses_are_refused(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var portal = new TestPortal(db);
+        await portal.CreateClientAsync("alpha");
+
+        foreach (var bad in new[] { "not an email", "a@b", "<x@y.org>", "X <x@y.org>", "x@y.org, z@y.org", "", "   ", null })
+        {
+            var outcome = await portal.Managers.AddAsync(TestPortal.Admin, "alpha", bad);
+            outcome.Failure!.Kind.Should().Be(FailureKind.Invalid, $"'{bad}' is not a plain address");
+            outcome.Failure.Message.Should().MatchRegex("is not an e-mail address like name@example.org|is required",
+                $"'{bad}' deserves a message that says what to write");
+        }
+
+        await using var context = await db.Factory.CreateDbContextAsync();
+        (await context.Managers.CountAsync()).Should().Be(0);
+    }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task A_manager_is_stored_lower_case_and_adding_twice_is_harmless(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var portal = new TestPortal(db);
+        await portal.CreateClientAsync("alpha");
+
+        var first = (await portal.Managers.AddAsync(TestPortal.Admin, "alpha", "  Jane.Doe@Example.ORG ")).Unwrap();
+        var second = (await portal.Managers.AddAsync(TestPortal.Admin, "alpha", "jane.doe@example.org")).Unwrap();
+
+        first.Email.Should().Be("jane.doe@example.org");
+        first.AddedBy.Should().Be("admin@example.org");
+        second.Id.Should().Be(first.Id);
+        var listed = (await portal.Managers.ListAsync(TestPortal.Admin, "alpha")).Unwrap();
+        listed.Select(m => m.Email).Should().Equal("jane.doe@example.org");
+        (await portal.Keys.ListAsync(new Actor("JANE.DOE@example.org"), "alpha")).Succeeded.Should().BeTrue(
+            "she manages alpha whatever case she signs in with");
+    }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Removing_someone_who_is_not_a_manager_says_so(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var portal = new TestPortal(db);
+        await portal.CreateClientAsync("alpha");
+        await portal.CreateClientAsync("beta");
+        (await portal.Managers.AddAsync(Actor.Cli, "beta", "jane@example.org")).Succeeded.Should().BeTrue();
+
+        var outcome = await portal.Managers.RemoveAsync(Actor.Cli, "alpha", "jane@example.org");
+
+        outcome.Failure.Should().Be(new Failure(FailureKind.NotFound, "jane@example.org is not a manager of 'alpha'."));
+        (await portal.Managers.ListAsync(Actor.Cli, "beta")).Unwrap().Should().ContainSingle("beta's manager is untouched");
+    }
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Adding_the_same_manager_at_once_from_two_instances_is_harmless(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var first = new TestPortal(db);
+        await using var second = new TestPortal(db);
+        await first.CreateClientAsync("alpha");
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? first : second).Managers.AddAsync(TestPortal.Admin, "alpha", i % 4 < 2 ? "jane@example.org" : "JANE@example.org"))));
+
+        outcomes.Should().OnlyContain(o => o.Succeeded && o.Value!.Email == "jane@example.org");
+        outcomes.Select(o => o.Value!.Id).Distinct().Should().ContainSingle();
+        (await first.Managers.ListAsync(TestPortal.Admin, "alpha")).Unwrap().Should().ContainSingle();
+    }
+}
