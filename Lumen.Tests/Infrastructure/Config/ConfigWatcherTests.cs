@@ -190,6 +190,29 @@ public sealed class ConfigWatcherTests
     }
 
     [Fact]
+    public async Task A_client_created_while_a_reload_is_applied_ends_with_the_new_config()
+    {
+        using var clock = new HoldingClock();
+        await using var watched = await WatchedConfig.StartAsync(WatchedYaml.Default(max: 100), clock: clock);
+
+        // The create reads the config in force (max 100), then stops just before its insert...
+        var creating = Task.Run(() =>
+        {
+            clock.HoldHere();
+            return watched.Clients.CreateAsync(Actor.Cli, "bot");
+        });
+        await clock.Reached;
+        // ...while a save is applied to every client that exists, which is not yet this one.
+        var mark = watched.Mark;
+        await watched.SaveAsync(WatchedYaml.Default(max: 20));
+        await watched.ReloadAfterAsync(mark);
+        clock.Release();
+        var bot = (await creating).Unwrap();
+
+        (await watched.PoolAsync(bot)).Budget.Max.Should().Be((Coins)20m, "the config in force when the create ends wins");
+    }
+
+    [Fact]
     public async Task A_client_created_while_the_watcher_runs_gets_the_config_in_force()
     {
         await using var watched = await WatchedConfig.StartAsync(WatchedYaml.Default(max: 100, starting: 80));

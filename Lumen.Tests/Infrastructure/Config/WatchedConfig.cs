@@ -50,7 +50,7 @@ internal sealed class WatchedConfig : IAsyncDisposable
     public IDbContextFactory<LumenDbContext> Contexts => _services.GetRequiredService<IDbContextFactory<LumenDbContext>>();
 
     /// <summary>Writes <paramref name="yaml"/>, starts the watcher and waits for its first apply.</summary>
-    public static async Task<WatchedConfig> StartAsync(string yaml, ConfigWatcherOptions? options = null)
+    public static async Task<WatchedConfig> StartAsync(string yaml, ConfigWatcherOptions? options = null, TimeProvider? clock = null)
     {
         var folder = Directory.CreateTempSubdirectory("lumen-watch-").FullName;
         var path = System.IO.Path.Combine(folder, "config.yaml");
@@ -58,6 +58,7 @@ internal sealed class WatchedConfig : IAsyncDisposable
         var database = await SqliteDatabase.CreateAsync();
         var services = new ServiceCollection()
             .AddLogging()
+            .AddSingleton(clock ?? TimeProvider.System)
             .AddLumenCore(database.Options)
             .AddSingleton(ConfigState.Load(path))
             .AddConfigWatcher(options ?? FastOptions)
@@ -149,6 +150,37 @@ internal sealed class WatchedConfig : IAsyncDisposable
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>
+/// The system clock, except that a flow marked with <see cref="HoldHere"/> stops at its next reading until
+/// <see cref="Release"/>: it lets a test freeze a use case at a known point while the watcher works.
+/// </summary>
+internal sealed class HoldingClock : TimeProvider, IDisposable
+{
+    private readonly AsyncLocal<bool> _held = new();
+    private readonly ManualResetEventSlim _release = new();
+    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the marked flow has reached the clock and is waiting.</summary>
+    public Task Reached => _reached.Task;
+
+    public void HoldHere() => _held.Value = true;
+
+    public void Release() => _release.Set();
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        if (_held.Value)
+        {
+            _held.Value = false;
+            _reached.TrySetResult();
+            _release.Wait(WatchedConfig.Patience).Should().BeTrue("the test releases the held flow");
+        }
+        return System.GetUtcNow();
+    }
+
+    public void Dispose() => _release.Dispose();
 }
 
 /// <summary>Config files for the watcher tests; <c>clients:</c> is always on line 6, so error positions are known.</summary>
