@@ -10,7 +10,7 @@ namespace Lumen.Infrastructure.Clients;
 
 /// <summary>Creating clients and switching them on and off (§3). The portal and the command line both come here.</summary>
 public sealed class ClientService(
-    IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ConfigState config,
+    IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ConfigState config, ConfigSync sync,
     ClientChangeNotifier notifier, TimeProvider clock)
 {
     /// <summary>Creates a client with its named entry (or default) applied at once and a pool at <c>starting</c>.</summary>
@@ -41,6 +41,9 @@ public sealed class ClientService(
             return Taken(clientName);
         }
         notifier.Publish(new ClientChange(row.Name, ClientChangeKind.Created, $"{actor.NormalizedEmail} created {row.Name}", null, settings));
+        // A reload puts its config in force before it reads the clients; if one did so while we inserted, it may not
+        // have seen this row, so apply what is in force now rather than keep settings that no longer are.
+        if (config.InForce is { } latest && !ReferenceEquals(latest, current)) await sync.ApplyAsync(latest, ct);
         return row;
     }
 

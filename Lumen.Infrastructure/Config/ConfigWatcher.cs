@@ -24,6 +24,8 @@ public sealed partial class ConfigWatcher(
     ConfigState state, ConfigSync sync, ConfigWatcherOptions options, ILogger<ConfigWatcher> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _signal = new(0);
+    // One reload at a time: the hashes below decide "new content?", and overlapping reloads would each apply the save.
+    private readonly SemaphoreSlim _reloading = new(1, 1);
     private string? _appliedHash;
     private string? _seenHash;
 
@@ -71,8 +73,21 @@ public sealed partial class ConfigWatcher(
         }
     }
 
-    /// <summary>Reads the file; if its content is new, validates it and applies it when valid.</summary>
+    /// <summary>Reads the file; if its content is new, validates it and applies it when valid. Calls are serialized.</summary>
     public async Task ReloadAsync(CancellationToken ct = default)
+    {
+        await _reloading.WaitAsync(ct);
+        try
+        {
+            await ReloadOnceAsync(ct);
+        }
+        finally
+        {
+            _reloading.Release();
+        }
+    }
+
+    private async Task ReloadOnceAsync(CancellationToken ct)
     {
         string text;
         try
@@ -126,6 +141,7 @@ public sealed partial class ConfigWatcher(
     public override void Dispose()
     {
         _signal.Dispose();
+        _reloading.Dispose();
         base.Dispose();
     }
 

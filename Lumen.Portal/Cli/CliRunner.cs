@@ -53,22 +53,25 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
 
     public async Task<int> RunAsync(CliArguments args)
     {
-        var w = args.Words;
-        if (w is ["init-db"]) return await InitDbAsync();
-        await InfrastructureServices.MigrateAsync(Get<IDbContextFactory<LumenDbContext>>());
-        return w switch
-        {
-            ["clients", "create", .. var names] when names.Length > 0 => await CreateClientsAsync(names),
-            ["clients", "list"] => await ListClientsAsync(),
-            ["keys", "create", var client] => await Report(Get<ApiKeyService>().CreateAsync(Actor.Cli, client, args.Name), k => k.FullKey),
-            ["keys", "revoke", var client, var key] => await Report(Get<ApiKeyService>().RevokeAsync(Actor.Cli, client, key), k => $"revoked {k.Hint}"),
-            ["managers", "add", var client, var email] => await Report(Get<ManagerService>().AddAsync(Actor.Cli, client, email), m => $"{m.Email} manages {client}"),
-            ["managers", "remove", var client, var email] => await Report(Get<ManagerService>().RemoveAsync(Actor.Cli, client, email), _ => $"{email} no longer manages {client}"),
-            ["consent", "grant", var client, var model] => await Report(Get<ConsentService>().GrantAsync(Actor.Cli, client, model), c => $"consent for {c.Model} recorded"),
-            ["consent", "withdraw", var client, var model] => await Report(Get<ConsentService>().WithdrawAsync(Actor.Cli, client, model), c => $"consent for {c.Model} withdrawn"),
-            _ => await UsageError(),
-        };
+        // Understood before anything is touched: a mistyped command must not create or migrate a database.
+        if (Verb(args) is not { } verb) return await UsageError();
+        if (args.Words is not ["init-db"]) await InfrastructureServices.MigrateAsync(Get<IDbContextFactory<LumenDbContext>>());
+        return await verb();
     }
+
+    private Func<Task<int>>? Verb(CliArguments args) => args.Words switch
+    {
+        ["init-db"] => InitDbAsync,
+        ["clients", "create", .. var names] when names.Length > 0 => () => CreateClientsAsync(names),
+        ["clients", "list"] => ListClientsAsync,
+        ["keys", "create", var client] => () => Report(Get<ApiKeyService>().CreateAsync(Actor.Cli, client, args.Name), k => k.FullKey),
+        ["keys", "revoke", var client, var key] => () => Report(Get<ApiKeyService>().RevokeAsync(Actor.Cli, client, key), k => $"revoked {k.Hint}"),
+        ["managers", "add", var client, var email] => () => Report(Get<ManagerService>().AddAsync(Actor.Cli, client, email), m => $"{m.Email} manages {client}"),
+        ["managers", "remove", var client, var email] => () => Report(Get<ManagerService>().RemoveAsync(Actor.Cli, client, email), _ => $"{email} no longer manages {client}"),
+        ["consent", "grant", var client, var model] => () => Report(Get<ConsentService>().GrantAsync(Actor.Cli, client, model), c => $"consent for {c.Model} recorded"),
+        ["consent", "withdraw", var client, var model] => () => Report(Get<ConsentService>().WithdrawAsync(Actor.Cli, client, model), c => $"consent for {c.Model} withdrawn"),
+        _ => null,
+    };
 
     private async Task<int> InitDbAsync()
     {

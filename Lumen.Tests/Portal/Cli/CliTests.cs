@@ -1,0 +1,316 @@
+using System.Text;
+using Lumen.Infrastructure;
+using Lumen.Infrastructure.ApiKeys;
+using Lumen.Infrastructure.Config;
+using Lumen.Infrastructure.Persistence;
+using Lumen.Portal.Cli;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lumen.Tests.Portal.Cli;
+
+/// <summary>
+/// The operator verbs of §13 end to end, in process, through <see cref="CliRunner.RunAsync(string[], TextWriter, TextWriter)"/>
+/// with the same setup as the server. Each test has a temp folder of its own holding the config file and the database.
+/// </summary>
+public sealed class CliTests : IDisposable
+{
+    private const string Secret = "cli-tests-secret-0123456789abcdefghijklmnop";
+
+    private const string GoodConfig = """
+        admins: [admin@example.org]
+        models:
+          - name: dummy
+            input_cost_per_million: 0.0
+            output_cost_per_million: 0.0
+          - name: gated
+            input_cost_per_million: 1.0
+            output_cost_per_million: 2.0
+        clients:
+          default:
+            max: 100
+            refresh: 0
+            starting: 100
+            model_access:
+              default: blacklist
+              whitelist: [dummy]
+              graylist: [gated]
+          research-bot:
+            max: 500
+            starting: 500
+          ingest:
+            max: 10
+        """;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("lumen-cli-").FullName;
+
+    public CliTests() => File.WriteAllText(ConfigPath, GoodConfig);
+
+    private string ConfigPath => Path.Combine(_folder, "config.yaml");
+    private string DatabasePath => Path.Combine(_folder, "lumen.db");
+    private string ConnectionString => $"Data Source={DatabasePath}";
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Init_db_on_an_empty_folder_creates_the_database_and_reports_the_skipped_named_entries()
+    {
+        var run = await Cli("init-db");
+
+        run.ExitCode.Should().Be(0, run.Err);
+        File.Exists(DatabasePath).Should().BeTrue();
+        run.Out.Should().Contain($"config {ConfigPath} applied");
+        run.Out.Should().Contain("0 client(s) changed, 0 unchanged, 2 named entries skipped");
+        await using var db = await Contexts().CreateDbContextAsync();
+        (await db.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Init_db_applies_a_changed_config_to_existing_clients_and_says_what_changed()
+    {
+        (await Cli("clients", "create", "bot", "research-bot")).ExitCode.Should().Be(0);
+        File.WriteAllText(ConfigPath, GoodConfig.Replace("max: 100", "max: 40", StringComparison.Ordinal));
+
+        var run = await Cli("init-db");
+
+        run.ExitCode.Should().Be(0, run.Err);
+        run.Out.Should().Contain("bot: max 100 → 40");
+        run.Out.Should().Contain("1 client(s) changed, 1 unchanged, 1 named entry skipped");
+        await using var db = await Contexts().CreateDbContextAsync();
+        var pool = await db.CoinPools.SingleAsync(p => p.ClientId == db.Clients.Single(c => c.Name == "bot").Id);
+        pool.MaxMicros.Should().Be(40_000_000);
+        pool.BalanceMicros.Should().Be(40_000_000, "lowering max clamps the balance");
+    }
+
+    [Fact]
+    public async Task Init_db_with_a_bad_config_exits_non_zero_with_every_error_positioned_and_creates_nothing()
+    {
+        File.WriteAllText(ConfigPath, """
+            clients:
+              default:
+                max: -1
+                refesh: 1
+            """);
+
+        var run = await Cli("init-db");
+
+        run.ExitCode.Should().NotBe(0);
+        run.Out.Should().BeEmpty();
+        run.Err.Should().Contain("nothing was applied");
+        run.Err.Should().Contain("line 3, column 10: max of clients.default must be -2");
+        run.Err.Should().Contain("line 4, column 5: Unknown key 'refesh'");
+        File.Exists(DatabasePath).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Init_db_with_a_bad_config_leaves_an_existing_database_as_it_was()
+    {
+        (await Cli("clients", "create", "bot")).ExitCode.Should().Be(0);
+        File.WriteAllText(ConfigPath, GoodConfig.Replace("refresh: 0", "refesh: 0", StringComparison.Ordinal)
+            .Replace("max: 100", "max: 1", StringComparison.Ordinal));
+
+        var run = await Cli("init-db");
+
+        run.ExitCode.Should().Be(1);
+        run.Err.Should().Contain("line 12, column 5: Unknown key 'refesh'");
+        await using var db = await Contexts().CreateDbContextAsync();
+        (await db.CoinPools.SingleAsync()).MaxMicros.Should().Be(100_000_000);
+    }
+
+    [Fact]
+    public async Task Clients_created_on_the_command_line_are_listed_with_their_balance()
+    {
+        var create = await Cli("clients", "create", "alpha", "beta");
+        var list = await Cli("clients", "list");
+
+        create.ExitCode.Should().Be(0, create.Err);
+        create.OutLines.Should().Equal("created alpha", "created beta");
+        list.ExitCode.Should().Be(0, list.Err);
+        list.OutLines.Should().Equal(
+            "name\tactive\trequests\ttokens\tcoins\tbalance",
+            "alpha\tyes\t0\t0\t0\t100",
+            "beta\tyes\t0\t0\t0\t100");
+    }
+
+    [Fact]
+    public async Task Creating_a_client_with_a_bad_name_exits_1_naming_it_and_creates_nothing()
+    {
+        var run = await Cli("clients", "create", "Bad!Name");
+
+        run.ExitCode.Should().Be(1);
+        run.Err.Should().StartWith("error: Bad!Name: ");
+        run.Out.Should().BeEmpty();
+        (await Cli("clients", "list")).OutLines.Should().ContainSingle("only the header is listed");
+    }
+
+    [Fact]
+    public async Task Creating_a_taken_name_exits_1_and_the_other_names_are_still_created()
+    {
+        (await Cli("clients", "create", "alpha")).ExitCode.Should().Be(0);
+
+        var run = await Cli("clients", "create", "alpha", "beta");
+
+        run.ExitCode.Should().Be(1);
+        run.Err.Should().Be("error: alpha: A client named 'alpha' already exists." + Environment.NewLine);
+        run.OutLines.Should().Equal("created beta");
+    }
+
+    [Fact]
+    public async Task Keys_create_prints_only_the_full_key_which_then_verifies_and_can_be_revoked()
+    {
+        (await Cli("clients", "create", "bot")).ExitCode.Should().Be(0);
+
+        var run = await Cli("keys", "create", "bot", "--name", "ci");
+
+        run.ExitCode.Should().Be(0, run.Err);
+        run.Err.Should().BeEmpty();
+        var key = run.OutLines.Should().ContainSingle().Subject;
+        await using var services = KeyServices();
+        var keys = services.GetRequiredService<ApiKeyService>();
+        var check = await keys.VerifyAsync(key);
+        check.Status.Should().Be(KeyStatus.Valid);
+        check.ClientName.Should().Be("bot");
+        await using (var db = await Contexts().CreateDbContextAsync())
+            (await db.ApiKeys.SingleAsync()).Name.Should().Be("ci");
+
+        var revoke = await Cli("keys", "revoke", "bot", key);
+
+        revoke.ExitCode.Should().Be(0, revoke.Err);
+        revoke.Out.Should().StartWith("revoked ");
+        (await keys.VerifyAsync(key)).Status.Should().Be(KeyStatus.Invalid);
+    }
+
+    [Fact]
+    public async Task Keys_for_an_unknown_client_or_key_exit_1()
+    {
+        (await Cli("clients", "create", "bot")).ExitCode.Should().Be(0);
+
+        var noClient = await Cli("keys", "create", "ghost");
+        var noKey = await Cli("keys", "revoke", "bot", "lmn_nothing");
+
+        noClient.ExitCode.Should().Be(1);
+        noClient.Err.Should().Contain("'ghost' was not found");
+        noKey.ExitCode.Should().Be(1);
+        noKey.Err.Should().Contain("has no key 'lmn_nothing'");
+    }
+
+    [Fact]
+    public async Task Managers_are_added_and_removed_and_bad_requests_exit_1()
+    {
+        (await Cli("clients", "create", "bot")).ExitCode.Should().Be(0);
+
+        var add = await Cli("managers", "add", "bot", "Ops@Example.org");
+        add.ExitCode.Should().Be(0, add.Err);
+        add.OutLines.Should().Equal("ops@example.org manages bot");
+        await using (var db = await Contexts().CreateDbContextAsync())
+            (await db.Managers.Select(m => m.Email).ToListAsync()).Should().Equal("ops@example.org");
+
+        var notAnEmail = await Cli("managers", "add", "bot", "ops");
+        notAnEmail.ExitCode.Should().Be(1);
+        notAnEmail.Err.Should().Contain("'ops' is not an e-mail address");
+
+        var remove = await Cli("managers", "remove", "bot", "ops@example.org");
+        remove.ExitCode.Should().Be(0, remove.Err);
+        remove.OutLines.Should().Equal("ops@example.org no longer manages bot");
+        await using (var db = await Contexts().CreateDbContextAsync())
+            (await db.Managers.AnyAsync()).Should().BeFalse();
+
+        var removeAgain = await Cli("managers", "remove", "bot", "ops@example.org");
+        removeAgain.ExitCode.Should().Be(1);
+        removeAgain.Err.Should().Contain("is not a manager of 'bot'");
+
+        var unknownClient = await Cli("managers", "add", "ghost", "ops@example.org");
+        unknownClient.ExitCode.Should().Be(1);
+        unknownClient.Err.Should().Contain("'ghost' was not found");
+    }
+
+    [Fact]
+    public async Task Consent_is_granted_for_a_graylisted_model_and_withdrawn_and_bad_requests_exit_1()
+    {
+        (await Cli("clients", "create", "bot")).ExitCode.Should().Be(0);
+
+        var grant = await Cli("consent", "grant", "bot", "gated");
+        grant.ExitCode.Should().Be(0, grant.Err);
+        grant.OutLines.Should().Equal("consent for gated recorded");
+        await using (var db = await Contexts().CreateDbContextAsync())
+            (await db.Consents.CountAsync(c => c.Model == "gated" && c.WithdrawnAt == null)).Should().Be(1);
+
+        var whitelisted = await Cli("consent", "grant", "bot", "dummy");
+        whitelisted.ExitCode.Should().Be(1);
+        whitelisted.Err.Should().Contain("'dummy' is not graylisted");
+
+        var undefined = await Cli("consent", "grant", "bot", "nonesuch");
+        undefined.ExitCode.Should().Be(1);
+        undefined.Err.Should().Contain("'nonesuch' is not defined");
+
+        var withdraw = await Cli("consent", "withdraw", "bot", "gated");
+        withdraw.ExitCode.Should().Be(0, withdraw.Err);
+        withdraw.OutLines.Should().Equal("consent for gated withdrawn");
+        await using (var db = await Contexts().CreateDbContextAsync())
+            (await db.Consents.CountAsync(c => c.WithdrawnAt == null)).Should().Be(0);
+
+        var withdrawAgain = await Cli("consent", "withdraw", "bot", "gated");
+        withdrawAgain.ExitCode.Should().Be(1);
+        withdrawAgain.Err.Should().Contain("has no consent for 'gated'");
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("clients")]
+    [InlineData("clients create")]
+    [InlineData("keys create")]
+    [InlineData("init-db now")]
+    public async Task A_command_that_is_not_understood_prints_the_usage_exits_2_and_touches_nothing(string command)
+    {
+        var run = await Cli(command.Split(' '));
+
+        run.ExitCode.Should().Be(2);
+        run.Err.Should().Contain("usage:").And.Contain("clients create NAME");
+        run.Out.Should().BeEmpty();
+        File.Exists(DatabasePath).Should().BeFalse("a mistyped command must not create a database");
+    }
+
+    [Fact]
+    public async Task A_secret_that_is_too_short_is_reported_without_a_stack_trace()
+    {
+        var run = await CliRunnerResult.RunAsync(
+            ["keys", "create", "bot", "--config", ConfigPath, $"--ConnectionStrings:Lumen={ConnectionString}", "--Lumen:ApiKeySecret=short"]);
+
+        run.ExitCode.Should().Be(1);
+        run.Err.Should().StartWith("error: Lumen:ApiKeySecret must be at least 32 characters");
+        run.Err.Should().NotContain("   at ");
+    }
+
+    private Task<CliRunnerResult> Cli(params string[] words) => CliRunnerResult.RunAsync(
+        [.. words, "--config", ConfigPath, $"--ConnectionStrings:Lumen={ConnectionString}", $"--Lumen:ApiKeySecret={Secret}"]);
+
+    private IDbContextFactory<LumenDbContext> Contexts() =>
+        DatabaseProvider.CreateFactory(new DatabaseOptions(DatabaseProviderKind.Sqlite, ConnectionString));
+
+    /// <summary>The key services as a second process would build them: same database, same secret.</summary>
+    private ServiceProvider KeyServices() => new ServiceCollection()
+        .AddLogging()
+        .AddLumenCore(new DatabaseOptions(DatabaseProviderKind.Sqlite, ConnectionString))
+        .AddSingleton(ConfigState.Load(ConfigPath))
+        .AddSingleton(new ApiKeyHasher(Encoding.UTF8.GetBytes(Secret)))
+        .BuildServiceProvider();
+}
+
+/// <summary>One in-process run of the command line: its exit code and what it wrote.</summary>
+internal sealed record CliRunnerResult(int ExitCode, string Out, string Err)
+{
+    public IReadOnlyList<string> OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+
+    public static async Task<CliRunnerResult> RunAsync(string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await CliRunner.RunAsync(args, stdout, stderr);
+        return new(code, stdout.ToString(), stderr.ToString());
+    }
+}
