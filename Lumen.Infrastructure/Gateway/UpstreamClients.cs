@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using Lumen.Domain.Models;
@@ -13,11 +15,16 @@ public sealed class UpstreamClients(TimeSpan timeout) : IDisposable
 {
     private readonly Dictionary<string, HttpClient> _clients = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private long _turn;
+    // A turn per model: with one shared counter, calls to other models in between would skew (or pin) a model's rotation.
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _turns = new(StringComparer.Ordinal);
 
-    /// <summary>The next endpoint of the model, in turn.</summary>
-    public ModelEndpoint Next(ModelDefinition model) =>
-        model.Endpoints[(int)((ulong)Interlocked.Increment(ref _turn) % (ulong)model.Endpoints.Count)];
+    /// <summary>The next endpoint of the model, in turn; null when the model has none.</summary>
+    public ModelEndpoint? Next(ModelDefinition model)
+    {
+        if (model.Endpoints.Count == 0) return null;
+        var turn = _turns.GetOrAdd(model.Name, _ => new StrongBox<long>());
+        return model.Endpoints[(int)((ulong)Interlocked.Increment(ref turn.Value) % (ulong)model.Endpoints.Count)];
+    }
 
     /// <summary>
     /// Posts <paramref name="body"/> (already carrying the upstream model id) to the endpoint's

@@ -14,7 +14,12 @@ internal sealed class UpstreamRelay(ChatCompletions owner, HttpContext http, Cal
 
     public async Task RunAsync()
     {
-        var endpoint = owner.Upstreams.Next(call.Admission.Model);
+        if (owner.Upstreams.Next(call.Admission.Model) is not { } endpoint)
+        {
+            // A model defined without endpoints (other than the built-in dummy) has nowhere to go.
+            await FailAsync(GatewayError.UpstreamUnavailable(Model, "it has no endpoints configured"));
+            return;
+        }
         var body = (JsonObject)call.Request.Body.DeepClone();
         body["model"] = endpoint.UpstreamModel;
         if (call.Request.Stream) body["stream_options"] = new JsonObject { ["include_usage"] = true };
@@ -117,9 +122,12 @@ internal sealed class UpstreamRelay(ChatCompletions owner, HttpContext http, Cal
 
         if (!done && usage is null)
         {
-            // The upstream dropped the stream: tell the client in-band (headers are gone), charge nothing.
+            // The upstream dropped the stream: tell the client in-band (headers are gone), charge nothing, and break the
+            // connection as the upstream did, so clients that ignore in-band errors (the .NET SDK) see a failure, not a
+            // shorter answer that looks complete.
             await sse.WriteAsync(new JsonObject { ["error"] = ErrorBody(GatewayError.UpstreamFailed(Model, "the stream broke off")) });
             await owner.LogFailureAsync(call, 502, "upstream_error");
+            http.Abort();
             return;
         }
         var (i, o) = usage ?? Estimate(seen.ToString());

@@ -1,0 +1,110 @@
+namespace Lumen.Tests.Gateway;
+
+/// <summary>
+/// The config the gateway tests run with. Upstream models cost 0.5/1.5 coins per million tokens, so a fake upstream
+/// call (100 in, 20 out) costs exactly 80 micro-coins. Clients without a named entry get <c>default</c>.
+/// </summary>
+internal static class GatewayConfig
+{
+    public static string Yaml(FakeUpstream upstream, int closedPort) => $"""
+        admins: [admin@example.org]
+        models:
+          - name: dummy
+            input_cost_per_million: 0.0
+            output_cost_per_million: 0.0
+          - name: llama
+            input_cost_per_million: 0.5
+            output_cost_per_million: 1.5
+            endpoints:
+              - url: {upstream.Endpoint("normal-llama")}
+                model: llama-upstream
+          - name: twin
+            input_cost_per_million: 0.5
+            output_cost_per_million: 1.5
+            endpoints:
+              - url: {upstream.Endpoint("normal-twin-a")}
+              - url: {upstream.Endpoint("normal-twin-b")}
+          - name: pair
+            input_cost_per_million: 0.5
+            output_cost_per_million: 1.5
+            endpoints:
+              - url: {upstream.Endpoint("normal-pair-a")}
+              - url: {upstream.Endpoint("normal-pair-b")}
+          - name: slowpoke
+            input_cost_per_million: 0.5
+            output_cost_per_million: 1.5
+            endpoints:
+              - url: {upstream.Endpoint("slow")}
+          - name: flaky
+            input_cost_per_million: 0.5
+            output_cost_per_million: 1.5
+            endpoints:
+              - url: {upstream.Endpoint("fail")}
+          - name: dropper
+            input_cost_per_million: 0.5
+            output_cost_per_million: 1.5
+            endpoints:
+              - url: {upstream.Endpoint("drop")}
+          - name: offline
+            input_cost_per_million: 0.5
+            output_cost_per_million: 1.5
+            endpoints:
+              - url: http://127.0.0.1:{closedPort}/v1
+          - name: hollow
+            input_cost_per_million: 0.5
+            output_cost_per_million: 1.5
+          - name: secret
+            input_cost_per_million: 0.5
+            output_cost_per_million: 1.5
+            endpoints:
+              - url: {upstream.Endpoint("normal-secret")}
+          - name: banned
+            input_cost_per_million: 0.5
+            output_cost_per_million: 1.5
+            endpoints:
+              - url: {upstream.Endpoint("normal-banned")}
+          - name: retired
+            active: false
+            endpoints:
+              - url: {upstream.Endpoint("normal-retired")}
+        clients:
+          default:
+            max: 100.0
+            refresh: 0.0
+            starting: 100.0
+            model_access:
+              default: whitelist
+              blacklist: [banned]
+              graylist: [secret]
+          broke:
+            max: 0
+            model_access:
+              default: whitelist
+          broke-order:
+            max: 0
+            model_access:
+              default: whitelist
+              blacklist: [banned]
+              graylist: [secret]
+          unlimited:
+            max: -2
+            starting: 0
+            model_access:
+              default: whitelist
+          tiny:
+            max: 0.0002
+            starting: 0.0002
+            model_access:
+              default: whitelist
+          tiny-burst:
+            max: 0.0002
+            starting: 0.0002
+            model_access:
+              default: whitelist
+          reloaded:
+            max: 100.0
+            starting: 100.0
+            model_access:
+              default: whitelist
+        """;
+}
