@@ -42,8 +42,6 @@ public sealed record ModelAccessRule
         Blacklist.Concat(Whitelist).Concat(Graylist)
             .GroupBy(m => m, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key);
 
-    public IEnumerable<string> AllListedModels() => Blacklist.Concat(Whitelist).Concat(Graylist).Distinct(StringComparer.Ordinal);
-
     private static AccessDecision Gray(AccessRuleKind rule, bool hasConsent) =>
         new(hasConsent ? AccessStatus.Consented : AccessStatus.NeedsConsent, rule);
 

@@ -81,6 +81,4 @@ internal static class OpenAiResponses
         node?["usage"] is JsonObject usage && usage["prompt_tokens"] is JsonValue p && usage["completion_tokens"] is JsonValue c
             && p.TryGetValue<long>(out var input) && c.TryGetValue<long>(out var output)
             ? (input, output) : null;
-
-    public static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 }
