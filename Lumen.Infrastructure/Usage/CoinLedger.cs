@@ -9,6 +9,8 @@ namespace Lumen.Infrastructure.Usage;
 /// Charges calls and logs them (§4, §10). Every charge is one UPDATE: refill, subtract, count. Writes go through a
 /// group commit: one writer per instance runs every charge and log row waiting at that moment in one transaction,
 /// and each caller returns only once its own charge is committed. Durable per call, without an fsync per call.
+/// The writer keeps one connection with its statements prepared (<see cref="LedgerSession"/>), so the single writer
+/// spends its time in the database, not in building queries.
 /// </summary>
 public sealed class CoinLedger : IAsyncDisposable
 {
@@ -17,6 +19,7 @@ public sealed class CoinLedger : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
     private readonly Task _writer;
+    private LedgerSession? _session; // the writer's alone
 
     public CoinLedger(IDbContextFactory<LumenDbContext> contexts, TimeProvider clock)
     {
@@ -30,43 +33,18 @@ public sealed class CoinLedger : IAsyncDisposable
     /// request-log row and the key's last use beside it, committed before this returns.
     /// </summary>
     public Task ChargeAsync(int clientId, int apiKeyId, string model, long inputTokens, long outputTokens,
-        Coins cost, int durationMs, CancellationToken ct = default)
-    {
-        var now = _clock.GetUtcNow();
-        var nowMs = now.ToUnixTimeMilliseconds();
-        var costMicros = cost.Micros;
-        var balance = PoolExpressions.Let(PoolExpressions.RefilledBalance(nowMs), (_, b) => b - costMicros);
-        var asOf = PoolExpressions.RefilledAsOf(nowMs);
-        var at = now.UtcDateTime;
-        return EnqueueAsync(async db =>
-        {
-            await db.CoinPools.Where(p => p.ClientId == clientId).ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.BalanceMicros, balance)
-                .SetProperty(p => p.BalanceAsOfMs, asOf)
-                .SetProperty(p => p.Requests, p => p.Requests + 1)
-                .SetProperty(p => p.InputTokens, p => p.InputTokens + inputTokens)
-                .SetProperty(p => p.OutputTokens, p => p.OutputTokens + outputTokens)
-                .SetProperty(p => p.CoinsSpentMicros, p => p.CoinsSpentMicros + costMicros));
-            await db.ApiKeys.Where(k => k.Id == apiKeyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, at));
-            db.RequestLog.Add(ToRow(new CallRecord(clientId, apiKeyId, model, 200, null, inputTokens, outputTokens, costMicros, durationMs), at));
-        }, ct);
-    }
+        Coins cost, int durationMs, CancellationToken ct = default) =>
+        EnqueueAsync(new LedgerEntry(new CallRecord(clientId, apiKeyId, model, 200, null, inputTokens, outputTokens, cost.Micros, durationMs),
+            _clock.GetUtcNow(), Charged: true), ct);
 
     /// <summary>Logs a call that was refused or failed; nothing is charged.</summary>
-    public Task LogRefusalAsync(CallRecord call, CancellationToken ct = default)
-    {
-        var row = ToRow(call with { CoinsMicros = 0 }, _clock.GetUtcNow().UtcDateTime);
-        return EnqueueAsync(db =>
-        {
-            db.RequestLog.Add(row);
-            return Task.CompletedTask;
-        }, ct);
-    }
+    public Task LogRefusalAsync(CallRecord call, CancellationToken ct = default) =>
+        EnqueueAsync(new LedgerEntry(call with { CoinsMicros = 0 }, _clock.GetUtcNow(), Charged: false), ct);
 
-    private Task EnqueueAsync(Func<LumenDbContext, Task> apply, CancellationToken ct)
+    private Task EnqueueAsync(LedgerEntry entry, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var write = new PendingWrite(apply, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var write = new PendingWrite(entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(write), this);
         return write.Done.Task;
     }
@@ -93,6 +71,7 @@ public sealed class CoinLedger : IAsyncDisposable
                 batch[0].Done.TrySetException(e);
             }
         }
+        if (_session is not null) await _session.DisposeAsync();
     }
 
     private async Task CommitAloneAsync(PendingWrite write)
@@ -110,11 +89,18 @@ public sealed class CoinLedger : IAsyncDisposable
 
     private async Task CommitAsync(IReadOnlyList<PendingWrite> writes)
     {
-        await using var db = await _contexts.CreateDbContextAsync();
-        await using var tx = await db.Database.BeginTransactionAsync();
-        foreach (var write in writes) await write.Apply(db);
-        await db.SaveChangesAsync();
-        await tx.CommitAsync();
+        var session = _session ??= await LedgerSession.OpenAsync(_contexts);
+        try
+        {
+            await session.CommitAsync(writes.Select(w => w.Entry).ToList());
+        }
+        catch
+        {
+            // The connection may be broken (or the transaction left open): start the next batch on a fresh one.
+            _session = null;
+            await session.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -123,7 +109,7 @@ public sealed class CoinLedger : IAsyncDisposable
         await _writer;
     }
 
-    private sealed record PendingWrite(Func<LumenDbContext, Task> Apply, TaskCompletionSource Done);
+    private sealed record PendingWrite(LedgerEntry Entry, TaskCompletionSource Done);
 
     /// <summary>The pool's balance now (refilled, not stored), its settings and counters; null for an unknown client.</summary>
     public async Task<PoolSnapshot?> GetPoolAsync(int clientId, CancellationToken ct = default)
@@ -132,18 +118,4 @@ public sealed class CoinLedger : IAsyncDisposable
         var row = await db.CoinPools.AsNoTracking().FirstOrDefaultAsync(p => p.ClientId == clientId, ct);
         return row is null ? null : PoolSnapshot.From(row, _clock.GetUtcNow());
     }
-
-    private static RequestLogRow ToRow(CallRecord call, DateTime at) => new()
-    {
-        ClientId = call.ClientId,
-        ApiKeyId = call.ApiKeyId,
-        Model = call.Model.Length > 200 ? call.Model[..200] : call.Model,
-        Status = call.Status,
-        ErrorCode = call.ErrorCode,
-        InputTokens = call.InputTokens,
-        OutputTokens = call.OutputTokens,
-        CoinsMicros = call.CoinsMicros,
-        DurationMs = call.DurationMs,
-        At = at,
-    };
 }
