@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
-# Gateway load runs (issue #7), end to end: publish the portal (Release) and the dummy upstream, start both on
+# Gateway load runs (issue #7), end to end: publish the portal (Release) and the dummy upstream, start them on
 # 127.0.0.1, seed clients and keys with the portal's own command line, then run wrk against
 #   (a) the dummy upstream directly, (b) the gateway proxying to it, (c) the gateway's built-in dummy model,
-# at each concurrency, and after every run check that wrk's successful calls, the pool's counters, the request
-# log and the coins agree exactly. Prints a markdown table (also written to $BENCH_OUT/results.md).
+#   (d) a bare pass-through proxy to the same upstream (no checks, no charge: the ceiling of any proxy here),
+#   (e) an upstream that takes 50 ms per answer, directly, and (f) through the gateway,
+# at each concurrency, and after every gateway run check that wrk's successful calls, the pool's counters, the
+# request log and the coins agree exactly. Prints a markdown table (also written to $BENCH_OUT/results.md).
 # Exits non-zero, loudly, when any check disagrees. Every process it starts is stopped on exit.
 #
 # Settings (environment): BENCH_SECONDS (load window per run, default 10), BENCH_WARMUP (seconds per target,
 # default 5), BENCH_CONCURRENCY (default "8 32"), BENCH_PUBLISH (0 reuses an earlier publish), BENCH_OUT
 # (default /tmp/lumen-bench), BENCH_PORTAL_ENV (extra VAR=value words for the portal, e.g. DOTNET_gcServer=1),
-# BENCH_RUNS (which of a b c, default "a b c").
+# BENCH_RUNS (which of a b c d e f, default all), BENCH_MODEL_MS (the slow upstream's time per answer, default 50).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 WINDOW=${BENCH_SECONDS:-10}
-WARMUP=${BENCH_WARMUP:-5}
+WARMUP=${BENCH_WARMUP:-10}
+MODEL_MS=${BENCH_MODEL_MS:-50}
 MARGIN=3 # wrk runs WINDOW+MARGIN seconds; connections stop sending after WINDOW (see chat.lua)
 CONCURRENCY=${BENCH_CONCURRENCY:-"8 32"}
-RUNS=${BENCH_RUNS:-"a b c"}
+RUNS=${BENCH_RUNS:-"a b c d e f"}
 OUT=${BENCH_OUT:-/tmp/lumen-bench}
 PORTAL_BIN=$OUT/portal
 UPSTREAM_BIN=$OUT/upstream
@@ -51,6 +54,8 @@ fi
 
 WORK=$(mktemp -d /tmp/lumen-bench-run.XXXXXX)
 UPORT=$(free_port)
+SPORT=$(free_port)
+XPORT=$(free_port)
 PPORT=$(free_port)
 cat >"$WORK/config.yaml" <<EOF
 admins: [bench@example.org]
@@ -63,6 +68,13 @@ models:
     output_cost_per_million: $OUT_PRICE
     endpoints:
       - url: http://127.0.0.1:$UPORT/v1
+        model: bench-upstream
+        api_key: sk-bench
+  - name: proxied-slow
+    input_cost_per_million: $IN_PRICE
+    output_cost_per_million: $OUT_PRICE
+    endpoints:
+      - url: http://127.0.0.1:$SPORT/v1
         model: bench-upstream
         api_key: sk-bench
 clients:
@@ -81,7 +93,7 @@ DB=$WORK/data/lumen.db
 cli() { (cd "$WORK" && "$PORTAL_BIN/Lumen.Portal" "$@"); }
 
 CLIENTS=(bench-warm-b bench-warm-c)
-for c in $CONCURRENCY; do CLIENTS+=("bench-b-c$c" "bench-c-c$c"); done
+for c in $CONCURRENCY; do CLIENTS+=("bench-b-c$c" "bench-c-c$c" "bench-f-c$c"); done
 cli clients create "${CLIENTS[@]}" >/dev/null
 declare -A KEY
 for c in "${CLIENTS[@]}"; do KEY[$c]=$(cli keys create "$c" --name load | tail -n1); done
@@ -89,8 +101,16 @@ for c in "${CLIENTS[@]}"; do KEY[$c]=$(cli keys create "$c" --name load | tail -
 "$UPSTREAM_BIN/DummyUpstream" --urls "http://127.0.0.1:$UPORT" >"$WORK/upstream.log" 2>&1 &
 UPSTREAM_PID=$!
 PIDS+=("$UPSTREAM_PID")
+"$UPSTREAM_BIN/DummyUpstream" --urls "http://127.0.0.1:$SPORT" --delay-ms "$MODEL_MS" >"$WORK/slow.log" 2>&1 &
+SLOW_PID=$!
+PIDS+=("$SLOW_PID")
+"$UPSTREAM_BIN/DummyUpstream" --urls "http://127.0.0.1:$XPORT" --forward-to "http://127.0.0.1:$UPORT" >"$WORK/proxy.log" 2>&1 &
+PROXY_PID=$!
+PIDS+=("$PROXY_PID")
+# The published portal is started from its own working directory (data/ and the config live there, as in a
+# deployment); --contentRoot points at the publish folder so appsettings.json (log levels) and wwwroot are found.
 # shellcheck disable=SC2086 # BENCH_PORTAL_ENV is a list of VAR=value words
-(cd "$WORK" && exec env ${BENCH_PORTAL_ENV:-} "$PORTAL_BIN/Lumen.Portal" --urls "http://127.0.0.1:$PPORT") >"$WORK/portal.log" 2>&1 &
+(cd "$WORK" && exec env ${BENCH_PORTAL_ENV:-} "$PORTAL_BIN/Lumen.Portal" --urls "http://127.0.0.1:$PPORT" --contentRoot "$PORTAL_BIN") >"$WORK/portal.log" 2>&1 &
 PORTAL_PID=$!
 PIDS+=("$PORTAL_PID")
 
@@ -102,9 +122,12 @@ wait_for() { # url expected-status
   die "$1 did not answer $2 within 60 s (logs in $WORK)"
 }
 wait_for "http://127.0.0.1:$UPORT/v1/models" 401
+wait_for "http://127.0.0.1:$SPORT/v1/models" 401
+wait_for "http://127.0.0.1:$XPORT/v1/models" 401
 wait_for "http://127.0.0.1:$PPORT/v1/models" 401
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" | tail -n1; } # utime + stime (comm has no spaces here)
+helpers_ticks() { echo $(($(cpu_ticks "$UPSTREAM_PID") + $(cpu_ticks "$SLOW_PID") + $(cpu_ticks "$PROXY_PID"))); }
 status_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 
 # The client's pool and its request-log totals, as one line of |-separated numbers.
@@ -117,8 +140,8 @@ pool() { sqlite3 -readonly "$DB" "$(printf "$POOL_SQL" "$1")"; }
 
 TABLE=$OUT/results.md
 {
-  echo "| run | target | conc. | req/s | p50 ms | p99 ms | max ms | portal CPU (cores) | portal CPU µs/call | upstream CPU | wrk CPU | portal peak RSS MB | exact |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| run | target | conc. | req/s | p50 ms | p99 ms | max ms | portal CPU (cores) | portal CPU µs/call | upstreams CPU | wrk CPU | portal peak RSS MB | load | exact |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 } >"$TABLE"
 declare -A RPS
 
@@ -127,10 +150,12 @@ run() {
   local label=$1 url=$2 model=$3 client=$4 conc=$5 secs=$6 record=${7:-}
   local key=${KEY[$client]:-sk-bench} before after p0 u0 p1 u1 w line exact="n/a (no portal)"
   [ "$url" = "http://127.0.0.1:$PPORT" ] && before=$(pool "$client")
-  p0=$(cpu_ticks "$PORTAL_PID"); u0=$(cpu_ticks "$UPSTREAM_PID")
+  local load
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  p0=$(cpu_ticks "$PORTAL_PID"); u0=$(helpers_ticks)
   BENCH_KEY=$key BENCH_MODEL=$model BENCH_SECONDS=$secs /usr/bin/time -f '%U %S' -o "$WORK/wrk.time" \
     wrk -t2 -c"$conc" -d"$((secs + MARGIN))s" --latency --timeout 10s -s "$LUA" "$url" >"$WORK/wrk.out"
-  p1=$(cpu_ticks "$PORTAL_PID"); u1=$(cpu_ticks "$UPSTREAM_PID")
+  p1=$(cpu_ticks "$PORTAL_PID"); u1=$(helpers_ticks)
   line=$(grep '^BENCH ' "$WORK/wrk.out") || die "$label: wrk printed no BENCH line: $(cat "$WORK/wrk.out")"
   local sent ok failed unanswered elapsed rps p50 p99 max errs
   eval "$(echo "${line#BENCH }" | tr ' ' '\n' | grep -E '^(sent|ok|failed|unanswered|elapsed|rps|p50_ms|p99_ms|max_ms)=' | sed 's/_ms=/=/')"
@@ -176,14 +201,17 @@ run() {
   echo "$label c=$conc: $rps req/s, p50 $p50 ms, p99 $p99 ms, portal CPU $pcpu ($percall µs/call), peak RSS $hwm MB; exact: $exact" >&2
   if [ -n "$record" ]; then
     RPS[$record]=$rps
-    echo "| $record | $label | $conc | $(printf '%.0f' "$rps") | $p50 | $p99 | $max | $pcpu | $percall | $ucpu | $wcpu | $hwm | $exact |" >>"$TABLE"
+    echo "| $record | $label | $conc | $(printf '%.0f' "$rps") | $p50 | $p99 | $max | $pcpu | $percall | $ucpu | $wcpu | $hwm | $load | $exact |" >>"$TABLE"
   fi
 }
 
 UP="http://127.0.0.1:$UPORT"
 GW="http://127.0.0.1:$PPORT"
+SLOW="http://127.0.0.1:$SPORT"
+XP="http://127.0.0.1:$XPORT"
 echo "warming up ($WARMUP s per target) ..." >&2
-run "upstream direct (warm-up)" "$UP" bench-upstream none 32 "$WARMUP"
+run "upstream direct (warm-up)" "$UP" bench-upstream none 32 3
+run "bare proxy (warm-up)" "$XP" bench-upstream none 32 3
 run "gateway -> upstream (warm-up)" "$GW" proxied bench-warm-b 32 "$WARMUP"
 run "gateway dummy (warm-up)" "$GW" dummy bench-warm-c 32 "$WARMUP"
 
@@ -193,6 +221,9 @@ for c in $CONCURRENCY; do
       a) run "upstream direct" "$UP" bench-upstream none "$c" "$WINDOW" "a-c$c" ;;
       b) run "gateway -> upstream" "$GW" proxied "bench-b-c$c" "$c" "$WINDOW" "b-c$c" ;;
       c) run "gateway dummy model" "$GW" dummy "bench-c-c$c" "$c" "$WINDOW" "c-c$c" ;;
+      d) run "bare proxy -> upstream" "$XP" bench-upstream none "$c" "$WINDOW" "d-c$c" ;;
+      e) run "${MODEL_MS} ms upstream direct" "$SLOW" bench-upstream none "$c" "$WINDOW" "e-c$c" ;;
+      f) run "gateway -> ${MODEL_MS} ms upstream" "$GW" proxied-slow "bench-f-c$c" "$c" "$WINDOW" "f-c$c" ;;
     esac
   done
 done
@@ -200,9 +231,8 @@ done
 {
   echo
   for c in $CONCURRENCY; do
-    if [ -n "${RPS[a-c$c]:-}" ] && [ -n "${RPS[b-c$c]:-}" ]; then
-      echo "- c=$c: gateway -> upstream is $(awk -v b="${RPS[b-c$c]}" -v a="${RPS[a-c$c]}" 'BEGIN {printf "%.0f", 100 * b / a}')% of the upstream directly"
-    fi
+    ratio() { awk -v x="${RPS[$1]:-}" -v y="${RPS[$2]:-}" 'BEGIN {if (x == "" || y == "") print "n/a"; else printf "%.0f%%", 100 * x / y}'; }
+    echo "- c=$c: gateway -> upstream $(ratio "b-c$c" "a-c$c") of the upstream directly (a bare proxy: $(ratio "d-c$c" "a-c$c")); gateway -> ${MODEL_MS} ms upstream $(ratio "f-c$c" "e-c$c") of it directly"
   done
   echo "- portal peak RSS over the whole session (VmHWM): $(awk -v k="$(status_kb "$PORTAL_PID" VmHWM)" 'BEGIN {printf "%.0f", k / 1024}') MB"
   echo "- load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"

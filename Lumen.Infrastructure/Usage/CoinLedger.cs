@@ -20,6 +20,7 @@ public sealed class CoinLedger : IAsyncDisposable
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
     private readonly Task _writer;
     private LedgerSession? _session; // the writer's alone
+    private bool _commitOutcomeUnknown; // the last failure happened during COMMIT: the batch may be written
 
     public CoinLedger(IDbContextFactory<LumenDbContext> contexts, TimeProvider clock)
     {
@@ -61,14 +62,15 @@ public sealed class CoinLedger : IAsyncDisposable
                 await CommitAsync(batch);
                 foreach (var write in batch) write.Done.TrySetResult();
             }
-            catch (Exception) when (batch.Count > 1)
+            catch (Exception) when (batch.Count > 1 && !_commitOutcomeUnknown)
             {
                 // One bad write must not fail its neighbours: retry each alone, each caller gets its own outcome.
                 foreach (var write in batch) await CommitAloneAsync(write);
             }
             catch (Exception e)
             {
-                batch[0].Done.TrySetException(e);
+                // Either one write alone, or a batch whose COMMIT failed: it may be written, so it is not tried again.
+                foreach (var write in batch) write.Done.TrySetException(e);
             }
         }
         if (_session is not null) await _session.DisposeAsync();
@@ -89,17 +91,58 @@ public sealed class CoinLedger : IAsyncDisposable
 
     private async Task CommitAsync(IReadOnlyList<PendingWrite> writes)
     {
-        var session = _session ??= await LedgerSession.OpenAsync(_contexts);
+        var entries = writes.Select(w => w.Entry).ToList();
+        _commitOutcomeUnknown = false;
+        if (_session is { } kept)
+        {
+            try
+            {
+                await kept.CommitAsync(entries);
+                return;
+            }
+            catch (Exception) when (!kept.CommitStarted)
+            {
+                // A kept connection can go stale (the database restarted, an idle connection was dropped). Nothing
+                // was committed, so the batch is tried once more on a new connection.
+                await DropSessionAsync();
+            }
+            catch
+            {
+                _commitOutcomeUnknown = true;
+                await DropSessionAsync();
+                throw;
+            }
+        }
+        var session = _session = await LedgerSession.OpenAsync(_contexts);
         try
         {
-            await session.CommitAsync(writes.Select(w => w.Entry).ToList());
+            await session.CommitAsync(entries);
         }
         catch
         {
-            // The connection may be broken (or the transaction left open): start the next batch on a fresh one.
-            _session = null;
-            await session.DisposeAsync();
+            _commitOutcomeUnknown = session.CommitStarted;
+            await DropSessionAsync();
             throw;
+        }
+    }
+
+    private async Task DropSessionAsync()
+    {
+        if (_session is not { } session) return;
+        _session = null;
+        await DisposeQuietlyAsync(session);
+    }
+
+    /// <summary>Closing a broken connection may throw too; the failure that matters is the one already in hand.</summary>
+    private static async Task DisposeQuietlyAsync(LedgerSession session)
+    {
+        try
+        {
+            await session.DisposeAsync();
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException)
+        {
+            // Nothing to do: the session is dropped either way.
         }
     }
 

@@ -68,8 +68,16 @@ internal sealed class LedgerSession : IAsyncDisposable
                 call.ErrorCode, call.InputTokens, call.OutputTokens, call.CoinsMicros, call.DurationMs, entry.At.UtcDateTime);
         }
         foreach (var (key, at) in lastUse) await _keyUsed.RunAsync(at.UtcDateTime, key);
+        CommitStarted = true;
         await tx.CommitAsync();
+        CommitStarted = false;
     }
+
+    /// <summary>
+    /// True from the moment COMMIT is sent until it returns: a failure then leaves it unknown whether the batch
+    /// was written, so it must not be retried. A failure before it rolls the whole batch back.
+    /// </summary>
+    public bool CommitStarted { get; private set; }
 
     public async ValueTask DisposeAsync()
     {
