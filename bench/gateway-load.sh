@@ -88,6 +88,8 @@ EOF
 export ASPNETCORE_ENVIRONMENT=Production
 export Lumen__ApiKeySecret=bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz
 export LUMEN_CONFIG=$WORK/config.yaml
+# Production refuses to start without an identity provider. /v1 never signs anyone in, so this one is never contacted.
+export Oidc__Authority=https://oidc.invalid/ Oidc__ClientId=bench Oidc__ClientSecret=bench
 DB=$WORK/data/lumen.db
 
 cli() { (cd "$WORK" && "$PORTAL_BIN/Lumen.Portal" "$@"); }
