@@ -1,0 +1,36 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Lumen.Tests.Browser;
+
+/// <summary>How a person gets around the portal: sign in, open a page and wait until it answers clicks.</summary>
+internal static class PortalPages
+{
+    /// <summary>
+    /// Waits until the page's Blazor circuit is interactive: the layout renders <c>.circuit-ready</c> only then, so a
+    /// click after this reaches the server instead of landing on inert prerendered HTML.
+    /// </summary>
+    public static Task WaitForCircuitAsync(this IPage page) =>
+        page.Locator(".circuit-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+
+    /// <summary>Opens <paramref name="path"/> and waits for the circuit.</summary>
+    public static async Task OpenAsync(this IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.WaitForCircuitAsync();
+    }
+
+    /// <summary>Signs in as <paramref name="email"/> on the development sign-in page and lands on <paramref name="returnUrl"/>.</summary>
+    public static async Task DevSignInAsync(this IPage page, string email, string returnUrl = "/clients")
+    {
+        await page.GotoAsync($"/auth/dev-sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        await page.GetByLabel("E-mail address").FillAsync(email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == returnUrl);
+        await page.WaitForCircuitAsync();
+        await Expect(page.GetByText(email, new() { Exact = true })).ToBeVisibleAsync();
+    }
+
+    /// <summary>The path and query of the page's current address.</summary>
+    public static string PathAndQuery(this IPage page) => new Uri(page.Url).PathAndQuery;
+}
