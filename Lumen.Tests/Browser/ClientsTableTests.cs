@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Lumen.Tests.Browser;
+
+/// <summary>The clients table as an admin uses it: default order, sorting by header, searching, links, and the URL.</summary>
+[Collection(BrowserTestGroup.Name)]
+public sealed class ClientsTableTests(BrowserFixture browser, DemoPortal portal, ITestOutputHelper output)
+    : BrowserTest<DemoPortal>(browser, portal, output)
+{
+    private ClientsPage Clients => new(Page);
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await Page.DevSignInAsync(BrowserConfig.Admin);
+    }
+
+    [Fact]
+    public async Task Clients_are_listed_by_name_a_to_z_with_totals_in_the_cards()
+    {
+        await Expect(Clients.Heading).ToBeVisibleAsync();
+        await ExpectNamesAsync(DemoPortal.Clients.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase));
+
+        await Expect(Clients.Card("Total Clients")).ToContainTextAsync(DemoPortal.Clients.Count.ToString(CultureInfo.InvariantCulture));
+        await Expect(Clients.Card("Total Requests")).ToContainTextAsync(Number(DemoPortal.Clients.Sum(c => c.Requests)));
+        await Expect(Clients.Card("Total Tokens Used")).ToContainTextAsync(Number(DemoPortal.Clients.Sum(c => c.Tokens)));
+        await Expect(Clients.Card("Coins Spent")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Requests_header_sorts_largest_first_and_a_second_click_reverses()
+    {
+        await Clients.SortButton("Requests").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("sort=requests", RegexOptions.IgnoreCase));
+        await ExpectNamesAsync(DemoPortal.Clients.OrderByDescending(c => c.Requests));
+
+        await Clients.SortButton("Requests").ClickAsync();
+        await ExpectNamesAsync(DemoPortal.Clients.OrderBy(c => c.Requests));
+        await Expect(Page).ToHaveURLAsync(new Regex("sort=requests", RegexOptions.IgnoreCase));
+    }
+
+    [Fact]
+    public async Task Tokens_and_created_headers_sort_their_columns()
+    {
+        await Clients.SortButton("Tokens Used").ClickAsync();
+        await ExpectNamesAsync(DemoPortal.Clients.OrderByDescending(c => c.Tokens));
+
+        await Clients.SortButton("Created").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("sort=created", RegexOptions.IgnoreCase));
+        var byCreated = DemoPortal.Clients.OrderBy(c => c.Created, StringComparer.Ordinal).ToList();
+        // Either direction may come first for a date; a second click must give the other one.
+        var first = await Clients.NameCells.First.InnerTextAsync();
+        var newestFirst = first.Trim() == byCreated[^1].Name;
+        await ExpectNamesAsync(newestFirst ? Enumerable.Reverse(byCreated) : byCreated);
+        await Clients.SortButton("Created").ClickAsync();
+        await ExpectNamesAsync(newestFirst ? byCreated : Enumerable.Reverse(byCreated));
+    }
+
+    [Fact]
+    public async Task Name_header_reverses_the_order()
+    {
+        await Clients.SortButton("Name").ClickAsync();
+        await ExpectNamesAsync(DemoPortal.Clients.OrderByDescending(c => c.Name, StringComparer.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Search_filters_by_name_case_insensitively_and_the_url_can_be_shared()
+    {
+        await Clients.SearchBox.FillAsync("BOT");
+        await ExpectNamesAsync(["code-review-bot", "hpc-helpdesk-bot", "research-bot"], exact: true);
+        await Expect(Page).ToHaveURLAsync(new Regex("q=BOT", RegexOptions.IgnoreCase));
+
+        await Clients.SortButton("Requests").ClickAsync();
+        await ExpectNamesAsync(["research-bot", "code-review-bot", "hpc-helpdesk-bot"], exact: true);
+
+        // The address alone brings the same view back: another tab opens it cold.
+        var shared = await NewPageAsync();
+        await shared.OpenAsync(Page.PathAndQuery());
+        var view = new ClientsPage(shared);
+        await Expect(view.NameCells).ToHaveTextAsync(["research-bot", "code-review-bot", "hpc-helpdesk-bot"]);
+        await Expect(view.SearchBox).ToHaveValueAsync(new Regex("^bot$", RegexOptions.IgnoreCase));
+    }
+
+    [Fact]
+    public async Task A_search_that_matches_nothing_says_so()
+    {
+        await Clients.SearchBox.FillAsync("no-such-client");
+        await Expect(Clients.NoMatch).ToBeVisibleAsync();
+        await Expect(Clients.Link("research-bot")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Name_links_open_the_client_page_and_inactive_clients_stay_listed()
+    {
+        await Expect(Clients.Row("astro-image-tagger")).ToBeVisibleAsync();
+        var active = await Clients.CellAsync("astro-image-tagger", "Active");
+        await Expect(active.Locator("[aria-label], [title]").First).ToHaveAttributeAsync("aria-label", new Regex("inactive|deactivated|no", RegexOptions.IgnoreCase));
+
+        await Clients.Link("research-bot").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/clients/research-bot$"));
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "research-bot", Level = 1 })).ToBeVisibleAsync();
+    }
+
+    private Task ExpectNamesAsync(IEnumerable<DemoClient> order) => ExpectNamesAsync(order.Select(c => c.Name));
+
+    /// <summary>
+    /// The Name column shows <paramref name="names"/> in order: all of them when <paramref name="exact"/>, else as many
+    /// as the page holds (the first page of the ordering).
+    /// </summary>
+    private async Task ExpectNamesAsync(IEnumerable<string> names, bool exact = false)
+    {
+        var expected = names.ToList();
+        await Expect(Clients.NameCells.First).ToHaveTextAsync(expected[0]);
+        if (exact)
+        {
+            await Expect(Clients.NameCells).ToHaveTextAsync(expected.ToArray());
+            return;
+        }
+        await Eventually.AssertAsync(async () =>
+        {
+            var shown = (await Clients.NameCells.AllInnerTextsAsync()).Select(n => n.Trim()).ToList();
+            shown.Should().NotBeEmpty().And.Equal(expected.Take(shown.Count), "the table's rows are the first page of the order");
+        });
+    }
+
+    private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}
