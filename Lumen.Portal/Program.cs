@@ -1,6 +1,8 @@
 using Lumen.Infrastructure;
 using Lumen.Infrastructure.Persistence;
+using Lumen.Portal.Auth;
 using Lumen.Portal.Cli;
+using Lumen.Portal.Clients;
 using Lumen.Portal.Components;
 using Lumen.Portal.Gateway;
 using Lumen.Portal.Hosting;
@@ -18,6 +20,8 @@ builder.Services.AddMudServices();
 builder.Services.AddLumen(builder.Configuration, builder.Environment);
 builder.Services.AddConfigWatcher();
 builder.Services.AddGateway(builder.Configuration);
+builder.Services.AddPortalAuthentication(builder.Configuration, builder.Environment);
+builder.Services.AddClientsHub();
 
 var app = builder.Build();
 
@@ -30,10 +34,14 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAuth();
+app.MapClientsHub();
 app.MapGateway();
 
 await app.RunAsync();

@@ -17,7 +17,8 @@ public sealed class ConfigState
     {
         Path = path;
         _clock = clock ?? TimeProvider.System;
-        _snapshot = new Snapshot(initial, initial.IsValid ? initial.Config : null, _clock.GetUtcNow());
+        var now = _clock.GetUtcNow();
+        _snapshot = new Snapshot(initial, initial.IsValid ? initial.Config : null, now, initial.IsValid ? now : null);
     }
 
     /// <summary>Reads <paramref name="path"/> now.</summary>
@@ -39,6 +40,9 @@ public sealed class ConfigState
     /// <summary>When <see cref="Latest"/> was loaded.</summary>
     public DateTimeOffset LoadedAt => Volatile.Read(ref _snapshot).LoadedAt;
 
+    /// <summary>When the configuration in force was loaded (the last good save); null if none is.</summary>
+    public DateTimeOffset? InForceSince => Volatile.Read(ref _snapshot).InForceSince;
+
     /// <summary>Raised after every <see cref="Apply"/>, on the caller's thread.</summary>
     public event EventHandler? Changed;
 
@@ -51,12 +55,15 @@ public sealed class ConfigState
         ArgumentNullException.ThrowIfNull(result);
         lock (_gate)
         {
-            var inForce = result.IsValid ? result.Config : _snapshot.InForce;
-            Volatile.Write(ref _snapshot, new Snapshot(result, inForce, _clock.GetUtcNow()));
+            var now = _clock.GetUtcNow();
+            var next = result.IsValid
+                ? new Snapshot(result, result.Config, now, now)
+                : _snapshot with { Latest = result, LoadedAt = now };
+            Volatile.Write(ref _snapshot, next);
         }
         Changed?.Invoke(this, EventArgs.Empty);
     }
 
     // One immutable snapshot, swapped whole, so readers never see a result paired with another load's config.
-    private sealed record Snapshot(ConfigLoadResult Latest, LumenConfig? InForce, DateTimeOffset LoadedAt);
+    private sealed record Snapshot(ConfigLoadResult Latest, LumenConfig? InForce, DateTimeOffset LoadedAt, DateTimeOffset? InForceSince);
 }

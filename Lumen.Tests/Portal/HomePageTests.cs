@@ -1,6 +1,7 @@
 using Bunit;
 using Lumen.Domain.Config;
 using Lumen.Infrastructure.Config;
+using Lumen.Portal.Auth;
 using Lumen.Portal.Components.Pages;
 using Lumen.Portal.Config;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,10 +10,22 @@ namespace Lumen.Tests.Portal;
 
 public sealed class HomePageTests : PortalComponentTest
 {
-    private IRenderedComponent<Home> RenderHome(ConfigState state)
+    private IRenderedComponent<Home> RenderHome(ConfigState state, bool admin = true)
     {
         Services.AddSingleton(state);
+        var auth = AddAuthorization();
+        auth.SetAuthorized("someone@example.org");
+        if (admin) auth.SetPolicies(PortalPolicies.Admin, PortalPolicies.ClientsArea);
         return Render<Home>();
+    }
+
+    [Fact]
+    public void People_who_are_not_admins_see_no_configuration()
+    {
+        var cut = RenderHome(new ConfigState("/etc/lumen/config.yaml", SampleConfig.Valid()), admin: false);
+
+        cut.Markup.Should().NotContain("/etc/lumen/config.yaml").And.Contain("you do not manage any client yet");
+        cut.FindAll(".models-table").Should().BeEmpty();
     }
 
     [Fact]

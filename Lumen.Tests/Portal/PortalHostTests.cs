@@ -14,7 +14,7 @@ public sealed class PortalHostTests : IDisposable
     public void Dispose() => Directory.Delete(Path.GetDirectoryName(_configPath)!, recursive: true);
 
     [Fact]
-    public async Task Home_page_renders_with_the_configured_config_path()
+    public async Task Home_page_renders_for_anonymous_visitors_without_the_config()
     {
         await using var factory = new WebApplicationFactory<Program>()
             .WithWebHostBuilder(b => b.UseSetting("Lumen:ConfigPath", _configPath));
@@ -24,6 +24,6 @@ public sealed class PortalHostTests : IDisposable
         var html = await response.Content.ReadAsStringAsync();
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        html.Should().Contain("Lumen Portal").And.Contain(_configPath);
+        html.Should().Contain("Lumen Portal").And.Contain("Sign in").And.NotContain(_configPath, "only admins see the config");
     }
 }

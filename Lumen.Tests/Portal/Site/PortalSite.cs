@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Lumen.Infrastructure.Clients;
+using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Config;
+using Lumen.Infrastructure.Managers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lumen.Tests.Portal.Site;
+
+/// <summary>
+/// The whole portal in the test server (Development environment, its own config file and SQLite database), with
+/// people signed in through the real development sign-in form: antiforgery token, cookie and all.
+/// </summary>
+public sealed partial class PortalSite : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string Admin = "admin@example.org";
+    public const string ManagerOfA = "alice@example.org";
+    public const string ManagerOfB = "bob@example.org";
+    public const string Stranger = "stranger@example.org";
+    public const string ClientA = "alpha-bot";
+    public const string ClientB = "beta-pipeline";
+
+    public const string Yaml = """
+        admins: [admin@example.org]
+        models:
+          - name: dummy
+        clients:
+          default:
+            max: 100.0
+            refresh: 0.05
+            starting: 100.0
+            model_access:
+              default: blacklist
+              whitelist: [dummy]
+          waiting-entry:
+            max: 5.0
+        """;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("lumen-site-").FullName;
+
+    public string ConfigPath => Path.Combine(_dir, "config.yaml");
+
+    public async Task InitializeAsync()
+    {
+        await File.WriteAllTextAsync(ConfigPath, Yaml);
+        _ = Server; // start the host
+        await CreateClientAsync(ClientA, ManagerOfA);
+        await CreateClientAsync(ClientB, ManagerOfB);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Lumen:ConfigPath", ConfigPath);
+        builder.UseSetting("ConnectionStrings:Lumen", $"Data Source={Path.Combine(_dir, "lumen.db")}");
+        builder.UseSetting("Lumen:ApiKeySecret", "portal-site-tests-secret-0123456789abcdefghij");
+    }
+
+    public async Task CreateClientAsync(string name, params string[] managers)
+    {
+        (await Services.GetRequiredService<ClientService>().CreateAsync(Actor.Cli, name)).Unwrap();
+        foreach (var manager in managers)
+            (await Services.GetRequiredService<ManagerService>().AddAsync(Actor.Cli, name, manager)).Unwrap();
+    }
+
+    /// <summary>Applies the config file now, as the watcher does on a save.</summary>
+    public Task ReloadConfigAsync() => Services.GetRequiredService<ConfigWatcher>().ReloadAsync();
+
+    /// <summary>An HTTP client that keeps cookies and does not follow redirects, signed in as <paramref name="email"/> (or anonymous).</summary>
+    public async Task<HttpClient> BrowserAsync(string? email)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        if (email is null) return client;
+        var token = await AntiforgeryTokenAsync(client, "/auth/dev-sign-in");
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["email"] = email,
+            ["returnUrl"] = "/",
+        });
+        using var response = await client.PostAsync(new Uri("/auth/dev-sign-in", UriKind.Relative), form);
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect, "the development sign-in form accepts {0}", email);
+        return client;
+    }
+
+    /// <summary>The antiforgery token of the first form on <paramref name="path"/>.</summary>
+    public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string path)
+    {
+        var html = await client.GetStringAsync(new Uri(path, UriKind.Relative));
+        return TokenField().Match(html) is { Success: true } match
+            ? WebUtility.HtmlDecode(match.Groups[1].Value)
+            : throw new InvalidOperationException($"No antiforgery token on {path}.");
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenField();
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
