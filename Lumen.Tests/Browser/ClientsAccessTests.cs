@@ -45,8 +45,7 @@ public sealed class ClientsAccessTests(BrowserFixture browser, DemoPortal portal
         await Page.GotoAsync("/clients?q=bot");
         await Expect(Page.GetByLabel("E-mail address")).ToBeVisibleAsync();
         await Page.GetByLabel("E-mail address").FillAsync(BrowserConfig.Admin);
-        await Page.Locator("form").Filter(new() { Has = Page.GetByLabel("E-mail address") })
-            .GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Page.SignInForm().GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
 
         await Page.WaitForURLAsync(url => new Uri(url).PathAndQuery == "/clients?q=bot");
         await Page.WaitForCircuitAsync();

@@ -22,7 +22,7 @@ public sealed class OidcSignInTests(BrowserFixture browser, OidcPortal portal, I
         await Expect(Page).ToHaveURLAsync(new Regex(Regex.Escape(Portal.BaseAddress + "clients") + "$"));
         await Page.WaitForCircuitAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Clients", Level = 1 })).ToBeVisibleAsync();
-        await Expect(Page.GetByText(BrowserConfig.Admin, new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(Page.SignedInAs(BrowserConfig.Admin)).ToBeVisibleAsync();
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "+ New Client" })).ToBeVisibleAsync();
         await Expect(ClientLink("beta-bot")).ToBeVisibleAsync();
 
@@ -32,7 +32,7 @@ public sealed class OidcSignInTests(BrowserFixture browser, OidcPortal portal, I
         await Expect(Page).ToHaveURLAsync(Portal.BaseAddress.ToString());
         await Page.WaitForCircuitAsync();
         await Expect(SignInControl()).ToBeVisibleAsync();
-        await Expect(Page.GetByText(BrowserConfig.Admin, new() { Exact = true })).ToHaveCountAsync(0);
+        await Expect(Page.SignedInAs(BrowserConfig.Admin)).ToHaveCountAsync(0);
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true })).ToHaveCountAsync(0);
 
         // Anonymous again, at the portal and at the provider: the provider asks for a login rather than signing back in.
@@ -48,7 +48,7 @@ public sealed class OidcSignInTests(BrowserFixture browser, OidcPortal portal, I
         await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/clients");
         await Page.WaitForCircuitAsync();
 
-        await Expect(Page.GetByText(OidcPortal.ManagerOfAlpha, new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(Page.SignedInAs(OidcPortal.ManagerOfAlpha)).ToBeVisibleAsync();
         await Expect(ClientLink("alpha-bot")).ToBeVisibleAsync();
         await Expect(ClientLink("alpha-pipeline")).ToBeVisibleAsync();
         await Expect(ClientLink("beta-bot")).ToHaveCountAsync(0);
@@ -65,7 +65,7 @@ public sealed class OidcSignInTests(BrowserFixture browser, OidcPortal portal, I
         await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/clients");
         await Page.WaitForCircuitAsync();
 
-        await Expect(Page.GetByText("stranger@example.org", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(Page.SignedInAs("stranger@example.org")).ToBeVisibleAsync();
         await Expect(Page.GetByText("Access denied")).ToBeVisibleAsync();
         await Expect(ClientLink("alpha-bot")).ToHaveCountAsync(0);
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true })).ToHaveCountAsync(0);

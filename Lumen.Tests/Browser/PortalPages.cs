@@ -25,11 +25,19 @@ internal static class PortalPages
     {
         await page.GotoAsync($"/auth/dev-sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}");
         await page.GetByLabel("E-mail address").FillAsync(email);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await page.SignInForm().GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == returnUrl);
         await page.WaitForCircuitAsync();
-        await Expect(page.GetByText(email, new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(page.SignedInAs(email)).ToBeVisibleAsync();
     }
+
+    /// <summary>The signed-in e-mail in the app bar.</summary>
+    public static ILocator SignedInAs(this IPage page, string email) =>
+        page.GetByRole(AriaRole.Banner).GetByText(email, new() { Exact = true });
+
+    /// <summary>The development page's form with the e-mail field (the app bar has a "Sign in" button of its own).</summary>
+    public static ILocator SignInForm(this IPage page) =>
+        page.Locator("form").Filter(new() { Has = page.GetByLabel("E-mail address") });
 
     /// <summary>The path and query of the page's current address.</summary>
     public static string PathAndQuery(this IPage page) => new Uri(page.Url).PathAndQuery;

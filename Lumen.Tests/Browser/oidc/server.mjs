@@ -52,6 +52,8 @@ const provider = new Provider(issuer, {
       },
     };
   },
+  // Explicit lifetimes (seconds), so the provider does not warn about its defaults on every sign-in.
+  ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
   features: {
     devInteractions: { enabled: true },
     rpInitiatedLogout: { enabled: true },
