@@ -26,8 +26,8 @@ public sealed record ClientQuery(string? Search = null, ClientSort Sort = Client
         }
     }
 
-    /// <summary>A first click on a column sorts names A→Z and numbers largest first (§7).</summary>
-    public static bool DefaultDescending(ClientSort sort) => sort is not (ClientSort.Name or ClientSort.Active);
+    /// <summary>A first click sorts names A→Z and everything else largest (or newest, or active) first (§7).</summary>
+    public static bool DefaultDescending(ClientSort sort) => sort != ClientSort.Name;
 }
 
 public sealed record ClientListRow(string Name, int Managers, bool IsActive, long Requests, long Tokens, Coins Coins, DateTime CreatedAt);

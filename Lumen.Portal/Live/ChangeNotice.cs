@@ -1,0 +1,24 @@
+using Lumen.Infrastructure.Events;
+
+namespace Lumen.Portal.Live;
+
+/// <summary>The short notice a live view shows after refreshing: what changed, in a sentence.</summary>
+public static class ChangeNotice
+{
+    private const int MaxListed = 3;
+
+    /// <summary>Describes the changes (already filtered to what the viewer may see); null when there is nothing to say.</summary>
+    public static string? Describe(IReadOnlyCollection<ClientChange> changes)
+    {
+        var events = changes.Where(c => c.Kind != ClientChangeKind.UsageChanged)
+            .Select(c => c.Kind == ClientChangeKind.SettingsApplied ? $"{c.Client}: config {c.Summary}" : c.Summary)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var used = changes.Where(c => c.Kind == ClientChangeKind.UsageChanged).Select(c => c.Client).Distinct(StringComparer.Ordinal).Count();
+
+        var parts = events.Take(MaxListed).ToList();
+        if (events.Count > MaxListed) parts.Add($"{events.Count - MaxListed} more change{(events.Count - MaxListed == 1 ? "" : "s")}");
+        if (used > 0) parts.Add(used == 1 ? $"new usage for {changes.First(c => c.Kind == ClientChangeKind.UsageChanged).Client}" : $"new usage for {used} clients");
+        return parts.Count == 0 ? null : string.Join("; ", parts);
+    }
+}
