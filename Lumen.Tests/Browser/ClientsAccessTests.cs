@@ -18,7 +18,10 @@ public sealed class ClientsAccessTests(BrowserFixture browser, DemoPortal portal
 
         await Expect(Clients.Heading).ToBeVisibleAsync();
         await Expect(Clients.NameCells).ToHaveTextAsync(["data-pipeline", "research-bot"]);
-        await Expect(Clients.Card("Total Clients")).ToContainTextAsync("2");
+        await Expect(Clients.CardValue("Total Clients")).ToHaveTextAsync("2");
+        var theirs = DemoPortal.Clients.Where(c => c.Managers.Contains(DemoPortal.Manager)).ToList();
+        await Expect(Clients.CardValue("Total Requests")).ToHaveTextAsync(
+            theirs.Sum(c => c.Requests).ToString("#,0", System.Globalization.CultureInfo.InvariantCulture));
         await Expect(Clients.NewClientButton).ToHaveCountAsync(0);
         await Expect(Clients.NavLink).ToBeVisibleAsync();
 

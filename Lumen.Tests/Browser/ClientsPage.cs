@@ -15,18 +15,18 @@ internal sealed class ClientsPage(IPage page)
 
     public ILocator NavLink => page.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true });
 
-    public ILocator AccessDenied => page.GetByText("Access denied");
+    public ILocator AccessDenied => page.GetByRole(AriaRole.Heading, new() { Name = "Access denied", Level = 1 });
 
     public ILocator NoMatch => page.GetByText("No clients match your filter.");
 
     /// <summary>The live region that says what just changed.</summary>
     public ILocator Status => page.GetByRole(AriaRole.Status);
 
-    /// <summary>The table's body rows.</summary>
-    public ILocator Rows => page.Locator("table tbody tr");
+    /// <summary>The table's client rows (not the "no clients" row).</summary>
+    public ILocator Rows => page.Locator("table tbody tr").Filter(new() { Has = page.GetByRole(AriaRole.Link) });
 
-    /// <summary>The Name cell of every body row, in display order.</summary>
-    public ILocator NameCells => page.Locator("table tbody tr td:nth-child(1)");
+    /// <summary>The Name cell of every client row, in display order.</summary>
+    public ILocator NameCells => Rows.Locator("td:nth-child(1)");
 
     public ILocator Row(string client) =>
         Rows.Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = client, Exact = true }) });
@@ -44,9 +44,19 @@ internal sealed class ClientsPage(IPage page)
 
     /// <summary>The sort button in the header of <paramref name="column"/>.</summary>
     public ILocator SortButton(string column) =>
-        page.Locator("table thead th").Filter(new() { HasText = column }).GetByRole(AriaRole.Button);
+        page.GetByRole(AriaRole.Columnheader, new() { Name = column, Exact = true }).GetByRole(AriaRole.Button);
+
+    /// <summary>The header cell of <paramref name="column"/> (it carries aria-sort).</summary>
+    public ILocator Header(string column) => page.GetByRole(AriaRole.Columnheader, new() { Name = column, Exact = true });
 
     /// <summary>The summary card titled <paramref name="title"/> (its text holds the title and the value).</summary>
     public ILocator Card(string title) =>
-        page.Locator(".mud-card, .mud-paper").Filter(new() { Has = page.GetByText(title, new() { Exact = true }) }).Last;
+        page.Locator(".summary-card").Filter(new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = title, Exact = true }) });
+
+    /// <summary>The value shown on the card titled <paramref name="title"/>.</summary>
+    public ILocator CardValue(string title) => Card(title).Locator(".summary-value");
+
+    /// <summary>The banner admins see while the config file on disk is rejected.</summary>
+    public ILocator ConfigErrorBanner =>
+        page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "The config file has errors" });
 }

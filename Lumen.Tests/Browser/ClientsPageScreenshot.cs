@@ -18,7 +18,7 @@ public sealed class ClientsPageScreenshot(BrowserFixture browser, DemoPortal por
         await Page.DevSignInAsync(BrowserConfig.Admin);
         var clients = new ClientsPage(Page);
         await Expect(clients.Link("research-bot")).ToBeVisibleAsync();
-        await Expect(clients.Card("Total Clients")).ToContainTextAsync(DemoPortal.Clients.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(clients.CardValue("Total Clients")).ToHaveTextAsync(DemoPortal.Clients.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Fonts and icons settle before the picture: every image and font the page asked for has loaded.
         await Page.EvaluateAsync("() => document.fonts.ready");
 

@@ -25,22 +25,37 @@ public sealed class ClientsTableTests(BrowserFixture browser, DemoPortal portal,
         await Expect(Clients.Heading).ToBeVisibleAsync();
         await ExpectNamesAsync(DemoPortal.Clients.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase));
 
-        await Expect(Clients.Card("Total Clients")).ToContainTextAsync(DemoPortal.Clients.Count.ToString(CultureInfo.InvariantCulture));
-        await Expect(Clients.Card("Total Requests")).ToContainTextAsync(Number(DemoPortal.Clients.Sum(c => c.Requests)));
-        await Expect(Clients.Card("Total Tokens Used")).ToContainTextAsync(Number(DemoPortal.Clients.Sum(c => c.Tokens)));
-        await Expect(Clients.Card("Coins Spent")).ToBeVisibleAsync();
+        await Expect(Clients.CardValue("Total Clients")).ToHaveTextAsync(DemoPortal.Clients.Count.ToString(CultureInfo.InvariantCulture));
+        await Expect(Clients.CardValue("Total Requests")).ToHaveTextAsync(Number(DemoPortal.Clients.Sum(c => c.Requests)));
+        await Expect(Clients.CardValue("Total Tokens Used")).ToHaveTextAsync(Number(DemoPortal.Clients.Sum(c => c.Tokens)));
+        await Expect(Clients.CardValue("Coins Spent")).ToHaveTextAsync(
+            DemoPortal.Clients.Sum(c => c.CoinsSpent).ToString("#,0.######", CultureInfo.InvariantCulture));
+
+        // One row reads as the seed says, cell by cell.
+        var bot = DemoPortal.Clients.Single(c => c.Name == "research-bot");
+        await Expect(await Clients.CellAsync(bot.Name, "Managers")).ToHaveTextAsync(bot.Managers.Count.ToString(CultureInfo.InvariantCulture));
+        await Expect(await Clients.CellAsync(bot.Name, "Requests")).ToHaveTextAsync(Number(bot.Requests));
+        await Expect(await Clients.CellAsync(bot.Name, "Tokens Used")).ToHaveTextAsync(Number(bot.Tokens));
+        await Expect(await Clients.CellAsync(bot.Name, "Coins")).ToHaveTextAsync(bot.CoinsSpent.ToString("#,0.######", CultureInfo.InvariantCulture));
+        await Expect(await Clients.CellAsync(bot.Name, "Created")).ToContainTextAsync(bot.Created);
     }
 
     [Fact]
     public async Task Requests_header_sorts_largest_first_and_a_second_click_reverses()
     {
         await Clients.SortButton("Requests").ClickAsync();
-        await Expect(Page).ToHaveURLAsync(new Regex("sort=requests", RegexOptions.IgnoreCase));
+        await Expect(Page).ToHaveURLAsync(new Regex(@"/clients\?sort=requests$"));
         await ExpectNamesAsync(DemoPortal.Clients.OrderByDescending(c => c.Requests));
+        await Expect(Clients.Header("Requests")).ToHaveAttributeAsync("aria-sort", "descending");
 
         await Clients.SortButton("Requests").ClickAsync();
         await ExpectNamesAsync(DemoPortal.Clients.OrderBy(c => c.Requests));
-        await Expect(Page).ToHaveURLAsync(new Regex("sort=requests", RegexOptions.IgnoreCase));
+        await Expect(Page).ToHaveURLAsync(new Regex(@"/clients\?sort=requests&desc=false$", RegexOptions.IgnoreCase));
+        await Expect(Clients.Header("Requests")).ToHaveAttributeAsync("aria-sort", "ascending");
+
+        // Back in history is the previous order: each sort is a navigation.
+        await Page.GoBackAsync();
+        await ExpectNamesAsync(DemoPortal.Clients.OrderByDescending(c => c.Requests));
     }
 
     [Fact]
@@ -72,7 +87,9 @@ public sealed class ClientsTableTests(BrowserFixture browser, DemoPortal portal,
     {
         await Clients.SearchBox.FillAsync("BOT");
         await ExpectNamesAsync(["code-review-bot", "hpc-helpdesk-bot", "research-bot"], exact: true);
-        await Expect(Page).ToHaveURLAsync(new Regex("q=BOT", RegexOptions.IgnoreCase));
+        await Expect(Page).ToHaveURLAsync(new Regex(@"/clients\?q=bot$"));
+        // The cards count every client the viewer may see, not only the matches.
+        await Expect(Clients.CardValue("Total Clients")).ToHaveTextAsync(DemoPortal.Clients.Count.ToString(CultureInfo.InvariantCulture));
 
         await Clients.SortButton("Requests").ClickAsync();
         await ExpectNamesAsync(["research-bot", "code-review-bot", "hpc-helpdesk-bot"], exact: true);
@@ -97,12 +114,35 @@ public sealed class ClientsTableTests(BrowserFixture browser, DemoPortal portal,
     public async Task Name_links_open_the_client_page_and_inactive_clients_stay_listed()
     {
         await Expect(Clients.Row("astro-image-tagger")).ToBeVisibleAsync();
-        var active = await Clients.CellAsync("astro-image-tagger", "Active");
-        await Expect(active.Locator("[aria-label], [title]").First).ToHaveAttributeAsync("aria-label", new Regex("inactive|deactivated|no", RegexOptions.IgnoreCase));
+        var inactive = await Clients.CellAsync("astro-image-tagger", "Active");
+        await Expect(inactive.GetByRole(AriaRole.Img, new() { Name = "Inactive", Exact = true })).ToBeVisibleAsync();
+        var active = await Clients.CellAsync("research-bot", "Active");
+        await Expect(active.GetByRole(AriaRole.Img, new() { Name = "Active", Exact = true })).ToBeVisibleAsync();
 
         await Clients.Link("research-bot").ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("/clients/research-bot$"));
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "research-bot", Level = 1 })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Pages_of_ten_split_the_clients_and_the_page_lives_in_the_url()
+    {
+        var byName = DemoPortal.Clients.Select(c => c.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        await Page.OpenAsync("/clients?size=10");
+        await ExpectNamesAsync(byName.Take(10), exact: true);
+        await Expect(Page.GetByText($"1–10 of {byName.Count}")).ToBeVisibleAsync();
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Page 2", Exact = true })
+            .Or(Page.GetByRole(AriaRole.Navigation, new() { Name = "Pages" }).GetByRole(AriaRole.Button, new() { Name = "2", Exact = true }))
+            .First.ClickAsync();
+        await ExpectNamesAsync(byName.Skip(10), exact: true);
+        await Expect(Page).ToHaveURLAsync(new Regex(@"[?&]page=2(&|$)"));
+        await Expect(Page.GetByText($"11–{byName.Count} of {byName.Count}")).ToBeVisibleAsync();
+
+        // Sorting starts again at page 1.
+        await Clients.SortButton("Coins").ClickAsync();
+        await ExpectNamesAsync(DemoPortal.Clients.OrderByDescending(c => c.CoinsSpent).Take(10).Select(c => c.Name), exact: true);
+        await Expect(Page).Not.ToHaveURLAsync(new Regex("page=2"));
     }
 
     private Task ExpectNamesAsync(IEnumerable<DemoClient> order) => ExpectNamesAsync(order.Select(c => c.Name));

@@ -27,7 +27,7 @@ public sealed class ConfigBannerTests(BrowserFixture browser, ConfigBannerTests.
         .Replace("    refresh: 0.05", "    refesh: 0.05", StringComparison.Ordinal)
         .Replace("    max: 100.0", "    max: lots", StringComparison.Ordinal);
 
-    private ILocator Banner => Page.GetByRole(AriaRole.Alert).Filter(new() { HasTextRegex = new Regex("config", RegexOptions.IgnoreCase) });
+    private ILocator Banner => new ClientsPage(Page).ConfigErrorBanner;
 
     [Fact]
     public async Task Broken_yaml_shows_a_banner_with_line_and_column_until_a_good_file_is_saved()
@@ -73,8 +73,7 @@ public sealed class ConfigBannerTests(BrowserFixture browser, ConfigBannerTests.
             await Expect(Banner).ToBeVisibleAsync();
             // Once the admin's page shows it, the watcher has rejected the file; the manager's page must not show it.
             await Expect(new ClientsPage(manager).Row("steady-bot")).ToBeVisibleAsync();
-            await Expect(manager.GetByRole(AriaRole.Alert).Filter(new() { HasTextRegex = new Regex("config", RegexOptions.IgnoreCase) }))
-                .ToHaveCountAsync(0);
+            await Expect(new ClientsPage(manager).ConfigErrorBanner).ToHaveCountAsync(0);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Lumen.Domain.Clients;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -51,7 +52,8 @@ public sealed class CreateClientTests(BrowserFixture browser, CreateClientTests.
         await dialog.GetByLabel("Name").FillAsync(name);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
 
-        await Expect(ErrorIn(dialog)).ToBeVisibleAsync();
+        ClientName.TryCreate(name, out _, out var message).Should().BeFalse();
+        await Expect(dialog.GetByText(message)).ToBeVisibleAsync();
         await Expect(dialog).ToBeVisibleAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("/clients$"));
         (await Portal.ClientCountAsync()).Should().Be(before);
@@ -62,10 +64,10 @@ public sealed class CreateClientTests(BrowserFixture browser, CreateClientTests.
     {
         var before = await Portal.ClientCountAsync();
         var dialog = await OpenDialogAsync();
-        await dialog.GetByLabel("Name").FillAsync("Existing-Bot");
+        await dialog.GetByLabel("Name").FillAsync("existing-bot");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
 
-        await Expect(dialog.GetByText(new Regex("already exists|taken", RegexOptions.IgnoreCase))).ToBeVisibleAsync();
+        await Expect(dialog.GetByText("A client named 'existing-bot' already exists.")).ToBeVisibleAsync();
         await Expect(dialog).ToBeVisibleAsync();
         (await Portal.ClientCountAsync()).Should().Be(before);
         await Expect(Page).ToHaveURLAsync(new Regex("/clients$"));
@@ -92,8 +94,4 @@ public sealed class CreateClientTests(BrowserFixture browser, CreateClientTests.
         await Expect(dialog).ToBeVisibleAsync();
         return dialog;
     }
-
-    /// <summary>The validation message: MudBlazor marks field errors, an alert carries a failed create's message.</summary>
-    private static ILocator ErrorIn(ILocator dialog) =>
-        dialog.Locator(".mud-input-error, .mud-input-helper-text.mud-input-error, [role=alert]").First;
 }

@@ -54,7 +54,7 @@ public sealed class LiveUpdateTests(BrowserFixture browser, LiveUpdateTests.Live
 
         await Expect(requests).ToHaveTextAsync((before + 3).ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(coins).Not.ToHaveTextAsync(new Regex(@"^\s*0(\.0+)?\s*$"));
-        await Expect(Clients.Card("Total Requests")).ToContainTextAsync("3");
+        await Expect(Clients.CardValue("Total Requests")).ToHaveTextAsync("3");
         await Expect(Clients.Status.Filter(new() { HasText = "live-bot" })).ToBeAttachedAsync();
         await ExpectNoReloadAsync();
     }
@@ -89,7 +89,7 @@ public sealed class LiveUpdateTests(BrowserFixture browser, LiveUpdateTests.Live
         await Portal.CreateClientAsync("late-arrival", Watcher);
 
         await Expect(Clients.NameCells).ToHaveTextAsync(["late-arrival", "live-bot"]);
-        await Expect(Clients.Card("Total Clients")).ToContainTextAsync("2");
+        await Expect(Clients.CardValue("Total Clients")).ToHaveTextAsync("2");
         await ExpectNoReloadAsync();
     }
 
@@ -98,14 +98,14 @@ public sealed class LiveUpdateTests(BrowserFixture browser, LiveUpdateTests.Live
     {
         await Page.DevSignInAsync(BrowserConfig.Admin);
         var active = await Clients.CellAsync("quiet-bot", "Active");
-        var label = active.Locator("[aria-label]").First;
-        await Expect(label).ToHaveAttributeAsync("aria-label", new Regex("^active", RegexOptions.IgnoreCase));
+        await Expect(active.GetByRole(AriaRole.Img, new() { Name = "Active", Exact = true })).ToBeVisibleAsync();
         await MarkWindowAsync();
 
         await Portal.SetActiveAsync("quiet-bot", false);
         try
         {
-            await Expect(label).ToHaveAttributeAsync("aria-label", new Regex("inactive|deactivated", RegexOptions.IgnoreCase));
+            await Expect(active.GetByRole(AriaRole.Img, new() { Name = "Inactive", Exact = true })).ToBeVisibleAsync();
+            await Expect(Clients.Status).ToContainTextAsync("deactivated quiet-bot");
             await ExpectNoReloadAsync();
         }
         finally

@@ -66,7 +66,7 @@ public sealed class OidcSignInTests(BrowserFixture browser, OidcPortal portal, I
         await Page.WaitForCircuitAsync();
 
         await Expect(Page.SignedInAs("stranger@example.org")).ToBeVisibleAsync();
-        await Expect(Page.GetByText("Access denied")).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Access denied", Level = 1 })).ToBeVisibleAsync();
         await Expect(ClientLink("alpha-bot")).ToHaveCountAsync(0);
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true })).ToHaveCountAsync(0);
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "+ New Client" })).ToHaveCountAsync(0);
