@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -35,6 +36,7 @@ public sealed class ClientsAccessTests(BrowserFixture browser, DemoPortal portal
     public async Task Signed_in_stranger_is_denied_and_has_no_clients_link()
     {
         await Page.DevSignInAsync(DemoPortal.Stranger);
+        await Expect(Page).ToHaveURLAsync(new Regex("/access-denied|/clients"));
 
         await Expect(Clients.AccessDenied).ToBeVisibleAsync();
         await Expect(Clients.Rows).ToHaveCountAsync(0);
