@@ -33,7 +33,10 @@ public sealed class DemoPortal : PortalServer
         new("writing-tutor", ["c.mbeki@example.org", "d.walsh@example.org"], 11_306, 9_870_640, 5_501_398, 220.140870m, "2026-03-02"),
     ];
 
-    protected override string InitialConfig => BrowserConfig.Yaml(namedEntries: """
+    /// <summary>A named entry in the config whose client does not exist yet: admins see it listed as pending.</summary>
+    public const string PendingEntry = "thesis-helper";
+
+    protected override string InitialConfig => BrowserConfig.Yaml(namedEntries: $$"""
         research-bot:
           max: 5000.0
           refresh: 10.0
@@ -42,6 +45,11 @@ public sealed class DemoPortal : PortalServer
         genomics-annotator:
           max: -2
           model_access: {default: whitelist}
+        {{PendingEntry}}:
+          max: 50.0
+          refresh: 0.5
+          starting: 50.0
+          model_access: {default: blacklist, whitelist: [dummy]}
         """);
 
     protected override async Task SeedAsync()
