@@ -10,7 +10,7 @@ namespace Lumen.Tests.Browser;
 public sealed class BrowserFixture : IAsyncLifetime
 {
     /// <summary>How long an action (click, fill, navigation) or an auto-waiting assertion may wait.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
     private IPlaywright? _playwright;
     private IBrowser? _browser;

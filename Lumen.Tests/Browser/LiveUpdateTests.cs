@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -43,18 +44,22 @@ public sealed class LiveUpdateTests(BrowserFixture browser, LiveUpdateTests.Live
     [Fact]
     public async Task Calls_through_the_gateway_update_the_row_and_cards_without_reload()
     {
+        var before = await Portal.PoolAsync("live-bot");
         await Page.DevSignInAsync(BrowserConfig.Admin);
         var requests = await Clients.CellAsync("live-bot", "Requests");
         var coins = await Clients.CellAsync("live-bot", "Coins");
-        await Expect(requests).ToHaveTextAsync("0");
+        await Expect(requests).ToHaveTextAsync(Count(before.Requests));
         await MarkWindowAsync();
-        var before = (await Portal.PoolAsync("live-bot")).Requests;
 
         for (var i = 0; i < 3; i++) await Portal.CallDummyModelAsync(Portal.Key);
 
-        await Expect(requests).ToHaveTextAsync((before + 3).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await Expect(coins).Not.ToHaveTextAsync(new Regex(@"^\s*0(\.0+)?\s*$"));
-        await Expect(Clients.CardValue("Total Requests")).ToHaveTextAsync("3");
+        var after = await Portal.PoolAsync("live-bot");
+        after.Requests.Should().Be(before.Requests + 3);
+        after.CoinsSpentMicros.Should().BeGreaterThan(before.CoinsSpentMicros, "the dummy model costs coins in this config");
+        await Expect(requests).ToHaveTextAsync(Count(after.Requests));
+        await Expect(await Clients.CellAsync("live-bot", "Tokens Used")).ToHaveTextAsync(Count(after.Tokens));
+        await Expect(coins).ToHaveTextAsync((after.CoinsSpentMicros / 1_000_000m).ToString("#,0.######", CultureInfo.InvariantCulture));
+        await Expect(Clients.CardValue("Total Requests")).ToHaveTextAsync(Count(await Portal.TotalRequestsAsync()));
         await Expect(Clients.Status.Filter(new() { HasText = "live-bot" })).ToBeAttachedAsync();
         await ExpectNoReloadAsync();
     }
@@ -113,6 +118,8 @@ public sealed class LiveUpdateTests(BrowserFixture browser, LiveUpdateTests.Live
             await Portal.SetActiveAsync("quiet-bot", true);
         }
     }
+
+    private static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 
     /// <summary>Leaves a mark on the window object: a reload would wipe it.</summary>
     private async Task MarkWindowAsync() => await Page.EvaluateAsync("() => { window.__lumenNoReload = true; }");

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -29,10 +30,20 @@ internal static class PortalPages
         await page.GotoAsync($"/auth/dev-sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}");
         await page.GetByLabel("E-mail address").FillAsync(email);
         await page.SignInForm().GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.StartsWith("/auth/", StringComparison.Ordinal));
-        await page.WaitForCircuitAsync();
+        try
+        {
+            await Expect(page).ToHaveURLAsync(OffTheSignInPages);
+            await page.WaitForCircuitAsync();
+        }
+        catch (Exception e) when (e is TimeoutException or PlaywrightException)
+        {
+            throw new InvalidOperationException($"Signing in as {email} stopped at {page.Url}:\n{await page.TextForDiagnosticsAsync()}", e);
+        }
         await Expect(page.SignedInAs(email)).ToBeVisibleAsync();
     }
+
+    /// <summary>Any address but the sign-in pages (/auth/...).</summary>
+    private static readonly Regex OffTheSignInPages = new("^(?!.*/auth/)");
 
     /// <summary>The signed-in e-mail in the app bar.</summary>
     public static ILocator SignedInAs(this IPage page, string email) =>
@@ -41,6 +52,19 @@ internal static class PortalPages
     /// <summary>The development page's form with the e-mail field (the app bar has a "Sign in" button of its own).</summary>
     public static ILocator SignInForm(this IPage page) =>
         page.Locator("form").Filter(new() { Has = page.GetByLabel("E-mail address") });
+
+    /// <summary>The page's visible text, for a failure message (or why it could not be read).</summary>
+    public static async Task<string> TextForDiagnosticsAsync(this IPage page)
+    {
+        try
+        {
+            return await page.Locator("body").InnerTextAsync(new() { Timeout = 2000 });
+        }
+        catch (PlaywrightException e)
+        {
+            return $"(page text unavailable: {e.Message})";
+        }
+    }
 
     /// <summary>The path and query of the page's current address.</summary>
     public static string PathAndQuery(this IPage page) => new Uri(page.Url).PathAndQuery;

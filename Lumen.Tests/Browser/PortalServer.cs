@@ -122,6 +122,12 @@ public class PortalServer : WebApplicationFactory<Program>, IAsyncLifetime
             .SingleAsync();
     }
 
+    public async Task<long> TotalRequestsAsync()
+    {
+        await using var db = await DbAsync();
+        return await db.CoinPools.SumAsync(p => p.Requests);
+    }
+
     public async Task<bool> ClientExistsAsync(string name)
     {
         await using var db = await DbAsync();
