@@ -102,8 +102,22 @@ internal sealed class TestPortal : IAsyncDisposable
     public ConsentService Consents => Get<ConsentService>();
     public CoinLedger Ledger => Get<CoinLedger>();
     public ClientChangeNotifier Notifier => Get<ClientChangeNotifier>();
+    public ClientDirectory Directory => Get<ClientDirectory>();
+    public ConfigSync Sync => Get<ConfigSync>();
 
-    private T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+    /// <summary>Any service as the host would resolve it (component tests register these in bUnit).</summary>
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    /// <summary>Sets a client's usage counters directly, as a test's starting point.</summary>
+    public async Task SetUsageAsync(int clientId, long requests, long inputTokens, long outputTokens, long coinsSpentMicros)
+    {
+        await using var db = await Contexts.CreateDbContextAsync();
+        await db.CoinPools.Where(p => p.ClientId == clientId).ExecuteUpdateAsync(s => s
+            .SetProperty(p => p.Requests, requests)
+            .SetProperty(p => p.InputTokens, inputTokens)
+            .SetProperty(p => p.OutputTokens, outputTokens)
+            .SetProperty(p => p.CoinsSpentMicros, coinsSpentMicros));
+    }
 
     /// <summary>A client created by the operator; fails the test if creation fails.</summary>
     public async Task<ClientRow> CreateClientAsync(string name) => (await Clients.CreateAsync(Actor.Cli, name)).Unwrap();
