@@ -59,7 +59,7 @@ public sealed class ClientDetailPageTests : DetailPageTest
         var cut = RenderPage(ManagerOfAlpha);
         cut.WaitForAssertion(() => TextOf(cut.Find(".usage-panel .requests dd")).Should().Be("0"));
 
-        await Portal.SetUsageAsync(AlphaId(), 1234, 56789, 4321, 2_500_000);
+        await Portal.SetUsageAsync(IdOf(Alpha), 1234, 56789, 4321, 2_500_000);
         Portal.Notifier.Publish(new ClientChange(Alpha, ClientChangeKind.UsageChanged, "usage"));
 
         cut.WaitForAssertion(() =>
@@ -134,12 +134,6 @@ public sealed class ClientDetailPageTests : DetailPageTest
 
     // Blazor numbers event handlers per renderer, so two renders of one markup differ only there.
     private static string WithoutHandlerIds(string markup) => System.Text.RegularExpressions.Regex.Replace(markup, "blazor:on[a-z]+=\"\\d+\"", "");
-
-    private int AlphaId()
-    {
-        using var db = Portal.Contexts.CreateDbContext();
-        return db.Clients.Single(c => c.Name == Alpha).Id;
-    }
 
     private bool IsActive(string client)
     {

@@ -91,6 +91,12 @@ public abstract class DetailPageTest : PortalComponentTest, IAsyncLifetime
         Dialogs.WaitForAssertion(() => Dialogs.FindAll(".confirm-dialog").Should().BeEmpty());
     }
 
+    protected int IdOf(string client)
+    {
+        using var db = Portal.Contexts.CreateDbContext();
+        return db.Clients.Single(c => c.Name == client).Id;
+    }
+
     protected IReadOnlyList<string> SnackbarMessages =>
         Services.GetRequiredService<ISnackbar>().ShownSnackbars.Select(s => s.Message ?? "").ToList();
 
