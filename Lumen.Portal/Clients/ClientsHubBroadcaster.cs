@@ -2,9 +2,8 @@ using System.Threading.Channels;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Events;
-using Lumen.Infrastructure.Persistence;
+using Lumen.Infrastructure.Clients;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Portal.Clients;
 
@@ -13,7 +12,7 @@ namespace Lumen.Portal.Clients;
 /// and the database (managers), so a change of role counts at once and nobody hears about a client they may not see.
 /// </summary>
 public sealed partial class ClientsHubBroadcaster(
-    ClientChangeNotifier notifier, ConfigState config, IDbContextFactory<LumenDbContext> contexts,
+    ClientChangeNotifier notifier, ConfigState config, ClientDirectory directory,
     IHubContext<ClientsHub> hub, ILogger<ClientsHubBroadcaster> logger) : BackgroundService
 {
     private readonly Channel<IReadOnlyList<ClientChange>> _batches =
@@ -55,15 +54,10 @@ public sealed partial class ClientsHubBroadcaster(
         if (admins.Count > 0) await hub.Clients.Users(admins.ToList()).SendAsync(ClientsHub.ChangedMethod, messages, ct);
 
         var names = messages.Select(m => m.Client).Distinct().ToList();
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var managed = await db.Clients.AsNoTracking()
-            .Where(c => names.Contains(c.Name))
-            .SelectMany(c => c.Managers.Select(m => new { c.Name, m.Email }))
-            .ToListAsync(ct);
-        foreach (var person in managed.Where(m => !admins.Contains(m.Email)).GroupBy(m => m.Email))
+        foreach (var (email, theirs) in await directory.ManagersOfAsync(names, ct))
         {
-            var theirs = person.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
-            await hub.Clients.User(person.Key).SendAsync(ClientsHub.ChangedMethod, messages.Where(m => theirs.Contains(m.Client)).ToList(), ct);
+            if (admins.Contains(email)) continue;
+            await hub.Clients.User(email).SendAsync(ClientsHub.ChangedMethod, messages.Where(m => theirs.Contains(m.Client)).ToList(), ct);
         }
     }
 

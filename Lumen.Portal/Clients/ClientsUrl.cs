@@ -23,7 +23,7 @@ public static class ClientsUrl
         {
             ["q"] = query.NormalizedSearch,
             ["sort"] = query.Sort == ClientSort.Name ? null : query.Sort.ToString().ToLowerInvariant(),
-            ["desc"] = query.Descending == ClientQuery.DefaultDescending(query.Sort) ? null : query.Descending,
+            ["desc"] = query.Descending == ClientQuery.DefaultDescending(query.Sort) ? null : query.Descending ? "true" : "false",
             ["page"] = query.Page == 1 ? null : query.Page,
             ["size"] = query.PageSize == ClientQuery.DefaultPageSize ? null : query.PageSize,
         });

@@ -21,7 +21,7 @@ namespace Lumen.Tests.Infrastructure;
 /// fake clock, a config parsed from text and a fixed API key secret. Two of these over one database are two
 /// instances: each has its own context pool, config state and clock.
 /// </summary>
-internal sealed class TestPortal : IAsyncDisposable
+public sealed class TestPortal : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
 

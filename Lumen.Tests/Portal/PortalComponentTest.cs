@@ -15,7 +15,14 @@ public abstract class PortalComponentTest : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public virtual Task InitializeAsync() => Task.CompletedTask;
 
-    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await AfterDisposeAsync();
+    }
+
+    /// <summary>For what a test class owns beyond the context (databases), released after the components are gone.</summary>
+    protected virtual Task AfterDisposeAsync() => Task.CompletedTask;
 }

@@ -87,6 +87,32 @@ public sealed partial class PortalSite : WebApplicationFactory<Program>, IAsyncL
         return client;
     }
 
+    /// <summary>
+    /// Signs in through the development form with a cookie-less client and returns the auth cookie as a <c>Cookie</c>
+    /// header value, for clients that cannot share a cookie container (the SignalR client).
+    /// </summary>
+    public async Task<string> SignInCookieAsync(string email)
+    {
+        using var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var page = await client.GetAsync(new Uri("/auth/dev-sign-in", UriKind.Relative));
+        var antiforgeryCookie = string.Join("; ", CookiesOf(page));
+        var token = TokenField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/dev-sign-in")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+                ["email"] = email,
+            }),
+        };
+        request.Headers.Add("Cookie", antiforgeryCookie);
+        using var response = await client.SendAsync(request);
+        return CookiesOf(response).Single(c => c.StartsWith("lumen.auth=", StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<string> CookiesOf(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var values) ? values.Select(v => v.Split(';')[0]) : [];
+
     /// <summary>The antiforgery token of the first form on <paramref name="path"/>.</summary>
     public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string path)
     {

@@ -1,0 +1,98 @@
+using System.Net;
+using Lumen.Portal.Auth;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Lumen.Tests.Portal.Site;
+
+/// <summary>Sign-in and roles through the real server: the development form, redirects, live role changes, Production's refusal.</summary>
+public sealed class SignInTests(PortalSite site) : IClassFixture<PortalSite>
+{
+    [Fact]
+    public async Task A_bad_email_returns_to_the_form_with_a_message_and_signs_nobody_in()
+    {
+        using var browser = await site.BrowserAsync(null);
+        var token = await PortalSite.AntiforgeryTokenAsync(browser, "/auth/dev-sign-in");
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["email"] = "not an address", ["returnUrl"] = "/clients",
+        });
+
+        using var response = await browser.PostAsync(new Uri("/auth/dev-sign-in", UriKind.Relative), form);
+
+        response.Headers.Location!.OriginalString.Should().Be("/auth/dev-sign-in?returnUrl=%2Fclients&error=email");
+        var html = await browser.GetStringAsync(response.Headers.Location);
+        html.Should().Contain("Enter an e-mail address");
+        (await browser.GetAsync(new Uri("/clients", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
+    public async Task Sign_in_without_an_antiforgery_token_is_refused()
+    {
+        using var browser = await site.BrowserAsync(null);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = PortalSite.Admin });
+
+        using var response = await browser.PostAsync(new Uri("/auth/dev-sign-in", UriKind.Relative), form);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("/clients?q=bot", "/clients?q=bot")]
+    [InlineData("https://evil.example/", "/")]
+    [InlineData("//evil.example/", "/")]
+    [InlineData("/\\evil.example/", "/")]
+    [InlineData(null, "/")]
+    public void Only_local_return_urls_are_followed(string? returnUrl, string expected) =>
+        AuthEndpoints.LocalOnly(returnUrl).Should().Be(expected);
+
+    [Fact]
+    public async Task Sign_out_ends_the_session()
+    {
+        using var browser = await site.BrowserAsync(PortalSite.Admin);
+        var token = await PortalSite.AntiforgeryTokenAsync(browser, "/");
+
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["returnUrl"] = "/" });
+        using var response = await browser.PostAsync(new Uri("/auth/sign-out", UriKind.Relative), form);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        (await browser.GetAsync(new Uri("/clients", UriKind.Relative))).Headers.Location!.PathAndQuery.Should().StartWith("/auth/sign-in");
+    }
+
+    [Fact]
+    public async Task Becoming_an_admin_in_the_config_counts_on_the_next_page_without_signing_in_again()
+    {
+        using var browser = await site.BrowserAsync("newcomer@example.org");
+        (await browser.GetAsync(new Uri("/clients", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.Redirect);
+        try
+        {
+            await File.WriteAllTextAsync(site.ConfigPath, PortalSite.Yaml.Replace("admins: [admin@example.org]", "admins: [admin@example.org, Newcomer@Example.org]", StringComparison.Ordinal));
+            await site.ReloadConfigAsync();
+
+            using var response = await browser.GetAsync(new Uri("/clients", UriKind.Relative));
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()).Should().Contain("+ New Client").And.Contain(PortalSite.ClientB);
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(site.ConfigPath, PortalSite.Yaml);
+            await site.ReloadConfigAsync();
+        }
+        (await browser.GetAsync(new Uri("/clients", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.Redirect, "and losing it counts too");
+    }
+
+    [Fact]
+    public void Production_without_an_identity_provider_refuses_to_start()
+    {
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Production");
+            b.UseSetting("Lumen:ConfigPath", site.ConfigPath);
+            b.UseSetting("Lumen:ApiKeySecret", "production-refusal-secret-0123456789abcdefghij");
+        });
+
+        var start = () => factory.Server;
+
+        start.Should().Throw<InvalidOperationException>().WithMessage("*No identity provider is configured for the Production environment*");
+    }
+}
