@@ -22,7 +22,7 @@ namespace Lumen.Tests.Portal.ClientDetail;
 /// Client <c>alpha</c> (default entry: dummy whitelisted, gray-model graylisted, black-model blacklisted) is managed
 /// by <see cref="ManagerOfAlpha"/>; <c>beta</c> by <see cref="ManagerOfBeta"/>.
 /// </summary>
-public abstract class DetailPageTest : PortalComponentTest, IAsyncLifetime
+public abstract class DetailPageTest : PortalComponentTest
 {
     public const string Alpha = "alpha";
     public const string Beta = "beta";
@@ -34,12 +34,12 @@ public abstract class DetailPageTest : PortalComponentTest, IAsyncLifetime
     private TestDatabase _database = null!;
     private IRenderedComponent<MudDialogProvider>? _dialogs;
 
-    internal TestPortal Portal { get; private set; } = null!;
+    protected TestPortal Portal { get; private set; } = null!;
 
     /// <summary>The config the test portal loads; override for other settings.</summary>
     protected virtual string Yaml => TestPortal.Yaml;
 
-    async Task IAsyncLifetime.InitializeAsync()
+    public override async Task InitializeAsync()
     {
         _database = await SqliteDatabase.CreateAsync();
         Portal = new TestPortal(_database, Yaml);
@@ -58,9 +58,8 @@ public abstract class DetailPageTest : PortalComponentTest, IAsyncLifetime
         (await Portal.Managers.AddAsync(Actor.Cli, Beta, ManagerOfBeta)).Unwrap();
     }
 
-    async Task IAsyncLifetime.DisposeAsync()
+    protected override async Task AfterDisposeAsync()
     {
-        await DisposeAsync();
         await Portal.DisposeAsync();
         await _database.DisposeAsync();
     }
