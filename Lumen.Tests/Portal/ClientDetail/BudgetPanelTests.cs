@@ -4,6 +4,7 @@ using Lumen.Domain.Access;
 using Lumen.Domain.Budget;
 using Lumen.Domain.Config;
 using Lumen.Infrastructure.Clients;
+using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Usage;
 using Lumen.Portal.Clients.Detail;
 using Lumen.Tests.Infrastructure;
@@ -120,6 +121,25 @@ public sealed class BudgetPanelTests : DetailPageTest
         Row(cut, "max").Should().Be(("0 (blocked: every model call is refused)", "named entry clients.shut"));
         Row(cut, "balance").Value.Should().Be("blocked");
         Row(cut, "full-at").Value.Should().Be("does not apply (blocked)");
+    }
+
+    [Fact]
+    public async Task A_config_reload_shows_on_the_open_page_once_applied()
+    {
+        var cut = Budget(Alpha);
+
+        Portal.Config.Apply(ConfigLoader.Parse(Yaml.Replace("max: 100.0", "max: 40.0", StringComparison.Ordinal)));
+
+        cut.WaitForAssertion(() => cut.Find(".sources-note").TextContent.Should().Contain("A new config is being applied"));
+        Row(cut, "max").Should().Be(("100 coins", "clients.default (no named entry)"), "the pool has not been changed yet");
+
+        await Portal.Sync.ApplyAsync(Portal.Config.InForce!);
+        Portal.Clock.Advance(TimeSpan.FromSeconds(1)); // the page refreshes at most once a second
+
+        cut.WaitForAssertion(() => Row(cut, "max").Value.Should().Be("40 coins"));
+        Row(cut, "balance").Value.Should().Be("40 coins", "a lowered max clamps the balance");
+        cut.FindAll(".sources-note").Should().BeEmpty();
+        cut.Find(".live-notice").TextContent.Should().Contain("alpha: config max 100 → 40");
     }
 
     [Fact]
