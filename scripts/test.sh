@@ -25,11 +25,18 @@ install_postgresql() {
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_install postgresql
 }
 
-# ---- Later issues: browser and OpenID Connect provider for end-to-end tests ----------------
-# Add here, e.g. `[ -x /usr/bin/chromium ] || apt_install chromium` and
-# `npm install --prefix <dir> oidc-provider@9` when those tests arrive.
+# Browser tests (Lumen.Tests/Browser): Debian's Chromium, driven by Playwright .NET through
+# /usr/bin/chromium (Playwright cannot download its own browsers here), and a real OpenID Connect
+# provider (npm oidc-provider, pinned by Lumen.Tests/Browser/oidc/package-lock.json) run by Node.
 install_e2e_tools() {
-  :
+  [ -x /usr/bin/chromium ] || apt_install chromium
+  command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+  local oidc=Lumen.Tests/Browser/oidc
+  if [ -f "$oidc/package-lock.json" ]; then
+    npm ci --prefix "$oidc" --no-audit --no-fund --loglevel=error </dev/null
+  else
+    npm install --prefix "$oidc" --no-audit --no-fund --loglevel=error oidc-provider@9 </dev/null
+  fi
 }
 
 install_postgresql

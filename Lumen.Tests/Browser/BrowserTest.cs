@@ -1,0 +1,58 @@
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Lumen.Tests.Browser;
+
+/// <summary>
+/// A browser test over a portal shared by its class: each test gets a fresh browser context (no cookies) and page.
+/// Concrete classes carry <c>[Collection(BrowserTestGroup.Name)]</c> so they share the one Chromium and run in turn.
+/// Browser console errors are written to the test output.
+/// </summary>
+public abstract class BrowserTest<TPortal>(BrowserFixture browser, TPortal portal, ITestOutputHelper output)
+    : IClassFixture<TPortal>, IAsyncLifetime where TPortal : PortalServer
+{
+    private readonly List<string> _console = [];
+
+    protected TPortal Portal => portal;
+
+    protected ITestOutputHelper Output => output;
+
+    protected IBrowserContext Context { get; private set; } = null!;
+
+    protected IPage Page { get; private set; } = null!;
+
+    public virtual async Task InitializeAsync()
+    {
+        Context = await browser.NewContextAsync(portal.BaseAddress);
+        Page = await NewPageAsync();
+    }
+
+    /// <summary>Another tab in the same context (same cookies), its console errors logged like the first's.</summary>
+    protected async Task<IPage> NewPageAsync()
+    {
+        var page = await Context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning") Log($"console {message.Type}: {message.Text}");
+        };
+        page.PageError += (_, error) => Log($"page error: {error}");
+        return page;
+    }
+
+    /// <summary>A second, separate browser context: another person at another computer.</summary>
+    protected Task<IBrowserContext> NewContextAsync() => browser.NewContextAsync(portal.BaseAddress);
+
+    private void Log(string line)
+    {
+        lock (_console) _console.Add(line);
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        await Context.CloseAsync();
+        lock (_console)
+        {
+            foreach (var line in _console) output.WriteLine(line);
+        }
+    }
+}

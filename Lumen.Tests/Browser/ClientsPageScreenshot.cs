@@ -1,0 +1,39 @@
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Lumen.Tests.Browser;
+
+/// <summary>
+/// The picture of /clients in the README: an admin's view of fourteen realistic clients. Every run renders it into
+/// TestResults/; with LUMEN_UPDATE_SCREENSHOT=1 (scripts/screenshot.sh) it also replaces docs/clients-page.png.
+/// </summary>
+[Collection(BrowserTestGroup.Name)]
+public sealed class ClientsPageScreenshot(BrowserFixture browser, DemoPortal portal, ITestOutputHelper output)
+    : BrowserTest<DemoPortal>(browser, portal, output)
+{
+    [Fact]
+    public async Task Clients_page_with_realistic_data_is_captured()
+    {
+        await Page.DevSignInAsync(BrowserConfig.Admin);
+        var clients = new ClientsPage(Page);
+        await Expect(clients.Link("research-bot")).ToBeVisibleAsync();
+        await Expect(clients.CardValue("Total Clients")).ToHaveTextAsync(DemoPortal.Clients.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // The whole page in one window (the drawer runs full height), no focus ring on the heading, fonts loaded.
+        await Page.SetViewportSizeAsync(1400, 1060);
+        await Page.EvaluateAsync("() => { document.activeElement?.blur(); return document.fonts.ready.then(() => true); }");
+
+        var png = await Page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true });
+        png.Length.Should().BeGreaterThan(20_000, "a page with cards and a filled table is a substantial picture");
+
+        var results = Path.Combine(BrowserPrerequisites.RepositoryRoot, "TestResults");
+        Directory.CreateDirectory(results);
+        await File.WriteAllBytesAsync(Path.Combine(results, "clients-page.png"), png);
+        if (Environment.GetEnvironmentVariable("LUMEN_UPDATE_SCREENSHOT") == "1")
+        {
+            var docs = Path.Combine(BrowserPrerequisites.RepositoryRoot, "docs", "clients-page.png");
+            await File.WriteAllBytesAsync(docs, png);
+            Output.WriteLine($"wrote {docs}");
+        }
+    }
+}
