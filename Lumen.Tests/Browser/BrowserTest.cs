@@ -36,6 +36,10 @@ public abstract class BrowserTest<TPortal>(BrowserFixture browser, TPortal porta
             if (message.Type is "error" or "warning") Log($"console {message.Type}: {message.Text}");
         };
         page.PageError += (_, error) => Log($"page error: {error}");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400) Log($"HTTP {response.Status}: {response.Request.Method} {response.Url}");
+        };
         return page;
     }
 
