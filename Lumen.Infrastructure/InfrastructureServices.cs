@@ -26,6 +26,7 @@ public static class InfrastructureServices
         services.AddSingleton<ClientAccess>();
         services.AddSingleton<ClientService>();
         services.AddSingleton<ClientDirectory>();
+        services.AddSingleton<ClientDetailsQuery>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<ManagerService>();
         services.AddSingleton<ConsentService>();

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Lumen.Infrastructure.ApiKeys;
+using Lumen.Infrastructure.Common;
+using Lumen.Tests.Portal.Site;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lumen.Tests.Portal.ClientDetail;
+
+/// <summary>
+/// §6 for <c>/clients/{name}</c> over HTTP, through the real sign-in, authorisation and prerendering: admins and the
+/// client's managers see it (only admins get the admin controls); everyone else gets the very page an unknown name
+/// gets; anonymous visitors are sent to sign in.
+/// </summary>
+public sealed partial class ClientDetailSiteTests(PortalSite site) : IClassFixture<PortalSite>
+{
+    private static Uri Page(string client) => new($"/clients/{client}", UriKind.Relative);
+
+    private async Task<(HttpStatusCode Status, string Html)> GetAsync(string? email, string client)
+    {
+        using var browser = await site.BrowserAsync(email);
+        using var response = await browser.GetAsync(Page(client));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Admin_sees_every_panel_and_the_admin_controls()
+    {
+        var (status, html) = await GetAsync(PortalSite.Admin, PortalSite.ClientA);
+
+        status.Should().Be(HttpStatusCode.OK);
+        H1(html).Should().Be(PortalSite.ClientA);
+        H2s(html).Should().Contain(["Budget", "Usage", "Model access", "API keys", "Managers"]);
+        html.Should().Contain("active-toggle").And.Contain("add-manager-button").And.Contain("remove-manager")
+            .And.Contain("new-api-key").And.Contain(PortalSite.ManagerOfA);
+        html.Should().Contain("clients.default (no named entry)", "the budget says where its values come from");
+    }
+
+    [Fact]
+    public async Task Manager_of_the_client_sees_it_without_admin_controls()
+    {
+        var (status, html) = await GetAsync(PortalSite.ManagerOfA, PortalSite.ClientA);
+
+        status.Should().Be(HttpStatusCode.OK);
+        H1(html).Should().Be(PortalSite.ClientA);
+        html.Should().Contain("new-api-key", "managers create keys").And.Contain(PortalSite.ManagerOfA, "managers see the list");
+        html.Should().NotContain("active-toggle").And.NotContain("add-manager-button").And.NotContain("remove-manager");
+    }
+
+    [Theory]
+    [InlineData(PortalSite.ManagerOfB)]
+    [InlineData(PortalSite.Stranger)]
+    public async Task Anyone_else_gets_the_same_page_as_for_a_name_that_does_not_exist(string email)
+    {
+        var (status, html) = await GetAsync(email, PortalSite.ClientA);
+        var (unknownStatus, unknownHtml) = await GetAsync(email, "no-such-client");
+
+        status.Should().Be(unknownStatus);
+        H1(html).Should().Be("Access denied");
+        MainOf(html).Should().Be(MainOf(unknownHtml));
+        MainOf(html).Should().NotContain(PortalSite.ClientA).And.NotContain(PortalSite.ManagerOfA);
+        Title(html).Should().Be(Title(unknownHtml));
+    }
+
+    [Fact]
+    public async Task Admin_asking_for_an_unknown_name_is_told_it_does_not_exist()
+    {
+        var (_, html) = await GetAsync(PortalSite.Admin, "no-such-client");
+
+        H1(html).Should().Be("Client not found");
+        Text(MainOf(html)).Should().Contain("There is no client named \"no-such-client\".");
+    }
+
+    [Fact]
+    public async Task Anonymous_visitors_are_sent_to_sign_in_and_back()
+    {
+        using var browser = await site.BrowserAsync(null);
+        using var response = await browser.GetAsync(Page(PortalSite.ClientA));
+
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var location = response.Headers.Location!.OriginalString;
+        location.Should().Contain("/auth/sign-in").And.Contain(Uri.EscapeDataString($"/clients/{PortalSite.ClientA}"));
+    }
+
+    [Fact]
+    public async Task A_key_label_holding_markup_is_served_as_text()
+    {
+        const string label = "<img src=x onerror=alert(1)>";
+        var keys = site.Services.GetRequiredService<ApiKeyService>();
+        (await keys.CreateAsync(Actor.Cli, PortalSite.ClientB, label)).Unwrap();
+
+        var (_, html) = await GetAsync(PortalSite.ManagerOfB, PortalSite.ClientB);
+
+        html.Should().Contain("&lt;img src=x onerror=alert(1)&gt;").And.NotContain(label);
+    }
+
+    // The page's own content: the layout's main content area, without Blazor's per-request component markers.
+    private static string MainOf(string html)
+    {
+        var main = MainContent().Match(html);
+        main.Success.Should().BeTrue("the layout has a main content area");
+        return Markers().Replace(main.Groups[1].Value, "");
+    }
+
+    private static string H1(string html) => Text(H1Element().Match(html).Groups[1].Value);
+
+    private static string[] H2s(string html) => H2Element().Matches(html).Select(m => Text(m.Groups[1].Value)).ToArray();
+
+    private static string Title(string html) => WebUtility.HtmlDecode(TitleElement().Match(html).Groups[1].Value);
+
+    private static string Text(string fragment) => WebUtility.HtmlDecode(Tags().Replace(fragment, "")).Trim();
+
+    [GeneratedRegex("<div class=\"mud-main-content\">(.*)<!--Blazor:\\{\"prerenderId\"", RegexOptions.Singleline)]
+    private static partial Regex MainContent();
+
+    [GeneratedRegex("<!--Blazor:.*?-->", RegexOptions.Singleline)]
+    private static partial Regex Markers();
+
+    [GeneratedRegex("<h1[^>]*>(.*?)</h1>", RegexOptions.Singleline)]
+    private static partial Regex H1Element();
+
+    [GeneratedRegex("<h2[^>]*>(.*?)</h2>", RegexOptions.Singleline)]
+    private static partial Regex H2Element();
+
+    [GeneratedRegex("<title>(.*?)</title>", RegexOptions.Singleline)]
+    private static partial Regex TitleElement();
+
+    [GeneratedRegex("<[^>]+>")]
+    private static partial Regex Tags();
+}
