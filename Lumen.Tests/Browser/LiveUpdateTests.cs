@@ -12,7 +12,7 @@ namespace Lumen.Tests.Browser;
 /// </summary>
 [Collection(BrowserTestGroup.Name)]
 public sealed class LiveUpdateTests(BrowserFixture browser, LiveUpdateTests.LivePortal portal, ITestOutputHelper output)
-    : BrowserTest<LiveUpdateTests.LivePortal>(browser, portal, output)
+    : BrowserTest<LiveUpdateTests.LivePortal>(browser, portal, output), IClassFixture<LiveUpdateTests.LivePortal>
 {
     public const string Watcher = "watcher@example.org";
 
