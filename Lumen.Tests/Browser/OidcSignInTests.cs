@@ -11,7 +11,7 @@ namespace Lumen.Tests.Browser;
 /// </summary>
 [Collection(BrowserTestGroup.Name)]
 public sealed class OidcSignInTests(BrowserFixture browser, OidcPortal portal, ITestOutputHelper output)
-    : BrowserTest<OidcPortal>(browser, portal, output)
+    : BrowserTest<OidcPortal>(browser, portal, output), IClassFixture<OidcPortal>
 {
     [Fact]
     public async Task Admin_signs_in_at_the_provider_lands_on_clients_and_signs_out_of_both()
