@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Lumen.Domain.Clients;
 using Lumen.Domain.Config;
 using Lumen.Infrastructure.Events;
@@ -64,17 +65,19 @@ public sealed class ConfigSync(IDbContextFactory<LumenDbContext> contexts, Clien
     /// </summary>
     private static Task<int> ApplyBudgetAsync(LumenDbContext db, int clientId, AppliedSettings after, long nowMs, CancellationToken ct)
     {
-        var max = after.Budget.Max.Micros;
         var unlimited = after.Budget.Kind == Domain.Budget.BudgetKind.Unlimited;
-        var balance = PoolExpressions.Let(PoolExpressions.RefilledBalance(nowMs), (_, b) => unlimited || b <= max ? b : max);
-        var asOf = PoolExpressions.RefilledAsOf(nowMs);
-        var refresh = after.Budget.RefreshPerHour.Micros;
-        var starting = after.Budget.Starting.Micros;
-        return db.CoinPools.Where(p => p.ClientId == clientId).ExecuteUpdateAsync(s => s
-            .SetProperty(p => p.BalanceMicros, balance)
-            .SetProperty(p => p.BalanceAsOfMs, asOf)
-            .SetProperty(p => p.MaxMicros, max)
-            .SetProperty(p => p.RefreshMicrosPerHour, refresh)
-            .SetProperty(p => p.StartingMicros, starting), ct);
+        var parameters = DbProviderFactories.GetFactory(db.Database.GetDbConnection())!;
+        object Parameter(string name, object value)
+        {
+            var parameter = parameters.CreateParameter()!;
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            return parameter;
+        }
+        return db.Database.ExecuteSqlRawAsync(PoolSql.For(db).ApplyBudget(unlimited),
+        [
+            Parameter("@now", nowMs), Parameter("@max", after.Budget.Max.Micros), Parameter("@refresh", after.Budget.RefreshPerHour.Micros),
+            Parameter("@starting", after.Budget.Starting.Micros), Parameter("@client", clientId),
+        ], ct);
     }
 }
