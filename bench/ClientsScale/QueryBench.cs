@@ -55,8 +55,8 @@ internal static class QueryBench
         Console.WriteLine();
         Console.WriteLine(Fmt.Inv($"### ClientDirectory.QueryAsync over {Fmt.N(total)} clients ({runs} runs each, after one warm-up)"));
         Console.WriteLine();
-        Console.WriteLine("| viewer | search | sort | page | matching | p50 ms | p95 ms |");
-        Console.WriteLine("|---|---|---|---:|---:|---:|---:|");
+        Console.WriteLine("| viewer | search | sort | page | matching | p50 ms | p95 ms | CPU ms/query |");
+        Console.WriteLine("|---|---|---|---:|---:|---:|---:|---:|");
         var allP50 = new Samples();
         var worst = (P50: 0.0, Label: "");
         foreach (var c in cases)
@@ -65,9 +65,11 @@ internal static class QueryBench
             var actor = c.Viewer == "admin" ? admin : manager;
             var result = await directory.QueryAsync(actor, query);
             var samples = new Samples();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             for (var i = 0; i < runs; i++) samples.Add(await Samples.TimeAsync(() => directory.QueryAsync(actor, query)));
+            var cpuPerQuery = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / runs;
             var label = Fmt.Inv($"{c.Viewer} | {(c.Search is null ? "–" : $"\"{c.Search}\"")} | {c.Sort} {(c.Descending ? "↓" : "↑")} | {Fmt.N(result.Page)}");
-            Console.WriteLine(Fmt.Inv($"| {label} | {Fmt.N(result.Matching)} | {Fmt.Ms(samples.P50)} | {Fmt.Ms(samples.P95)} |"));
+            Console.WriteLine(Fmt.Inv($"| {label} | {Fmt.N(result.Matching)} | {Fmt.Ms(samples.P50)} | {Fmt.Ms(samples.P95)} | {Fmt.Ms(cpuPerQuery)} |"));
             allP50.Add(samples.P50);
             if (samples.P50 > worst.P50) worst = (samples.P50, label.Replace(" | ", ", ", StringComparison.Ordinal));
         }

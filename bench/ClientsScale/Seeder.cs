@@ -103,6 +103,21 @@ internal static class Seeder
                 managerRows++;
             }
         }
+        // Columns later migrations derive from the rows above, filled the way those migrations fill them on upgrade
+        // (so one seeder serves the schema before and after them, with the same data).
+        await using (var backfill = connection.CreateCommand())
+        {
+            backfill.Transaction = tx;
+            backfill.CommandText = "SELECT COUNT(*) FROM pragma_table_info('clients') WHERE name = 'ManagerCount'";
+            if (Convert.ToInt64(await backfill.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0)
+            {
+                backfill.CommandText = """
+                    UPDATE coin_pools SET ClientName = (SELECT Name FROM clients WHERE clients.Id = coin_pools.ClientId);
+                    UPDATE clients SET ManagerCount = (SELECT COUNT(*) FROM managers WHERE managers.ClientId = clients.Id);
+                    """;
+                await backfill.ExecuteNonQueryAsync();
+            }
+        }
         await tx.CommitAsync();
         Console.WriteLine(Fmt.Inv($"seeded {Fmt.N(count)} clients, {Fmt.N(managerRows)} manager rows into {dbPath} in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s"));
     }
