@@ -7,7 +7,7 @@ namespace Lumen.Tests.Browser;
 /// <summary>axe-core on the client detail page and its dialogs: no violation of impact serious or critical.</summary>
 [Collection(BrowserTestGroup.Name)]
 public sealed class ClientDetailAccessibilityTests(BrowserFixture browser, DetailPortal portal, ITestOutputHelper output)
-    : BrowserTest<DetailPortal>(browser, portal, output)
+    : BrowserTest<DetailPortal>(browser, portal, output), IClassFixture<DetailPortal>
 {
     private const string Client = DetailPortal.ShowcaseClient;
 

@@ -11,7 +11,7 @@ namespace Lumen.Tests.Browser;
 /// </summary>
 [Collection(BrowserTestGroup.Name)]
 public sealed class ClientDetailScreenshot(BrowserFixture browser, DetailPortal portal, ITestOutputHelper output)
-    : BrowserTest<DetailPortal>(browser, portal, output)
+    : BrowserTest<DetailPortal>(browser, portal, output), IClassFixture<DetailPortal>
 {
     [Fact]
     public async Task Client_detail_page_with_realistic_data_is_captured()

@@ -13,7 +13,7 @@ namespace Lumen.Tests.Browser;
 /// </summary>
 [Collection(BrowserTestGroup.Name)]
 public sealed class ClientDetailTests(BrowserFixture browser, DetailPortal portal, ITestOutputHelper output)
-    : BrowserTest<DetailPortal>(browser, portal, output)
+    : BrowserTest<DetailPortal>(browser, portal, output), IClassFixture<DetailPortal>
 {
     private const string Client = DetailPortal.NewClient;
     private const string Manager = "newbie@example.org";
