@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Lumen.Domain.Access;
 using Lumen.Domain.ApiKeys;
 using Lumen.Domain.Budget;
@@ -25,12 +26,7 @@ public sealed class CallGate(
     {
         if (!ApiKeyFormat.TryParse(bearer, out var publicId, out var secret)) return (null, GatewayError.InvalidKey());
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var caller = await (
-            from k in db.ApiKeys.AsNoTracking()
-            join c in db.Clients on k.ClientId equals c.Id
-            join p in db.CoinPools on c.Id equals p.ClientId
-            where k.PublicId == publicId
-            select new Caller(k.Id, k.SecretHash, k.RevokedAt != null, c, p)).FirstOrDefaultAsync(ct);
+        var caller = await FindCaller(db)(db, publicId, ct);
         if (caller is null || caller.Revoked || !hasher.Matches(secret, caller.SecretHash)) return (null, GatewayError.InvalidKey());
         if (!caller.Client.IsActive) return (caller, GatewayError.ClientInactive(caller.Client.Name));
         return (caller, null);
@@ -78,6 +74,17 @@ public sealed class CallGate(
         var pool = PoolSnapshot.From(caller.Pool, clock.GetUtcNow());
         return pool.Admits ? null : GatewayError.InsufficientQuota(client.Name, pool.Budget.Kind == BudgetKind.Blocked);
     }
+
+    // Compiled once per context type (one per provider), so a call skips LINQ translation and the query cache lookup.
+    private static readonly ConcurrentDictionary<Type, Func<LumenDbContext, string, CancellationToken, Task<Caller?>>> CallerQueries = new();
+
+    private static Func<LumenDbContext, string, CancellationToken, Task<Caller?>> FindCaller(LumenDbContext db) =>
+        CallerQueries.GetOrAdd(db.GetType(), _ => EF.CompileAsyncQuery((LumenDbContext db, string publicId, CancellationToken ct) => (
+            from k in db.ApiKeys.AsNoTracking()
+            join c in db.Clients on k.ClientId equals c.Id
+            join p in db.CoinPools on c.Id equals p.ClientId
+            where k.PublicId == publicId
+            select new Caller(k.Id, k.SecretHash, k.RevokedAt != null, c, p)).FirstOrDefault()));
 
     private Task<IReadOnlySet<string>> ConsentsAsync(int clientId, CancellationToken ct) => consents.ConsentedModelsAsync(clientId, ct);
 }

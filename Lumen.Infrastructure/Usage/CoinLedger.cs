@@ -9,6 +9,8 @@ namespace Lumen.Infrastructure.Usage;
 /// Charges calls and logs them (§4, §10). Every charge is one UPDATE: refill, subtract, count. Writes go through a
 /// group commit: one writer per instance runs every charge and log row waiting at that moment in one transaction,
 /// and each caller returns only once its own charge is committed. Durable per call, without an fsync per call.
+/// The writer keeps one connection with its statements prepared (<see cref="LedgerSession"/>), so the single writer
+/// spends its time in the database, not in building queries.
 /// </summary>
 public sealed class CoinLedger : IAsyncDisposable
 {
@@ -17,6 +19,8 @@ public sealed class CoinLedger : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
     private readonly Task _writer;
+    private LedgerSession? _session; // the writer's alone
+    private bool _commitOutcomeUnknown; // the last failure happened during COMMIT: the batch may be written
 
     public CoinLedger(IDbContextFactory<LumenDbContext> contexts, TimeProvider clock)
     {
@@ -30,43 +34,18 @@ public sealed class CoinLedger : IAsyncDisposable
     /// request-log row and the key's last use beside it, committed before this returns.
     /// </summary>
     public Task ChargeAsync(int clientId, int apiKeyId, string model, long inputTokens, long outputTokens,
-        Coins cost, int durationMs, CancellationToken ct = default)
-    {
-        var now = _clock.GetUtcNow();
-        var nowMs = now.ToUnixTimeMilliseconds();
-        var costMicros = cost.Micros;
-        var balance = PoolExpressions.Let(PoolExpressions.RefilledBalance(nowMs), (_, b) => b - costMicros);
-        var asOf = PoolExpressions.RefilledAsOf(nowMs);
-        var at = now.UtcDateTime;
-        return EnqueueAsync(async db =>
-        {
-            await db.CoinPools.Where(p => p.ClientId == clientId).ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.BalanceMicros, balance)
-                .SetProperty(p => p.BalanceAsOfMs, asOf)
-                .SetProperty(p => p.Requests, p => p.Requests + 1)
-                .SetProperty(p => p.InputTokens, p => p.InputTokens + inputTokens)
-                .SetProperty(p => p.OutputTokens, p => p.OutputTokens + outputTokens)
-                .SetProperty(p => p.CoinsSpentMicros, p => p.CoinsSpentMicros + costMicros));
-            await db.ApiKeys.Where(k => k.Id == apiKeyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, at));
-            db.RequestLog.Add(ToRow(new CallRecord(clientId, apiKeyId, model, 200, null, inputTokens, outputTokens, costMicros, durationMs), at));
-        }, ct);
-    }
+        Coins cost, int durationMs, CancellationToken ct = default) =>
+        EnqueueAsync(new LedgerEntry(new CallRecord(clientId, apiKeyId, model, 200, null, inputTokens, outputTokens, cost.Micros, durationMs),
+            _clock.GetUtcNow(), Charged: true), ct);
 
     /// <summary>Logs a call that was refused or failed; nothing is charged.</summary>
-    public Task LogRefusalAsync(CallRecord call, CancellationToken ct = default)
-    {
-        var row = ToRow(call with { CoinsMicros = 0 }, _clock.GetUtcNow().UtcDateTime);
-        return EnqueueAsync(db =>
-        {
-            db.RequestLog.Add(row);
-            return Task.CompletedTask;
-        }, ct);
-    }
+    public Task LogRefusalAsync(CallRecord call, CancellationToken ct = default) =>
+        EnqueueAsync(new LedgerEntry(call with { CoinsMicros = 0 }, _clock.GetUtcNow(), Charged: false), ct);
 
-    private Task EnqueueAsync(Func<LumenDbContext, Task> apply, CancellationToken ct)
+    private Task EnqueueAsync(LedgerEntry entry, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var write = new PendingWrite(apply, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var write = new PendingWrite(entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(write), this);
         return write.Done.Task;
     }
@@ -83,16 +62,18 @@ public sealed class CoinLedger : IAsyncDisposable
                 await CommitAsync(batch);
                 foreach (var write in batch) write.Done.TrySetResult();
             }
-            catch (Exception) when (batch.Count > 1)
+            catch (Exception) when (batch.Count > 1 && !_commitOutcomeUnknown)
             {
                 // One bad write must not fail its neighbours: retry each alone, each caller gets its own outcome.
                 foreach (var write in batch) await CommitAloneAsync(write);
             }
             catch (Exception e)
             {
-                batch[0].Done.TrySetException(e);
+                // Either one write alone, or a batch whose COMMIT failed: it may be written, so it is not tried again.
+                foreach (var write in batch) write.Done.TrySetException(e);
             }
         }
+        if (_session is not null) await _session.DisposeAsync();
     }
 
     private async Task CommitAloneAsync(PendingWrite write)
@@ -110,11 +91,59 @@ public sealed class CoinLedger : IAsyncDisposable
 
     private async Task CommitAsync(IReadOnlyList<PendingWrite> writes)
     {
-        await using var db = await _contexts.CreateDbContextAsync();
-        await using var tx = await db.Database.BeginTransactionAsync();
-        foreach (var write in writes) await write.Apply(db);
-        await db.SaveChangesAsync();
-        await tx.CommitAsync();
+        var entries = writes.Select(w => w.Entry).ToList();
+        _commitOutcomeUnknown = false;
+        if (_session is { } kept)
+        {
+            try
+            {
+                await kept.CommitAsync(entries);
+                return;
+            }
+            catch (Exception) when (!kept.CommitStarted)
+            {
+                // A kept connection can go stale (the database restarted, an idle connection was dropped). Nothing
+                // was committed, so the batch is tried once more on a new connection.
+                await DropSessionAsync();
+            }
+            catch
+            {
+                _commitOutcomeUnknown = true;
+                await DropSessionAsync();
+                throw;
+            }
+        }
+        var session = _session = await LedgerSession.OpenAsync(_contexts);
+        try
+        {
+            await session.CommitAsync(entries);
+        }
+        catch
+        {
+            _commitOutcomeUnknown = session.CommitStarted;
+            await DropSessionAsync();
+            throw;
+        }
+    }
+
+    private async Task DropSessionAsync()
+    {
+        if (_session is not { } session) return;
+        _session = null;
+        await DisposeQuietlyAsync(session);
+    }
+
+    /// <summary>Closing a broken connection may throw too; the failure that matters is the one already in hand.</summary>
+    private static async Task DisposeQuietlyAsync(LedgerSession session)
+    {
+        try
+        {
+            await session.DisposeAsync();
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException)
+        {
+            // Nothing to do: the session is dropped either way.
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -123,7 +152,7 @@ public sealed class CoinLedger : IAsyncDisposable
         await _writer;
     }
 
-    private sealed record PendingWrite(Func<LumenDbContext, Task> Apply, TaskCompletionSource Done);
+    private sealed record PendingWrite(LedgerEntry Entry, TaskCompletionSource Done);
 
     /// <summary>The pool's balance now (refilled, not stored), its settings and counters; null for an unknown client.</summary>
     public async Task<PoolSnapshot?> GetPoolAsync(int clientId, CancellationToken ct = default)
@@ -132,18 +161,4 @@ public sealed class CoinLedger : IAsyncDisposable
         var row = await db.CoinPools.AsNoTracking().FirstOrDefaultAsync(p => p.ClientId == clientId, ct);
         return row is null ? null : PoolSnapshot.From(row, _clock.GetUtcNow());
     }
-
-    private static RequestLogRow ToRow(CallRecord call, DateTime at) => new()
-    {
-        ClientId = call.ClientId,
-        ApiKeyId = call.ApiKeyId,
-        Model = call.Model.Length > 200 ? call.Model[..200] : call.Model,
-        Status = call.Status,
-        ErrorCode = call.ErrorCode,
-        InputTokens = call.InputTokens,
-        OutputTokens = call.OutputTokens,
-        CoinsMicros = call.CoinsMicros,
-        DurationMs = call.DurationMs,
-        At = at,
-    };
 }

@@ -17,7 +17,8 @@ public static class GatewayEndpoints
 
     public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1").DisableAntiforgery();
+        // API keys only: never the portal's sign-in (no cookie, no antiforgery, no redirect to a login page).
+        var v1 = app.MapGroup("/v1").DisableAntiforgery().AllowAnonymous();
         v1.MapGet("/models", ListModelsAsync);
         v1.MapPost("/chat/completions", (HttpContext http, ChatCompletions chat) => chat.HandleAsync(http));
         return app;

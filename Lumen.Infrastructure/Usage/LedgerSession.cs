@@ -1,0 +1,116 @@
+using System.Data.Common;
+using Lumen.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lumen.Infrastructure.Usage;
+
+/// <summary>One call as the ledger writes it: its log row, and whether it is charged (successful calls only).</summary>
+internal sealed record LedgerEntry(CallRecord Call, DateTimeOffset At, bool Charged);
+
+/// <summary>
+/// The ledger writer's own connection and its three statements (charge, log row, key last used), prepared once and
+/// run with new values for every call, so a call costs the database work and nothing else. Used by one writer at a
+/// time; thrown away after any failure (the connection may be broken) and opened again for the next batch.
+/// </summary>
+internal sealed class LedgerSession : IAsyncDisposable
+{
+    private readonly LumenDbContext _db;
+    private readonly DbConnection _connection;
+    private readonly Statement _charge;
+    private readonly Statement _log;
+    private readonly Statement _keyUsed;
+
+    private LedgerSession(LumenDbContext db, DbConnection connection, PoolSql sql)
+    {
+        _db = db;
+        _connection = connection;
+        _charge = new Statement(connection, sql.Charge, "@now", "@cost", "@input", "@output", "@client");
+        _log = new Statement(connection, sql.LogInsert, "@client", "@key", "@model", "@status", "@error", "@input", "@output", "@coins", "@duration", "@at");
+        _keyUsed = new Statement(connection, sql.KeyUsed, "@at", "@key");
+    }
+
+    public static async Task<LedgerSession> OpenAsync(IDbContextFactory<LumenDbContext> contexts)
+    {
+        var db = await contexts.CreateDbContextAsync();
+        try
+        {
+            await db.Database.OpenConnectionAsync();
+            return new LedgerSession(db, db.Database.GetDbConnection(), PoolSql.For(db));
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="entries"/> in one transaction: for each charged call one UPDATE of its pool row (refill,
+    /// subtract, count), for every call its log row, and each key's last use once. Returns when committed.
+    /// </summary>
+    public async Task CommitAsync(IReadOnlyList<LedgerEntry> entries)
+    {
+        await using var tx = await _connection.BeginTransactionAsync();
+        _charge.Command.Transaction = _log.Command.Transaction = _keyUsed.Command.Transaction = tx;
+        // Pool rows, then key rows, each in id order (stable, so one client's charges keep their order): two instances
+        // committing at once lock rows in the same order and do not deadlock each other.
+        var lastUse = new SortedDictionary<int, DateTimeOffset>();
+        foreach (var entry in entries.OrderBy(e => e.Charged ? e.Call.ClientId : int.MaxValue))
+        {
+            var call = entry.Call;
+            if (entry.Charged)
+            {
+                await _charge.RunAsync(entry.At.ToUnixTimeMilliseconds(), call.CoinsMicros, call.InputTokens,
+                    call.OutputTokens, call.ClientId);
+                if (call.ApiKeyId is { } key) lastUse[key] = lastUse.TryGetValue(key, out var seen) && seen > entry.At ? seen : entry.At;
+            }
+            await _log.RunAsync(call.ClientId, call.ApiKeyId, call.Model.Length > 200 ? call.Model[..200] : call.Model, call.Status,
+                call.ErrorCode, call.InputTokens, call.OutputTokens, call.CoinsMicros, call.DurationMs, entry.At.UtcDateTime);
+        }
+        foreach (var (key, at) in lastUse) await _keyUsed.RunAsync(at.UtcDateTime, key);
+        CommitStarted = true;
+        await tx.CommitAsync();
+        CommitStarted = false;
+    }
+
+    /// <summary>
+    /// True from the moment COMMIT is sent until it returns: a failure then leaves it unknown whether the batch
+    /// was written, so it must not be retried. A failure before it rolls the whole batch back.
+    /// </summary>
+    public bool CommitStarted { get; private set; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _charge.DisposeAsync();
+        await _log.DisposeAsync();
+        await _keyUsed.DisposeAsync();
+        await _db.Database.CloseConnectionAsync();
+        await _db.DisposeAsync();
+    }
+
+    /// <summary>A command kept for the session: providers that prepare (SQLite always) reuse the prepared statement.</summary>
+    private sealed class Statement : IAsyncDisposable
+    {
+        public DbCommand Command { get; }
+
+        public Statement(DbConnection connection, string sql, params string[] parameters)
+        {
+            Command = connection.CreateCommand();
+            Command.CommandText = sql;
+            foreach (var name in parameters)
+            {
+                var parameter = Command.CreateParameter();
+                parameter.ParameterName = name;
+                Command.Parameters.Add(parameter);
+            }
+        }
+
+        public Task<int> RunAsync(params object?[] values)
+        {
+            for (var i = 0; i < values.Length; i++) Command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            return Command.ExecuteNonQueryAsync();
+        }
+
+        public ValueTask DisposeAsync() => Command.DisposeAsync();
+    }
+}

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Lumen.Domain.Budget;
+using Lumen.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Lumen.Infrastructure.Usage;
+
+/// <summary>
+/// The statements that move coins, as SQL text built once per provider from the EF model (table and column names,
+/// identifier quoting). §4's refill is the same integer arithmetic as <see cref="BudgetSettings.Refill"/> and
+/// <see cref="RefillMath"/> (a test holds the two together), written into single UPDATE statements, where every SET
+/// sees the row's values from before the update: a charge or a clamp is atomic under any concurrency, on every
+/// provider, with no lock in the process. Plain text and named parameters (<c>@name</c>, which SQLite, Npgsql and
+/// SqlClient all take) rather than LINQ, so the hot path pays no expression-tree work per call.
+/// </summary>
+internal sealed class PoolSql
+{
+    private const long H = RefillMath.MsPerHour;
+    private const long Unlimited = -2_000_000; // max of -2 coins, in micro-coins
+    private static readonly ConcurrentDictionary<Type, PoolSql> ByContext = new();
+
+    /// <summary>
+    /// Charges one call: refill to <c>@now</c>, subtract <c>@cost</c>, count <c>@input</c>/<c>@output</c> tokens.
+    /// Parameters: <c>@now</c> (Unix ms), <c>@cost</c> (micro-coins), <c>@input</c>, <c>@output</c>, <c>@client</c>.
+    /// </summary>
+    public string Charge { get; }
+
+    /// <summary>A key's last use. Parameters: <c>@at</c>, <c>@key</c>.</summary>
+    public string KeyUsed { get; }
+
+    /// <summary>One request-log row. Parameters: <c>@client</c>, <c>@key</c>, <c>@model</c>, <c>@status</c>, <c>@error</c>, <c>@input</c>, <c>@output</c>, <c>@coins</c>, <c>@duration</c>, <c>@at</c>.</summary>
+    public string LogInsert { get; }
+
+    /// <summary>
+    /// A new budget (§4) for <paramref name="clients"/> pools at once: each refilled under its old settings up to
+    /// <c>@now</c>, then clamped to the new cap unless it is unlimited. Parameters: <c>@now</c>, <c>@max</c>,
+    /// <c>@refresh</c>, <c>@starting</c> and the client ids <c>@c0</c> … <c>@c{clients - 1}</c>.
+    /// </summary>
+    public string ApplyBudget(bool unlimited, int clients) =>
+        $"{(unlimited ? _applyUnlimited : _applyCapped)} WHERE {_clientId} IN " +
+        $"({string.Join(", ", Enumerable.Range(0, clients).Select(i => string.Create(CultureInfo.InvariantCulture, $"@c{i}")))})";
+
+    private readonly string _clientId;
+    private readonly string _applyUnlimited;
+    private readonly string _applyCapped;
+
+    public static PoolSql For(LumenDbContext db) => ByContext.GetOrAdd(db.GetType(), _ => new PoolSql(db));
+
+    private PoolSql(LumenDbContext db)
+    {
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var pools = new Table(db.Model.FindEntityType(typeof(CoinPoolRow))!, sql);
+        var keys = new Table(db.Model.FindEntityType(typeof(ApiKeyRow))!, sql);
+        var log = new Table(db.Model.FindEntityType(typeof(RequestLogRow))!, sql);
+
+        var balance = pools[nameof(CoinPoolRow.BalanceMicros)];
+        var asOf = pools[nameof(CoinPoolRow.BalanceAsOfMs)];
+        var max = pools[nameof(CoinPoolRow.MaxMicros)];
+        var refresh = pools[nameof(CoinPoolRow.RefreshMicrosPerHour)];
+        // Milliseconds since the as-of time (none if the clock is behind), then the whole micro-coins earned in them,
+        // split by whole hours so nothing overflows.
+        var elapsed = $"(CASE WHEN @now > {asOf} THEN @now - {asOf} ELSE 0 END)";
+        var accrual = $"({refresh} * ({elapsed} / {H}) + {refresh} * ({elapsed} % {H}) / {H})";
+        var noRefill = $"{max} = {Unlimited} OR {refresh} = 0";
+        var refilled = $"(CASE WHEN {noRefill} THEN {balance} WHEN {balance} + {accrual} >= {max} THEN {max} ELSE {balance} + {accrual} END)";
+        // Now when nothing is left to earn, else advanced by the time the credited coins took.
+        var refilledAsOf = $"(CASE WHEN {noRefill} OR {balance} + {accrual} >= {max} THEN @now " +
+            $"ELSE {asOf} + {accrual} / {refresh} * {H} + {accrual} % {refresh} * {H} / {refresh} END)";
+
+        string Add(string property, string amount) => $"{pools[property]} = {pools[property]} + {amount}";
+        Charge = $"UPDATE {pools.Name} SET {balance} = {refilled} - @cost, {asOf} = {refilledAsOf}, " +
+            $"{Add(nameof(CoinPoolRow.Requests), "1")}, {Add(nameof(CoinPoolRow.InputTokens), "@input")}, " +
+            $"{Add(nameof(CoinPoolRow.OutputTokens), "@output")}, {Add(nameof(CoinPoolRow.CoinsSpentMicros), "@cost")} " +
+            $"WHERE {pools[nameof(CoinPoolRow.ClientId)]} = @client";
+
+        var budget = $"{max} = @max, {refresh} = @refresh, {pools[nameof(CoinPoolRow.StartingMicros)]} = @starting";
+        _clientId = pools[nameof(CoinPoolRow.ClientId)];
+        _applyUnlimited = $"UPDATE {pools.Name} SET {balance} = {refilled}, {asOf} = {refilledAsOf}, {budget}";
+        _applyCapped = $"UPDATE {pools.Name} SET {balance} = CASE WHEN {refilled} <= @max THEN {refilled} ELSE @max END, " +
+            $"{asOf} = {refilledAsOf}, {budget}";
+
+        KeyUsed = $"UPDATE {keys.Name} SET {keys[nameof(ApiKeyRow.LastUsedAt)]} = @at WHERE {keys[nameof(ApiKeyRow.Id)]} = @key";
+
+        string[] columns =
+        [
+            nameof(RequestLogRow.ClientId), nameof(RequestLogRow.ApiKeyId), nameof(RequestLogRow.Model),
+            nameof(RequestLogRow.Status), nameof(RequestLogRow.ErrorCode), nameof(RequestLogRow.InputTokens),
+            nameof(RequestLogRow.OutputTokens), nameof(RequestLogRow.CoinsMicros), nameof(RequestLogRow.DurationMs),
+            nameof(RequestLogRow.At),
+        ];
+        LogInsert = $"INSERT INTO {log.Name} ({string.Join(", ", columns.Select(c => log[c]))}) " +
+            "VALUES (@client, @key, @model, @status, @error, @input, @output, @coins, @duration, @at)";
+    }
+
+    /// <summary>A table's delimited name and its delimited column names, by property.</summary>
+    private sealed class Table(IEntityType entity, ISqlGenerationHelper sql)
+    {
+        private readonly StoreObjectIdentifier _store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+
+        public string Name => sql.DelimitIdentifier(_store.Name, _store.Schema);
+
+        public string this[string property] => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(_store)!);
+    }
+}

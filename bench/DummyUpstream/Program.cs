@@ -1,0 +1,65 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+// A minimal OpenAI-compatible upstream for the load runs in bench/gateway-load.sh: a fixed small completion with
+// usage, and a model list. It drains the request body (as a real server reads it) but does no other work, so that
+// what a run measures is the caller. Every call needs "Authorization: Bearer …" (any value), as a real endpoint
+// would; without one it answers 401.
+//   --delay-ms N       answer each completion after N ms, as a model that takes time to generate would
+//   --forward-to URL   be a bare pass-through proxy instead: send each completion to URL/v1/chat/completions and copy
+//                      the answer back, with no other work (the ceiling for any proxy on the same machine)
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Logging.ClearProviders();
+var app = builder.Build();
+var delay = TimeSpan.FromMilliseconds(app.Configuration.GetValue("delay-ms", 0));
+var forwardTo = app.Configuration.GetValue<string>("forward-to");
+
+var completion = Encoding.UTF8.GetBytes("""
+    {"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench-upstream","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the bench upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":8,"total_tokens":20}}
+    """);
+var models = Encoding.UTF8.GetBytes("""
+    {"object":"list","data":[{"id":"bench-upstream","object":"model","created":1700000000,"owned_by":"bench"}]}
+    """);
+var unauthorized = Encoding.UTF8.GetBytes("""
+    {"error":{"message":"Missing bearer token.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}
+    """);
+
+if (forwardTo is null)
+{
+    app.MapPost("/v1/chat/completions", async (HttpContext http) =>
+    {
+        await http.Request.Body.CopyToAsync(Stream.Null, http.RequestAborted);
+        if (delay > TimeSpan.Zero) await Task.Delay(delay, http.RequestAborted);
+        await WriteAsync(http, completion);
+    });
+}
+else
+{
+    var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+    var target = new Uri(new Uri(forwardTo.TrimEnd('/') + "/"), "v1/chat/completions");
+    app.MapPost("/v1/chat/completions", async (HttpContext http) =>
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new StreamContent(http.Request.Body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-bench");
+        using var response = await client.SendAsync(request, http.RequestAborted);
+        var body = await response.Content.ReadAsByteArrayAsync(http.RequestAborted);
+        http.Response.StatusCode = (int)response.StatusCode;
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = body.Length;
+        await http.Response.Body.WriteAsync(body, http.RequestAborted);
+    });
+}
+app.MapGet("/v1/models", (HttpContext http) => WriteAsync(http, models));
+
+await app.RunAsync();
+
+Task WriteAsync(HttpContext http, byte[] json)
+{
+    var authorized = http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal);
+    http.Response.StatusCode = authorized ? 200 : 401;
+    http.Response.ContentType = "application/json";
+    var body = authorized ? json : unauthorized;
+    http.Response.ContentLength = body.Length;
+    return http.Response.Body.WriteAsync(body, 0, body.Length, http.RequestAborted);
+}

@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# Gateway load runs (issue #7), end to end: publish the portal (Release) and the dummy upstream, start them on
+# 127.0.0.1, seed clients and keys with the portal's own command line, then run wrk against
+#   (a) the dummy upstream directly, (b) the gateway proxying to it, (c) the gateway's built-in dummy model,
+#   (d) a bare pass-through proxy to the same upstream (no checks, no charge: the ceiling of any proxy here),
+#   (e) an upstream that takes 50 ms per answer, directly, and (f) through the gateway,
+# at each concurrency, and after every gateway run check that wrk's successful calls, the pool's counters, the
+# request log and the coins agree exactly. Prints a markdown table (also written to $BENCH_OUT/results.md).
+# Exits non-zero, loudly, when any check disagrees. Every process it starts is stopped on exit.
+#
+# Settings (environment): BENCH_SECONDS (load window per run, default 10), BENCH_WARMUP (seconds per target,
+# default 5), BENCH_CONCURRENCY (default "8 32"), BENCH_PUBLISH (0 reuses an earlier publish), BENCH_OUT
+# (default /tmp/lumen-bench), BENCH_PORTAL_ENV (extra VAR=value words for the portal, e.g. DOTNET_gcServer=1),
+# BENCH_RUNS (which of a b c d e f, default all), BENCH_MODEL_MS (the slow upstream's time per answer, default 50).
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+WINDOW=${BENCH_SECONDS:-10}
+WARMUP=${BENCH_WARMUP:-10}
+MODEL_MS=${BENCH_MODEL_MS:-50}
+MARGIN=3 # wrk runs WINDOW+MARGIN seconds; connections stop sending after WINDOW (see chat.lua)
+CONCURRENCY=${BENCH_CONCURRENCY:-"8 32"}
+RUNS=${BENCH_RUNS:-"a b c d e f"}
+OUT=${BENCH_OUT:-/tmp/lumen-bench}
+PORTAL_BIN=$OUT/portal
+UPSTREAM_BIN=$OUT/upstream
+LUA=$REPO/bench/chat.lua
+# Prices in coins per million tokens (so a call costs input*0.5 + output*1.5 micro-coins), and a refill of
+# 3600 coins/hour = exactly 1000 micro-coins per millisecond, so the expected refill is exact too.
+IN_PRICE=0.5
+OUT_PRICE=1.5
+REFILL_MICROS_PER_MS=1000
+TICKS=$(getconf CLK_TCK)
+
+die() { echo "FAIL: $*" >&2; exit 1; }
+for tool in wrk sqlite3 curl dotnet python3; do command -v $tool >/dev/null || die "$tool is not installed (apt-get install -y wrk sqlite3 curl)"; done
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+mkdir -p "$OUT"
+if [ "${BENCH_PUBLISH:-1}" != 0 ]; then
+  echo "publishing (Release) ..." >&2
+  dotnet publish "$REPO/Lumen.Portal/Lumen.Portal.csproj" -c Release -o "$PORTAL_BIN" --nologo -v q >&2
+  dotnet publish "$REPO/bench/DummyUpstream/DummyUpstream.csproj" -c Release -o "$UPSTREAM_BIN" --nologo -v q >&2
+fi
+
+WORK=$(mktemp -d /tmp/lumen-bench-run.XXXXXX)
+UPORT=$(free_port)
+SPORT=$(free_port)
+XPORT=$(free_port)
+PPORT=$(free_port)
+cat >"$WORK/config.yaml" <<EOF
+admins: [bench@example.org]
+models:
+  - name: dummy
+    input_cost_per_million: $IN_PRICE
+    output_cost_per_million: $OUT_PRICE
+  - name: proxied
+    input_cost_per_million: $IN_PRICE
+    output_cost_per_million: $OUT_PRICE
+    endpoints:
+      - url: http://127.0.0.1:$UPORT/v1
+        model: bench-upstream
+        api_key: sk-bench
+  - name: proxied-slow
+    input_cost_per_million: $IN_PRICE
+    output_cost_per_million: $OUT_PRICE
+    endpoints:
+      - url: http://127.0.0.1:$SPORT/v1
+        model: bench-upstream
+        api_key: sk-bench
+clients:
+  default:
+    max: 1000000000.0
+    refresh: 3600.0
+    starting: 1000000.0
+    model_access: {default: whitelist}
+EOF
+
+export ASPNETCORE_ENVIRONMENT=Production
+export Lumen__ApiKeySecret=bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz
+export LUMEN_CONFIG=$WORK/config.yaml
+# Production refuses to start without an identity provider. /v1 never signs anyone in, so this one is never contacted.
+export Oidc__Authority=https://oidc.invalid/ Oidc__ClientId=bench Oidc__ClientSecret=bench
+DB=$WORK/data/lumen.db
+
+cli() { (cd "$WORK" && "$PORTAL_BIN/Lumen.Portal" "$@"); }
+
+CLIENTS=(bench-warm-b bench-warm-c)
+for c in $CONCURRENCY; do CLIENTS+=("bench-b-c$c" "bench-c-c$c" "bench-f-c$c"); done
+cli clients create "${CLIENTS[@]}" >/dev/null
+declare -A KEY
+for c in "${CLIENTS[@]}"; do KEY[$c]=$(cli keys create "$c" --name load | tail -n1); done
+
+"$UPSTREAM_BIN/DummyUpstream" --urls "http://127.0.0.1:$UPORT" >"$WORK/upstream.log" 2>&1 &
+UPSTREAM_PID=$!
+PIDS+=("$UPSTREAM_PID")
+"$UPSTREAM_BIN/DummyUpstream" --urls "http://127.0.0.1:$SPORT" --delay-ms "$MODEL_MS" >"$WORK/slow.log" 2>&1 &
+SLOW_PID=$!
+PIDS+=("$SLOW_PID")
+"$UPSTREAM_BIN/DummyUpstream" --urls "http://127.0.0.1:$XPORT" --forward-to "http://127.0.0.1:$UPORT" >"$WORK/proxy.log" 2>&1 &
+PROXY_PID=$!
+PIDS+=("$PROXY_PID")
+# The published portal is started from its own working directory (data/ and the config live there, as in a
+# deployment); --contentRoot points at the publish folder so appsettings.json (log levels) and wwwroot are found.
+# shellcheck disable=SC2086 # BENCH_PORTAL_ENV is a list of VAR=value words
+(cd "$WORK" && exec env ${BENCH_PORTAL_ENV:-} "$PORTAL_BIN/Lumen.Portal" --urls "http://127.0.0.1:$PPORT" --contentRoot "$PORTAL_BIN") >"$WORK/portal.log" 2>&1 &
+PORTAL_PID=$!
+PIDS+=("$PORTAL_PID")
+
+wait_for() { # url expected-status
+  for _ in $(seq 1 120); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)" = "$2" ] && return 0
+    sleep 0.5
+  done
+  die "$1 did not answer $2 within 60 s (logs in $WORK)"
+}
+wait_for "http://127.0.0.1:$UPORT/v1/models" 401
+wait_for "http://127.0.0.1:$SPORT/v1/models" 401
+wait_for "http://127.0.0.1:$XPORT/v1/models" 401
+wait_for "http://127.0.0.1:$PPORT/v1/models" 401
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" | tail -n1; } # utime + stime (comm has no spaces here)
+helpers_ticks() { echo $(($(cpu_ticks "$UPSTREAM_PID") + $(cpu_ticks "$SLOW_PID") + $(cpu_ticks "$PROXY_PID"))); }
+status_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
+
+# The client's pool and its request-log totals, as one line of |-separated numbers.
+POOL_SQL="SELECT p.Requests, p.BalanceMicros, p.BalanceAsOfMs, p.CoinsSpentMicros, p.InputTokens, p.OutputTokens,
+  (SELECT COUNT(*) FROM request_log r WHERE r.ClientId = c.Id AND r.Status = 200),
+  (SELECT COALESCE(SUM(r.CoinsMicros), 0) FROM request_log r WHERE r.ClientId = c.Id AND r.Status = 200),
+  (SELECT COUNT(*) FROM request_log r WHERE r.ClientId = c.Id AND r.Status <> 200)
+  FROM clients c JOIN coin_pools p ON p.ClientId = c.Id WHERE c.Name = '%s';"
+pool() { sqlite3 -readonly "$DB" "$(printf "$POOL_SQL" "$1")"; }
+
+TABLE=$OUT/results.md
+{
+  echo "| run | target | conc. | req/s | p50 ms | p99 ms | max ms | portal CPU (cores) | portal CPU µs/call | upstreams CPU | wrk CPU | portal peak RSS MB | load | exact |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+} >"$TABLE"
+declare -A RPS
+
+# run LABEL URL MODEL CLIENT CONCURRENCY SECONDS [record]
+run() {
+  local label=$1 url=$2 model=$3 client=$4 conc=$5 secs=$6 record=${7:-}
+  local key=${KEY[$client]:-sk-bench} before after p0 u0 p1 u1 w line exact="n/a (no portal)"
+  [ "$url" = "http://127.0.0.1:$PPORT" ] && before=$(pool "$client")
+  local load
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  p0=$(cpu_ticks "$PORTAL_PID"); u0=$(helpers_ticks)
+  BENCH_KEY=$key BENCH_MODEL=$model BENCH_SECONDS=$secs /usr/bin/time -f '%U %S' -o "$WORK/wrk.time" \
+    wrk -t2 -c"$conc" -d"$((secs + MARGIN))s" --latency --timeout 10s -s "$LUA" "$url" >"$WORK/wrk.out"
+  p1=$(cpu_ticks "$PORTAL_PID"); u1=$(helpers_ticks)
+  line=$(grep '^BENCH ' "$WORK/wrk.out") || die "$label: wrk printed no BENCH line: $(cat "$WORK/wrk.out")"
+  local sent ok failed unanswered elapsed rps p50 p99 max errs
+  eval "$(echo "${line#BENCH }" | tr ' ' '\n' | grep -E '^(sent|ok|failed|unanswered|elapsed|rps|p50_ms|p99_ms|max_ms)=' | sed 's/_ms=/=/')"
+  errs=$(echo "$line" | grep -oE '(connect|read|write)_errors=[0-9]+|timeouts=[0-9]+' | awk -F= '{s += $2} END {print s + 0}')
+  [ "$failed" = 0 ] || die "$label: $failed calls were not 2xx ($line)"
+  [ "$unanswered" = 0 ] || die "$label: $unanswered calls were unanswered when wrk stopped; raise MARGIN ($line)"
+  [ "$errs" = 0 ] || die "$label: socket errors or timeouts ($line)"
+
+  if [ -n "${before:-}" ]; then
+    after=$(pool "$client")
+    local r0 b0 a0 s0 i0 o0 l0 lc0 f0 r1 b1 a1 s1 i1 o1 l1 lc1 f1 rows cost in out expected
+    IFS='|' read -r r0 b0 a0 s0 i0 o0 l0 lc0 f0 <<<"$before"
+    IFS='|' read -r r1 b1 a1 s1 i1 o1 l1 lc1 f1 <<<"$after"
+    # Every call of a run is the same request, so every log row must show the same tokens and coins.
+    rows=$(sqlite3 -readonly "$DB" "SELECT DISTINCT r.InputTokens || '|' || r.OutputTokens || '|' || r.CoinsMicros
+      FROM request_log r JOIN clients c ON c.Id = r.ClientId WHERE c.Name = '$client' AND r.Status = 200;")
+    [ "$(echo "$rows" | wc -l)" = 1 ] || die "$label: calls logged with different tokens or coins: $rows"
+    IFS='|' read -r in out cost <<<"$rows"
+    # Cost in micro-coins, rounded half away from zero to whole micro-coins (6 decimals, §4).
+    expected=$(awk -v i="$in" -v o="$out" -v a="$IN_PRICE" -v b="$OUT_PRICE" 'BEGIN {printf "%d", int(i * a + o * b + 0.5)}')
+    [ "$cost" = "$expected" ] || die "$label: a call was charged $cost micro-coins, $in x $IN_PRICE + $out x $OUT_PRICE = $expected"
+    if [ "$model" = proxied ]; then [ "$in|$out" = "12|8" ] || die "$label: logged $in/$out tokens, the upstream reported 12/8"; fi
+    local fail=""
+    [ $((r1 - r0)) = "$ok" ] || fail+=" pool requests +$((r1 - r0)) != $ok;"
+    [ $((l1 - l0)) = "$ok" ] || fail+=" request-log 200 rows +$((l1 - l0)) != $ok;"
+    [ $((f1 - f0)) = 0 ] || fail+=" $((f1 - f0)) refused/failed rows logged;"
+    [ $((s1 - s0)) = $((ok * cost)) ] || fail+=" coins spent +$((s1 - s0)) != $ok x $cost;"
+    [ $((lc1 - lc0)) = $((s1 - s0)) ] || fail+=" request-log coins +$((lc1 - lc0)) != pool +$((s1 - s0));"
+    [ $((i1 - i0)) = $((ok * in)) ] || fail+=" input tokens +$((i1 - i0)) != $ok x $in;"
+    [ $((o1 - o0)) = $((ok * out)) ] || fail+=" output tokens +$((o1 - o0)) != $ok x $out;"
+    [ $((b1 - b0)) = $((-(s1 - s0) + REFILL_MICROS_PER_MS * (a1 - a0))) ] ||
+      fail+=" balance $b0 -> $b1 != -$((s1 - s0)) spent + $((REFILL_MICROS_PER_MS * (a1 - a0))) refill;"
+    [ -z "$fail" ] || die "$label ($client): counters disagree with wrk's $ok successful calls:$fail"
+    exact="yes: $ok calls = pool = log; $((s1 - s0)) µc = $ok × $cost; balance −$((s1 - s0)) +$((REFILL_MICROS_PER_MS * (a1 - a0))) refill"
+  fi
+  read -r wu ws <"$WORK/wrk.time"
+  local pcpu ucpu wcpu hwm percall
+  pcpu=$(awk -v d=$((p1 - p0)) -v t="$TICKS" -v e="$elapsed" 'BEGIN {printf "%.2f", d / t / e}')
+  ucpu=$(awk -v d=$((u1 - u0)) -v t="$TICKS" -v e="$elapsed" 'BEGIN {printf "%.2f", d / t / e}')
+  wcpu=$(awk -v u="$wu" -v s="$ws" -v e="$elapsed" 'BEGIN {printf "%.2f", (u + s) / e}')
+  percall=$(awk -v d=$((p1 - p0)) -v t="$TICKS" -v n="$ok" 'BEGIN {printf "%.0f", d / t / n * 1e6}')
+  hwm=$(awk -v k="$(status_kb "$PORTAL_PID" VmHWM)" 'BEGIN {printf "%.0f", k / 1024}')
+  echo "$label c=$conc: $rps req/s, p50 $p50 ms, p99 $p99 ms, portal CPU $pcpu ($percall µs/call), peak RSS $hwm MB; exact: $exact" >&2
+  if [ -n "$record" ]; then
+    RPS[$record]=$rps
+    echo "| $record | $label | $conc | $(printf '%.0f' "$rps") | $p50 | $p99 | $max | $pcpu | $percall | $ucpu | $wcpu | $hwm | $load | $exact |" >>"$TABLE"
+  fi
+}
+
+UP="http://127.0.0.1:$UPORT"
+GW="http://127.0.0.1:$PPORT"
+SLOW="http://127.0.0.1:$SPORT"
+XP="http://127.0.0.1:$XPORT"
+echo "warming up ($WARMUP s per target) ..." >&2
+run "upstream direct (warm-up)" "$UP" bench-upstream none 32 3
+run "bare proxy (warm-up)" "$XP" bench-upstream none 32 3
+run "gateway -> upstream (warm-up)" "$GW" proxied bench-warm-b 32 "$WARMUP"
+run "gateway dummy (warm-up)" "$GW" dummy bench-warm-c 32 "$WARMUP"
+
+for c in $CONCURRENCY; do
+  for r in $RUNS; do
+    case $r in
+      a) run "upstream direct" "$UP" bench-upstream none "$c" "$WINDOW" "a-c$c" ;;
+      b) run "gateway -> upstream" "$GW" proxied "bench-b-c$c" "$c" "$WINDOW" "b-c$c" ;;
+      c) run "gateway dummy model" "$GW" dummy "bench-c-c$c" "$c" "$WINDOW" "c-c$c" ;;
+      d) run "bare proxy -> upstream" "$XP" bench-upstream none "$c" "$WINDOW" "d-c$c" ;;
+      e) run "${MODEL_MS} ms upstream direct" "$SLOW" bench-upstream none "$c" "$WINDOW" "e-c$c" ;;
+      f) run "gateway -> ${MODEL_MS} ms upstream" "$GW" proxied-slow "bench-f-c$c" "$c" "$WINDOW" "f-c$c" ;;
+    esac
+  done
+done
+
+{
+  echo
+  for c in $CONCURRENCY; do
+    ratio() { awk -v x="${RPS[$1]:-}" -v y="${RPS[$2]:-}" 'BEGIN {if (x == "" || y == "") print "n/a"; else printf "%.0f%%", 100 * x / y}'; }
+    echo "- c=$c: gateway -> upstream $(ratio "b-c$c" "a-c$c") of the upstream directly (a bare proxy: $(ratio "d-c$c" "a-c$c")); gateway -> ${MODEL_MS} ms upstream $(ratio "f-c$c" "e-c$c") of it directly"
+  done
+  echo "- portal peak RSS over the whole session (VmHWM): $(awk -v k="$(status_kb "$PORTAL_PID" VmHWM)" 'BEGIN {printf "%.0f", k / 1024}') MB"
+  echo "- load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >>"$TABLE"
+
+echo >&2
+echo "clients list (CLI):" >&2
+cli clients list >&2
+echo >&2
+cat "$TABLE"
+rm -rf "$WORK"
