@@ -10,7 +10,7 @@ namespace Lumen.Infrastructure.Clients;
 /// The clients table of §7: the clients an actor may see, filtered, sorted and paged in the database so that
 /// 100,000 clients page as fast as ten, with the summary totals over every client the actor may see.
 /// </summary>
-public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, ClientAccess access)
+public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ClientTotalsCache totalsCache)
 {
     /// <summary>Whether the actor may open <c>/clients</c> at all (§6): an admin, or a manager of some client.</summary>
     public async Task<bool> CanSeeClientsAsync(Actor actor, CancellationToken ct = default)
@@ -61,7 +61,8 @@ public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, 
 
     /// <summary>
     /// One page of the table and the totals. Each column sorts from an index (the name breaking ties), so a page is an
-    /// index walk to its offset and 25 row lookups; a manager's clients are reached from their manager rows.
+    /// index walk to its offset and 25 row lookups; a manager's clients are reached from their manager rows. The
+    /// totals are the one scan of every visible client (see <see cref="ClientTotalsCache"/>).
     /// </summary>
     public async Task<ClientPage> QueryAsync(Actor actor, ClientQuery query, CancellationToken ct = default)
     {
@@ -72,8 +73,9 @@ public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, 
         var clients = email is null ? db.Clients : db.Clients.Where(c => managed.Contains(c.Id));
         var pools = email is null ? db.CoinPools : db.CoinPools.Where(p => managed.Contains(p.ClientId));
 
-        // Every client has its pool (created together), so the pools alone give the totals.
-        var totals = await ClientTotalsSql.QueryAsync(db, email, ct);
+        // Every client has its pool (created together), so the pools alone give the totals; a page flip within the
+        // second after the last view (and no change since) reuses them.
+        var totals = await totalsCache.GetAsync(email, () => ClientTotalsSql.QueryAsync(db, email, ct));
 
         var search = query.NormalizedSearch;
         if (search is not null)
