@@ -10,7 +10,7 @@ namespace Lumen.Infrastructure.Clients;
 /// The clients table of §7: the clients an actor may see, filtered, sorted and paged in the database so that
 /// 100,000 clients page as fast as ten, with the summary totals over every client the actor may see.
 /// </summary>
-public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, ClientAccess access)
+public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ClientTotalsCache totalsCache)
 {
     /// <summary>Whether the actor may open <c>/clients</c> at all (§6): an admin, or a manager of some client.</summary>
     public async Task<bool> CanSeeClientsAsync(Actor actor, CancellationToken ct = default)
@@ -61,26 +61,21 @@ public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, 
 
     /// <summary>
     /// One page of the table and the totals. Each column sorts from an index (the name breaking ties), so a page is an
-    /// index walk to its offset and 25 row lookups; a manager's clients are reached from their manager rows.
+    /// index walk to its offset and 25 row lookups; a manager's clients are reached from their manager rows. The
+    /// totals are the one scan of every visible client (see <see cref="ClientTotalsCache"/>).
     /// </summary>
     public async Task<ClientPage> QueryAsync(Actor actor, ClientQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        IQueryable<int>? managed = null;
-        if (!access.IsAdmin(actor))
-        {
-            var email = actor.NormalizedEmail;
-            managed = db.Managers.Where(m => m.Email == email).Select(m => m.ClientId);
-        }
-        var clients = managed is null ? db.Clients : db.Clients.Where(c => managed.Contains(c.Id));
-        var pools = managed is null ? db.CoinPools : db.CoinPools.Where(p => managed.Contains(p.ClientId));
+        var email = access.IsAdmin(actor) ? null : actor.NormalizedEmail;
+        var managed = db.Managers.Where(m => m.Email == email).Select(m => m.ClientId);
+        var clients = email is null ? db.Clients : db.Clients.Where(c => managed.Contains(c.Id));
+        var pools = email is null ? db.CoinPools : db.CoinPools.Where(p => managed.Contains(p.ClientId));
 
-        // Every client has its pool (created together), so the pools alone give the totals.
-        var totals = await pools
-            .GroupBy(_ => 1)
-            .Select(g => new ClientTotalsRow(g.Count(), g.Sum(p => p.Requests), g.Sum(p => p.TotalTokens), g.Sum(p => p.CoinsSpentMicros)))
-            .FirstOrDefaultAsync(ct);
+        // Every client has its pool (created together), so the pools alone give the totals; a page flip within the
+        // second after the last view (and no change since) reuses them.
+        var totals = await totalsCache.GetAsync(email, () => ClientTotalsSql.QueryAsync(db, email, ct));
 
         var search = query.NormalizedSearch;
         if (search is not null)
@@ -88,7 +83,7 @@ public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, 
             clients = clients.Where(c => c.Name.Contains(search));
             pools = pools.Where(p => p.ClientName.Contains(search));
         }
-        var count = search is null ? totals?.Clients ?? 0 : await clients.CountAsync(ct);
+        var count = search is null ? (int)totals.Clients : await clients.CountAsync(ct);
 
         var page = Math.Clamp(query.Page, 1, Math.Max(1, (count + query.PageSize - 1) / query.PageSize));
         var skip = (page - 1) * query.PageSize;
@@ -119,12 +114,10 @@ public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, 
                 r.Requests, r.TotalTokens, Coins.FromMicros(r.CoinsSpentMicros), DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc))).ToList(),
             count,
             page,
-            totals is null
+            totals.Clients == 0
                 ? ClientTotals.None
-                : new ClientTotals(totals.Clients, totals.Requests, totals.Tokens, Coins.FromMicros(totals.CoinsMicros)));
+                : new ClientTotals((int)totals.Clients, totals.Requests, totals.Tokens, Coins.FromMicros(totals.CoinsMicros)));
     }
-
-    private sealed record ClientTotalsRow(int Clients, long Requests, long Tokens, long CoinsMicros);
 
     private static bool IsUsage(ClientSort sort) => sort is ClientSort.Requests or ClientSort.Tokens or ClientSort.Coins;
 
