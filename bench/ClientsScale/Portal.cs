@@ -31,7 +31,8 @@ internal sealed partial class Portal : IAsyncDisposable
         var address = new Uri(Fmt.Inv($"http://127.0.0.1:{port}"));
         var info = new ProcessStartInfo("dotnet", [Path.GetFullPath(portalDll)])
         {
-            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(configPath))!,
+            // The build output holds appsettings.json, as a deployment runs from its own folder.
+            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(portalDll))!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
