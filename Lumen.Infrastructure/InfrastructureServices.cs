@@ -25,6 +25,7 @@ public static class InfrastructureServices
         services.AddSingleton<ClientChangeNotifier>();
         services.AddSingleton<ClientAccess>();
         services.AddSingleton<ClientService>();
+        services.AddSingleton<ClientTotalsCache>();
         services.AddSingleton<ClientDirectory>();
         services.AddSingleton<ClientDetailsQuery>();
         services.AddSingleton<ApiKeyService>();

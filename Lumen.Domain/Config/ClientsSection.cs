@@ -18,9 +18,10 @@ public sealed class ClientsSection
 
     /// <summary>§2.1: the named entry, else <c>default</c>, else nothing at all.</summary>
     public ClientSettings Resolve(ClientName name) =>
-        _named.TryGetValue(name.Value, out var entry) ? ClientSettings.FromEntry(entry, EntrySource.NamedEntry)
-        : Default is not null ? ClientSettings.FromEntry(Default, EntrySource.DefaultEntry)
-        : ClientSettings.Nothing;
+        _named.TryGetValue(name.Value, out var entry) ? ClientSettings.FromEntry(entry, EntrySource.NamedEntry) : Unnamed;
+
+    /// <summary>What every client without a named entry gets: <c>default</c>, else nothing at all.</summary>
+    public ClientSettings Unnamed => Default is not null ? ClientSettings.FromEntry(Default, EntrySource.DefaultEntry) : ClientSettings.Nothing;
 
     public bool HasNamedEntry(ClientName name) => _named.ContainsKey(name.Value);
 }

@@ -1,6 +1,7 @@
 using Lumen.Domain.Budget;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Persistence;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Infrastructure.Clients;
@@ -9,7 +10,7 @@ namespace Lumen.Infrastructure.Clients;
 /// The clients table of §7: the clients an actor may see, filtered, sorted and paged in the database so that
 /// 100,000 clients page as fast as ten, with the summary totals over every client the actor may see.
 /// </summary>
-public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, ClientAccess access)
+public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ClientTotalsCache totalsCache)
 {
     /// <summary>Whether the actor may open <c>/clients</c> at all (§6): an admin, or a manager of some client.</summary>
     public async Task<bool> CanSeeClientsAsync(Actor actor, CancellationToken ct = default)
@@ -26,7 +27,12 @@ public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, 
         if (access.IsAdmin(actor)) return null;
         var email = actor.NormalizedEmail;
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var names = await db.Clients.Where(c => c.Managers.Any(m => m.Email == email)).Select(c => c.Name).ToListAsync(ct);
+        // From the person's manager rows (an index on e-mail), not a probe of every client.
+        var names = await (
+            from m in db.Managers
+            where m.Email == email
+            join c in db.Clients on m.ClientId equals c.Id
+            select c.Name).ToListAsync(ct);
         return names.ToHashSet(StringComparer.Ordinal);
     }
 
@@ -35,10 +41,12 @@ public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, 
         CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        // One array/JSON parameter however many names: a config save can change 100,000 clients, past every
+        // provider's limit on separate parameters.
         var pairs = await (
             from m in db.Managers
             join c in db.Clients on m.ClientId equals c.Id
-            where names.Contains(c.Name)
+            where EF.Parameter(names).Contains(c.Name)
             select new { m.Email, c.Name }).ToListAsync(ct);
         return pairs.GroupBy(p => p.Email, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, IReadOnlySet<string> (g) => g.Select(p => p.Name).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
@@ -51,72 +59,89 @@ public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, 
         return await db.Managers.Select(m => m.Email).Distinct().OrderBy(e => e).Take(max).ToListAsync(ct);
     }
 
+    /// <summary>
+    /// One page of the table and the totals. Each column sorts from an index (the name breaking ties), so a page is an
+    /// index walk to its offset and 25 row lookups; a manager's clients are reached from their manager rows. The
+    /// totals are the one scan of every visible client (see <see cref="ClientTotalsCache"/>).
+    /// </summary>
     public async Task<ClientPage> QueryAsync(Actor actor, ClientQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var visible = db.Clients.AsNoTracking();
-        if (!access.IsAdmin(actor))
+        var email = access.IsAdmin(actor) ? null : actor.NormalizedEmail;
+        var managed = db.Managers.Where(m => m.Email == email).Select(m => m.ClientId);
+        var clients = email is null ? db.Clients : db.Clients.Where(c => managed.Contains(c.Id));
+        var pools = email is null ? db.CoinPools : db.CoinPools.Where(p => managed.Contains(p.ClientId));
+
+        // Every client has its pool (created together), so the pools alone give the totals; a page flip within the
+        // second after the last view (and no change since) reuses them.
+        var totals = await totalsCache.GetAsync(email, () => ClientTotalsSql.QueryAsync(db, email, ct));
+
+        var search = query.NormalizedSearch;
+        if (search is not null)
         {
-            var email = actor.NormalizedEmail;
-            visible = visible.Where(c => c.Managers.Any(m => m.Email == email));
+            clients = clients.Where(c => c.Name.Contains(search));
+            pools = pools.Where(p => p.ClientName.Contains(search));
         }
-
-        var totals = await visible
-            .GroupBy(_ => 1)
-            .Select(g => new
-            {
-                Clients = g.Count(),
-                Requests = g.Sum(c => c.Pool.Requests),
-                Tokens = g.Sum(c => c.Pool.InputTokens + c.Pool.OutputTokens),
-                CoinsMicros = g.Sum(c => c.Pool.CoinsSpentMicros),
-            })
-            .FirstOrDefaultAsync(ct);
-
-        var matching = visible;
-        if (query.NormalizedSearch is { } search) matching = matching.Where(c => c.Name.Contains(search));
-        var count = query.NormalizedSearch is null ? totals?.Clients ?? 0 : await matching.CountAsync(ct);
+        var count = search is null ? (int)totals.Clients : await clients.CountAsync(ct);
 
         var page = Math.Clamp(query.Page, 1, Math.Max(1, (count + query.PageSize - 1) / query.PageSize));
-        var rows = await Sorted(matching, query.Sort, query.Descending)
-            .Skip((page - 1) * query.PageSize)
+        var skip = (page - 1) * query.PageSize;
+        var ids = await (IsUsage(query.Sort)
+                ? SortedByUsage(pools, query.Sort, query.Descending).Select(p => p.ClientId)
+                : Sorted(clients, query.Sort, query.Descending).Select(c => c.Id))
+            .Skip(skip)
             .Take(query.PageSize)
+            .ToListAsync(ct);
+
+        var rows = await db.Clients
+            .Where(c => ids.Contains(c.Id))
             .Select(c => new
             {
+                c.Id,
                 c.Name,
-                Managers = c.Managers.Count,
+                c.ManagerCount,
                 c.IsActive,
                 c.Pool.Requests,
-                Tokens = c.Pool.InputTokens + c.Pool.OutputTokens,
+                c.Pool.TotalTokens,
                 c.Pool.CoinsSpentMicros,
                 c.CreatedAt,
             })
-            .ToListAsync(ct);
+            .ToDictionaryAsync(r => r.Id, ct);
 
         return new ClientPage(
-            rows.Select(r => new ClientListRow(r.Name, r.Managers, r.IsActive, r.Requests, r.Tokens,
-                Coins.FromMicros(r.CoinsSpentMicros), DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc))).ToList(),
+            ids.Where(rows.ContainsKey).Select(id => rows[id]).Select(r => new ClientListRow(r.Name, r.ManagerCount, r.IsActive,
+                r.Requests, r.TotalTokens, Coins.FromMicros(r.CoinsSpentMicros), DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc))).ToList(),
             count,
             page,
-            totals is null
+            totals.Clients == 0
                 ? ClientTotals.None
-                : new ClientTotals(totals.Clients, totals.Requests, totals.Tokens, Coins.FromMicros(totals.CoinsMicros)));
+                : new ClientTotals((int)totals.Clients, totals.Requests, totals.Tokens, Coins.FromMicros(totals.CoinsMicros)));
     }
 
+    private static bool IsUsage(ClientSort sort) => sort is ClientSort.Requests or ClientSort.Tokens or ClientSort.Coins;
+
     // Names are stored lower-case, so ordering by name is case-insensitive on every provider; name breaks ties so
-    // that paging is stable.
+    // that paging is stable (and each pair of columns has its index).
     private static IQueryable<ClientRow> Sorted(IQueryable<ClientRow> clients, ClientSort sort, bool descending) => sort switch
     {
-        ClientSort.Managers => By(clients, c => c.Managers.Count, descending),
+        ClientSort.Managers => By(clients, c => c.ManagerCount, descending),
         ClientSort.Active => By(clients, c => c.IsActive, descending),
-        ClientSort.Requests => By(clients, c => c.Pool.Requests, descending),
-        ClientSort.Tokens => By(clients, c => c.Pool.InputTokens + c.Pool.OutputTokens, descending),
-        ClientSort.Coins => By(clients, c => c.Pool.CoinsSpentMicros, descending),
         ClientSort.Created => By(clients, c => c.CreatedAt, descending),
         _ => descending ? clients.OrderByDescending(c => c.Name) : clients.OrderBy(c => c.Name),
     };
 
-    private static IOrderedQueryable<ClientRow> By<TKey>(IQueryable<ClientRow> clients,
-        System.Linq.Expressions.Expression<Func<ClientRow, TKey>> key, bool descending) =>
-        (descending ? clients.OrderByDescending(key) : clients.OrderBy(key)).ThenBy(c => c.Name);
+    private static IQueryable<CoinPoolRow> SortedByUsage(IQueryable<CoinPoolRow> pools, ClientSort sort, bool descending) => sort switch
+    {
+        ClientSort.Requests => By(pools, p => p.Requests, descending, p => p.ClientName),
+        ClientSort.Tokens => By(pools, p => p.TotalTokens, descending, p => p.ClientName),
+        _ => By(pools, p => p.CoinsSpentMicros, descending, p => p.ClientName),
+    };
+
+    private static IOrderedQueryable<ClientRow> By<TKey>(IQueryable<ClientRow> clients, Expression<Func<ClientRow, TKey>> key, bool descending) =>
+        By(clients, key, descending, c => c.Name);
+
+    private static IOrderedQueryable<T> By<T, TKey>(IQueryable<T> rows, Expression<Func<T, TKey>> key, bool descending,
+        Expression<Func<T, string>> name) =>
+        (descending ? rows.OrderByDescending(key) : rows.OrderBy(key)).ThenBy(name);
 }

@@ -26,7 +26,7 @@ public sealed class ClientService(
         var now = clock.GetUtcNow();
         var row = new ClientRow { Name = clientName.Value, CreatedAt = now.UtcDateTime, CreatedBy = actor.NormalizedEmail, IsActive = true };
         PoolMapping.SetAccess(row, settings);
-        row.Pool = PoolMapping.NewPool(0, settings.Budget, now);
+        row.Pool = PoolMapping.NewPool(0, row.Name, settings.Budget, now);
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         if (await db.Clients.AnyAsync(c => c.Name == clientName.Value, ct)) return Taken(clientName);

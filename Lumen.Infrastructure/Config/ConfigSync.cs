@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Lumen.Domain.Clients;
 using Lumen.Domain.Config;
 using Lumen.Infrastructure.Events;
@@ -14,40 +15,96 @@ public sealed record SyncReport(IReadOnlyList<ClientChange> Changes, IReadOnlyLi
 /// <summary>
 /// Applies a valid config to every existing client in one transaction (§11): the init-db command and the watcher
 /// both come here. Named entries of clients that do not exist are skipped (they apply when the client is created).
+/// Set-based: the database picks out the clients whose settings may differ, only those are read (untracked), and
+/// the ones that change are updated together, grouped by what they now get, so a save that changes 10,000 clients
+/// costs a few statements and one that changes one client of 100,000 reads a handful of rows.
 /// </summary>
 public sealed class ConfigSync(IDbContextFactory<LumenDbContext> contexts, ClientChangeNotifier notifier, TimeProvider clock)
 {
+    // Pools per budget statement: well under SQL Server's 2,100 parameters.
+    private const int BudgetBatch = 1000;
+
     public async Task<SyncReport> ApplyAsync(LumenConfig config, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        var nowMs = now.ToUnixTimeMilliseconds();
         var changes = new List<ClientChange>();
+        var targets = new Targets(config);
+        var newPools = new List<CoinPoolRow>();
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var clients = await db.Clients.Include(c => c.Pool).ToListAsync(ct);
+        var total = await db.Clients.CountAsync(ct);
+        var clients = await Candidates(db, config, targets.Unnamed)
+            .Select(c => new ClientRow
+            {
+                Id = c.Id,
+                Name = c.Name,
+                SettingsSource = c.SettingsSource,
+                AccessDefault = c.AccessDefault,
+                Blacklist = c.Blacklist,
+                Whitelist = c.Whitelist,
+                Graylist = c.Graylist,
+                Pool = c.Pool == null ? null! : new CoinPoolRow
+                {
+                    MaxMicros = c.Pool.MaxMicros,
+                    RefreshMicrosPerHour = c.Pool.RefreshMicrosPerHour,
+                    StartingMicros = c.Pool.StartingMicros,
+                },
+            })
+            .ToListAsync(ct);
         foreach (var client in clients)
         {
-            var after = AppliedSettings.From(config.Clients.Resolve(ClientName.Create(client.Name)));
+            var target = targets.For(client.Name);
+            var after = target.After;
             if (client.Pool is null)
             {
-                PoolMapping.SetAccess(client, after);
-                db.CoinPools.Add(PoolMapping.NewPool(client.Id, after.Budget, now));
+                target.Changed.Add(client.Id);
+                newPools.Add(PoolMapping.NewPool(client.Id, client.Name, after.Budget, now));
                 changes.Add(new ClientChange(client.Name, ClientChangeKind.SettingsApplied, "config applied; pool created", null, after));
                 continue;
             }
+            if (target.IsAppliedTo(client)) continue;
             var before = PoolMapping.Applied(client, client.Pool);
             if (before == after) continue;
-            PoolMapping.SetAccess(client, after);
-            if (before.Budget != after.Budget) await ApplyBudgetAsync(db, client.Id, after, nowMs, ct);
+            target.Changed.Add(client.Id);
+            if (before.Budget != after.Budget) target.BudgetChanged.Add(client.Id);
             changes.Add(new ClientChange(client.Name, ClientChangeKind.SettingsApplied, after.DescribeChangeFrom(before), before, after));
         }
-        await db.SaveChangesAsync(ct);
+
+        foreach (var target in targets.All)
+        {
+            if (target.Changed.Count > 0) await SetAccessAsync(db, target, ct);
+            foreach (var batch in target.BudgetChanged.Chunk(BudgetBatch))
+                await ApplyBudgetAsync(db, batch, target.After, now.ToUnixTimeMilliseconds(), ct);
+        }
+        if (newPools.Count > 0)
+        {
+            db.CoinPools.AddRange(newPools);
+            await db.SaveChangesAsync(ct);
+        }
         await tx.CommitAsync(ct);
 
         var existing = clients.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var skipped = config.Clients.Named.Keys.Where(n => !existing.Contains(n)).Order(StringComparer.Ordinal).ToList();
         notifier.Publish(changes);
-        return new SyncReport(changes, skipped, clients.Count - changes.Count);
+        return new SyncReport(changes, skipped, total - changes.Count);
+    }
+
+    /// <summary>
+    /// The clients that may need this config applied: those with a named entry, those without a pool, and those whose
+    /// stored settings are not exactly what clients without a named entry get. The database sorts out the rest, so a
+    /// save that changes one client of 100,000 reads one row (plus the named ones), not 100,000.
+    /// </summary>
+    private static IQueryable<ClientRow> Candidates(LumenDbContext db, LumenConfig config, Target unnamed)
+    {
+        var named = config.Clients.Named.Keys.Select(n => n.ToLowerInvariant()).ToList();
+        var shape = unnamed.Shape;
+        var budget = unnamed.After.Budget;
+        long max = budget.Max.Micros, refresh = budget.RefreshPerHour.Micros, starting = budget.Starting.Micros;
+        return db.Clients.AsNoTracking().Where(c =>
+            EF.Parameter(named).Contains(c.Name) || c.Pool == null
+            || c.SettingsSource != shape.SettingsSource || c.AccessDefault != shape.AccessDefault
+            || c.Blacklist != shape.Blacklist || c.Whitelist != shape.Whitelist || c.Graylist != shape.Graylist
+            || c.Pool.MaxMicros != max || c.Pool.RefreshMicrosPerHour != refresh || c.Pool.StartingMicros != starting);
     }
 
     /// <summary>Named entries in the config whose client has not been created yet (shown to admins).</summary>
@@ -59,11 +116,25 @@ public sealed class ConfigSync(IDbContextFactory<LumenDbContext> contexts, Clien
         return names.Except(existing, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>The access half of the target's settings onto all its changed clients, in one statement.</summary>
+    private static Task<int> SetAccessAsync(LumenDbContext db, Target target, CancellationToken ct)
+    {
+        var shape = target.Shape;
+        // One array/JSON parameter however many clients (separate parameters would run past provider limits).
+        return db.Clients.Where(c => EF.Parameter(target.Changed).Contains(c.Id)).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.SettingsSource, shape.SettingsSource)
+            .SetProperty(c => c.AccessDefault, shape.AccessDefault)
+            .SetProperty(c => c.Blacklist, shape.Blacklist)
+            .SetProperty(c => c.Whitelist, shape.Whitelist)
+            .SetProperty(c => c.Graylist, shape.Graylist), ct);
+    }
+
     /// <summary>
-    /// New budget in one atomic statement: the balance is first refilled under the old settings (they were in force
-    /// until now), then kept but clamped to the new cap (§4). A changed starting never touches an existing pool.
+    /// New budget in one atomic statement per batch of pools: each balance is first refilled under the old settings
+    /// (they were in force until now), then kept but clamped to the new cap (§4). A changed starting never touches an
+    /// existing pool.
     /// </summary>
-    private static Task<int> ApplyBudgetAsync(LumenDbContext db, int clientId, AppliedSettings after, long nowMs, CancellationToken ct)
+    private static Task<int> ApplyBudgetAsync(LumenDbContext db, int[] clientIds, AppliedSettings after, long nowMs, CancellationToken ct)
     {
         var unlimited = after.Budget.Kind == Domain.Budget.BudgetKind.Unlimited;
         var parameters = DbProviderFactories.GetFactory(db.Database.GetDbConnection())!;
@@ -74,10 +145,65 @@ public sealed class ConfigSync(IDbContextFactory<LumenDbContext> contexts, Clien
             parameter.Value = value;
             return parameter;
         }
-        return db.Database.ExecuteSqlRawAsync(PoolSql.For(db).ApplyBudget(unlimited),
-        [
+        var values = new List<object>(clientIds.Length + 4)
+        {
             Parameter("@now", nowMs), Parameter("@max", after.Budget.Max.Micros), Parameter("@refresh", after.Budget.RefreshPerHour.Micros),
-            Parameter("@starting", after.Budget.Starting.Micros), Parameter("@client", clientId),
-        ], ct);
+            Parameter("@starting", after.Budget.Starting.Micros),
+        };
+        values.AddRange(clientIds.Select((id, i) => Parameter(string.Create(CultureInfo.InvariantCulture, $"@c{i}"), id)));
+        return db.Database.ExecuteSqlRawAsync(PoolSql.For(db).ApplyBudget(unlimited, clientIds.Length), values, ct);
+    }
+
+    /// <summary>
+    /// What each client gets from the config (§2.1): its named entry, else the one setting shared by every client
+    /// without one; resolved once each, with the clients that must change collected per target.
+    /// </summary>
+    private sealed class Targets(LumenConfig config)
+    {
+        private readonly Dictionary<string, Target> _named = new(StringComparer.Ordinal);
+
+        /// <summary>The clients without a named entry.</summary>
+        public Target Unnamed { get; } = new(AppliedSettings.From(config.Clients.Unnamed));
+
+        public IEnumerable<Target> All => _named.Values.Append(Unnamed);
+
+        public Target For(string name)
+        {
+            var clientName = ClientName.Create(name);
+            if (!config.Clients.HasNamedEntry(clientName)) return Unnamed;
+            if (!_named.TryGetValue(name, out var target))
+                _named[name] = target = new Target(AppliedSettings.From(config.Clients.Resolve(clientName)));
+            return target;
+        }
+    }
+
+    private sealed class Target
+    {
+        public Target(AppliedSettings after)
+        {
+            After = after;
+            PoolMapping.SetAccess(Shape, after);
+        }
+
+        public AppliedSettings After { get; }
+
+        /// <summary>The columns as <see cref="PoolMapping.SetAccess"/> writes them for <see cref="After"/>.</summary>
+        public ClientRow Shape { get; } = new();
+
+        public List<int> Changed { get; } = [];
+        public List<int> BudgetChanged { get; } = [];
+
+        /// <summary>
+        /// Whether the client's columns are exactly what applying this target writes: the common case, decided
+        /// without building its settings. Anything else is compared as settings (equal sets in another order, say).
+        /// </summary>
+        public bool IsAppliedTo(ClientRow client) =>
+            client.SettingsSource == Shape.SettingsSource && client.AccessDefault == Shape.AccessDefault
+            && client.Blacklist.SequenceEqual(Shape.Blacklist, StringComparer.Ordinal)
+            && client.Whitelist.SequenceEqual(Shape.Whitelist, StringComparer.Ordinal)
+            && client.Graylist.SequenceEqual(Shape.Graylist, StringComparer.Ordinal)
+            && client.Pool.MaxMicros == After.Budget.Max.Micros
+            && client.Pool.RefreshMicrosPerHour == After.Budget.RefreshPerHour.Micros
+            && client.Pool.StartingMicros == After.Budget.Starting.Micros;
     }
 }

@@ -23,18 +23,24 @@ public sealed class ManagerService(
         var existing = await db.Managers.FirstOrDefaultAsync(m => m.ClientId == clientId && m.Email == normalized, ct);
         if (existing is not null) return existing;
         var row = new ManagerRow { ClientId = clientId, Email = normalized, AddedAt = clock.GetUtcNow().UtcDateTime, AddedBy = actor.NormalizedEmail };
-        db.Managers.Add(row);
-        try
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e)
-        {
-            // Someone added the same person between our check and our insert: the unique index decided, and
-            // adding twice is harmless, so their row is the answer.
-            db.ChangeTracker.Clear();
-            return await db.Managers.AsNoTracking().FirstOrDefaultAsync(m => m.ClientId == clientId && m.Email == normalized, ct)
-                ?? throw new InvalidOperationException($"Adding manager {normalized} to '{found.Value.Name}' failed.", e);
+            db.Managers.Add(row);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                await CountManagersAsync(db, clientId, +1, ct);
+                await tx.CommitAsync(ct);
+            }
+            catch (DbUpdateException e)
+            {
+                // Someone added the same person between our check and our insert: the unique index decided, and
+                // adding twice is harmless, so their row is the answer.
+                await tx.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                return await db.Managers.AsNoTracking().FirstOrDefaultAsync(m => m.ClientId == clientId && m.Email == normalized, ct)
+                    ?? throw new InvalidOperationException($"Adding manager {normalized} to '{found.Value.Name}' failed.", e);
+            }
         }
         notifier.Publish(new ClientChange(found.Value.Name, ClientChangeKind.ManagersChanged, $"{actor.NormalizedEmail} added manager {normalized}"));
         return row;
@@ -47,7 +53,13 @@ public sealed class ManagerService(
         var found = await access.FindAsync(db, actor, client, ClientAction.ManageManagers, ct);
         if (!found.Succeeded) return found.Failure!;
         var clientId = found.Value!.Id;
-        var removed = await db.Managers.Where(m => m.ClientId == clientId && m.Email == normalized).ExecuteDeleteAsync(ct);
+        int removed;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            removed = await db.Managers.Where(m => m.ClientId == clientId && m.Email == normalized).ExecuteDeleteAsync(ct);
+            if (removed > 0) await CountManagersAsync(db, clientId, -removed, ct);
+            await tx.CommitAsync(ct);
+        }
         if (removed == 0) return new Failure(FailureKind.NotFound, $"{normalized} is not a manager of '{found.Value.Name}'.");
         notifier.Publish(new ClientChange(found.Value.Name, ClientChangeKind.ManagersChanged, $"{actor.NormalizedEmail} removed manager {normalized}"));
         return true;
@@ -61,6 +73,13 @@ public sealed class ManagerService(
         var clientId = found.Value!.Id;
         return await db.Managers.AsNoTracking().Where(m => m.ClientId == clientId).OrderBy(m => m.Email).ToListAsync(ct);
     }
+
+    /// <summary>
+    /// Keeps <see cref="ClientRow.ManagerCount"/> in step, in the transaction that adds or removes the manager rows:
+    /// an increment, not a recount, so concurrent changes to one client each count once under any isolation level.
+    /// </summary>
+    private static Task<int> CountManagersAsync(LumenDbContext db, int clientId, int delta, CancellationToken ct) =>
+        db.Clients.Where(c => c.Id == clientId).ExecuteUpdateAsync(s => s.SetProperty(c => c.ManagerCount, c => c.ManagerCount + delta), ct);
 
     /// <summary>Null for a plain address (name@domain, no display name, no spaces), else what is wrong.</summary>
     public static string? ValidateEmail(string? email)

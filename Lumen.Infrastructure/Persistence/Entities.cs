@@ -13,6 +13,9 @@ public sealed class ClientRow
     public string CreatedBy { get; set; } = "";
     public bool IsActive { get; set; } = true;
 
+    /// <summary>How many managers the client has: kept with every add and remove, so the table sorts by it from an index.</summary>
+    public int ManagerCount { get; set; }
+
     /// <summary>Which entry the applied settings came from (named / default / none).</summary>
     public string SettingsSource { get; set; } = "";
     public string AccessDefault { get; set; } = "";
@@ -33,6 +36,12 @@ public sealed class ClientRow
 public sealed class CoinPoolRow
 {
     public int ClientId { get; set; }
+
+    /// <summary>
+    /// The client's name (names never change), so that the usage columns sort with the name breaking ties from one
+    /// index on this table, however deep the page.
+    /// </summary>
+    public string ClientName { get; set; } = "";
     public long MaxMicros { get; set; }
     public long RefreshMicrosPerHour { get; set; }
     public long StartingMicros { get; set; }
@@ -43,6 +52,10 @@ public sealed class CoinPoolRow
     public long Requests { get; set; }
     public long InputTokens { get; set; }
     public long OutputTokens { get; set; }
+
+    /// <summary>Input + output tokens, computed by the database (so it can be indexed and nobody has to maintain it).</summary>
+    public long TotalTokens { get; private set; }
+
     public long CoinsSpentMicros { get; set; }
 }
 

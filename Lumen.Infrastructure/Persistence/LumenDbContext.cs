@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Lumen.Infrastructure.Persistence;
 
@@ -23,6 +24,11 @@ public abstract class LumenDbContext(DbContextOptions options) : DbContext(optio
             e.ToTable("clients");
             e.Property(c => c.Name).HasMaxLength(64);
             e.HasIndex(c => c.Name).IsUnique();
+            // The clients table sorts by every column with the name breaking ties (§7), from an index each way, so
+            // that any page of 100,000 clients is an index walk. Clients change rarely; these cost nothing per call.
+            SortIndexes(e, nameof(ClientRow.IsActive));
+            SortIndexes(e, nameof(ClientRow.ManagerCount));
+            SortIndexes(e, nameof(ClientRow.CreatedAt));
             e.Property(c => c.CreatedBy).HasMaxLength(320);
             e.Property(c => c.SettingsSource).HasMaxLength(16);
             e.Property(c => c.AccessDefault).HasMaxLength(16);
@@ -36,6 +42,14 @@ public abstract class LumenDbContext(DbContextOptions options) : DbContext(optio
             e.ToTable("coin_pools");
             e.HasKey(p => p.ClientId);
             e.Property(p => p.ClientId).ValueGeneratedNever();
+            e.Property(p => p.ClientName).HasMaxLength(64);
+            // PostgreSQL before 18 has only stored generated columns; SQLite adds only virtual ones to an existing table.
+            e.Property(p => p.TotalTokens).HasComputedColumnSql("\"InputTokens\" + \"OutputTokens\"", stored: !Database.IsSqlite());
+            // Usage sorts, largest first by default (§7): one index per column, written with every charge, so only
+            // one direction each; the other direction walks it backwards and sorts runs of equal values by name.
+            e.HasIndex(p => new { p.Requests, p.ClientName }).IsDescending(true, false);
+            e.HasIndex(p => new { p.TotalTokens, p.ClientName }).IsDescending(true, false);
+            e.HasIndex(p => new { p.CoinsSpentMicros, p.ClientName }).IsDescending(true, false);
         });
         b.Entity<ManagerRow>(e =>
         {
@@ -71,6 +85,12 @@ public abstract class LumenDbContext(DbContextOptions options) : DbContext(optio
             e.Property(r => r.ErrorCode).HasMaxLength(40);
             e.HasIndex(r => new { r.ClientId, r.At });
         });
+    }
+
+    private static void SortIndexes(EntityTypeBuilder<ClientRow> e, string column)
+    {
+        e.HasIndex([column, nameof(ClientRow.Name)], $"IX_clients_{column}_Name");
+        e.HasIndex([column, nameof(ClientRow.Name)], $"IX_clients_{column}Desc_Name").IsDescending(true, false);
     }
 }
 

@@ -31,9 +31,10 @@ public static class PoolMapping
     }
 
     /// <summary>A new pool under <paramref name="budget"/>: starting balance, clamped (§4).</summary>
-    public static CoinPoolRow NewPool(int clientId, BudgetSettings budget, DateTimeOffset now) => new()
+    public static CoinPoolRow NewPool(int clientId, string clientName, BudgetSettings budget, DateTimeOffset now) => new()
     {
         ClientId = clientId,
+        ClientName = clientName,
         MaxMicros = budget.Max.Micros,
         RefreshMicrosPerHour = budget.RefreshPerHour.Micros,
         StartingMicros = budget.Starting.Micros,

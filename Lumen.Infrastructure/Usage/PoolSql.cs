@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Lumen.Domain.Budget;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -35,11 +36,15 @@ internal sealed class PoolSql
     public string LogInsert { get; }
 
     /// <summary>
-    /// A new budget (§4): refilled under the old settings up to <c>@now</c>, then clamped to the new cap unless it is
-    /// unlimited. Parameters: <c>@now</c>, <c>@max</c>, <c>@refresh</c>, <c>@starting</c>, <c>@client</c>.
+    /// A new budget (§4) for <paramref name="clients"/> pools at once: each refilled under its old settings up to
+    /// <c>@now</c>, then clamped to the new cap unless it is unlimited. Parameters: <c>@now</c>, <c>@max</c>,
+    /// <c>@refresh</c>, <c>@starting</c> and the client ids <c>@c0</c> … <c>@c{clients - 1}</c>.
     /// </summary>
-    public string ApplyBudget(bool unlimited) => unlimited ? _applyUnlimited : _applyCapped;
+    public string ApplyBudget(bool unlimited, int clients) =>
+        $"{(unlimited ? _applyUnlimited : _applyCapped)} WHERE {_clientId} IN " +
+        $"({string.Join(", ", Enumerable.Range(0, clients).Select(i => string.Create(CultureInfo.InvariantCulture, $"@c{i}")))})";
 
+    private readonly string _clientId;
     private readonly string _applyUnlimited;
     private readonly string _applyCapped;
 
@@ -72,8 +77,8 @@ internal sealed class PoolSql
             $"{Add(nameof(CoinPoolRow.OutputTokens), "@output")}, {Add(nameof(CoinPoolRow.CoinsSpentMicros), "@cost")} " +
             $"WHERE {pools[nameof(CoinPoolRow.ClientId)]} = @client";
 
-        var budget = $"{max} = @max, {refresh} = @refresh, {pools[nameof(CoinPoolRow.StartingMicros)]} = @starting " +
-            $"WHERE {pools[nameof(CoinPoolRow.ClientId)]} = @client";
+        var budget = $"{max} = @max, {refresh} = @refresh, {pools[nameof(CoinPoolRow.StartingMicros)]} = @starting";
+        _clientId = pools[nameof(CoinPoolRow.ClientId)];
         _applyUnlimited = $"UPDATE {pools.Name} SET {balance} = {refilled}, {asOf} = {refilledAsOf}, {budget}";
         _applyCapped = $"UPDATE {pools.Name} SET {balance} = CASE WHEN {refilled} <= @max THEN {refilled} ELSE @max END, " +
             $"{asOf} = {refilledAsOf}, {budget}";

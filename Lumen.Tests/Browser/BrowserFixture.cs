@@ -54,10 +54,11 @@ public sealed class BrowserFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// Browser tests run one at a time on one shared Chromium (the machine has two cores), each class over its own portal.
+/// Browser tests run one at a time on one shared Chromium (the machine has two cores). Classes that only read share
+/// one <see cref="DemoPortal"/>; classes that change data start their own portal.
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class BrowserTestGroup : ICollectionFixture<BrowserFixture>
+public sealed class BrowserTestGroup : ICollectionFixture<BrowserFixture>, ICollectionFixture<DemoPortal>
 {
     public const string Name = "browser";
 }

@@ -4,12 +4,13 @@ using Xunit.Abstractions;
 namespace Lumen.Tests.Browser;
 
 /// <summary>
-/// A browser test over a portal shared by its class: each test gets a fresh browser context (no cookies) and page.
-/// Concrete classes carry <c>[Collection(BrowserTestGroup.Name)]</c> so they share the one Chromium and run in turn.
-/// Browser console errors are written to the test output.
+/// A browser test over a portal: each test gets a fresh browser context (no cookies) and page. Concrete classes carry
+/// <c>[Collection(BrowserTestGroup.Name)]</c> so they share the one Chromium and run in turn; a class that changes its
+/// portal's data owns one (<c>IClassFixture</c>), read-only classes share the collection's <see cref="DemoPortal"/>.
+/// Browser console errors and failed requests are written to the test output.
 /// </summary>
 public abstract class BrowserTest<TPortal>(BrowserFixture browser, TPortal portal, ITestOutputHelper output)
-    : IClassFixture<TPortal>, IAsyncLifetime where TPortal : PortalServer
+    : IAsyncLifetime where TPortal : PortalServer
 {
     private readonly List<string> _console = [];
 
@@ -36,6 +37,10 @@ public abstract class BrowserTest<TPortal>(BrowserFixture browser, TPortal porta
             if (message.Type is "error" or "warning") Log($"console {message.Type}: {message.Text}");
         };
         page.PageError += (_, error) => Log($"page error: {error}");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400) Log($"HTTP {response.Status}: {response.Request.Method} {response.Url}");
+        };
         return page;
     }
 

@@ -20,7 +20,7 @@ public sealed class ClientsPageScreenshot(BrowserFixture browser, DemoPortal por
         await Expect(clients.Link("research-bot")).ToBeVisibleAsync();
         await Expect(clients.CardValue("Total Clients")).ToHaveTextAsync(DemoPortal.Clients.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // The whole page in one window (the drawer runs full height), no focus ring on the heading, fonts loaded.
-        await Page.SetViewportSizeAsync(1400, 1060);
+        await Page.SetViewportSizeAsync(1400, 1100);
         await Page.EvaluateAsync("() => { document.activeElement?.blur(); return document.fonts.ready.then(() => true); }");
 
         var png = await Page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true });
@@ -32,6 +32,7 @@ public sealed class ClientsPageScreenshot(BrowserFixture browser, DemoPortal por
         if (Environment.GetEnvironmentVariable("LUMEN_UPDATE_SCREENSHOT") == "1")
         {
             var docs = Path.Combine(BrowserPrerequisites.RepositoryRoot, "docs", "clients-page.png");
+            Directory.CreateDirectory(Path.GetDirectoryName(docs)!);
             await File.WriteAllBytesAsync(docs, png);
             Output.WriteLine($"wrote {docs}");
         }

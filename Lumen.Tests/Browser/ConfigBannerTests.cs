@@ -11,7 +11,7 @@ namespace Lumen.Tests.Browser;
 /// </summary>
 [Collection(BrowserTestGroup.Name)]
 public sealed class ConfigBannerTests(BrowserFixture browser, ConfigBannerTests.BannerPortal portal, ITestOutputHelper output)
-    : BrowserTest<ConfigBannerTests.BannerPortal>(browser, portal, output)
+    : BrowserTest<ConfigBannerTests.BannerPortal>(browser, portal, output), IClassFixture<ConfigBannerTests.BannerPortal>
 {
     public const string Manager = "keeper@example.org";
 

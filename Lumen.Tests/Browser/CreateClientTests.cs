@@ -9,7 +9,7 @@ namespace Lumen.Tests.Browser;
 /// <summary>An admin creates clients through the "+ New Client" dialog (§3).</summary>
 [Collection(BrowserTestGroup.Name)]
 public sealed class CreateClientTests(BrowserFixture browser, CreateClientTests.CreatePortal portal, ITestOutputHelper output)
-    : BrowserTest<CreateClientTests.CreatePortal>(browser, portal, output)
+    : BrowserTest<CreateClientTests.CreatePortal>(browser, portal, output), IClassFixture<CreateClientTests.CreatePortal>
 {
     /// <summary>Starts with one client, so a taken name can be tried.</summary>
     public sealed class CreatePortal : PortalServer

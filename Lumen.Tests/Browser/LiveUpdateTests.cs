@@ -12,7 +12,7 @@ namespace Lumen.Tests.Browser;
 /// </summary>
 [Collection(BrowserTestGroup.Name)]
 public sealed class LiveUpdateTests(BrowserFixture browser, LiveUpdateTests.LivePortal portal, ITestOutputHelper output)
-    : BrowserTest<LiveUpdateTests.LivePortal>(browser, portal, output)
+    : BrowserTest<LiveUpdateTests.LivePortal>(browser, portal, output), IClassFixture<LiveUpdateTests.LivePortal>
 {
     public const string Watcher = "watcher@example.org";
 
@@ -22,7 +22,7 @@ public sealed class LiveUpdateTests(BrowserFixture browser, LiveUpdateTests.Live
 
         protected override string InitialConfig => Config(budgetMax: "500.0");
 
-        public static string Config(string budgetMax) => BrowserConfig.Yaml(namedEntries: $"""
+        public static string Config(string budgetMax, string admins = BrowserConfig.Admin) => BrowserConfig.Yaml(admins, namedEntries: $"""
             budget-bot:
               max: {budgetMax}
               refresh: 1.0
@@ -82,6 +82,34 @@ public sealed class LiveUpdateTests(BrowserFixture browser, LiveUpdateTests.Live
             await Portal.WriteConfigAsync(LivePortal.Config(budgetMax: "500.0"));
             await Portal.ReloadConfigAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_manager_made_admin_in_the_config_file_sees_every_client_without_reload()
+    {
+        await Page.DevSignInAsync(Watcher);
+        await Expect(Clients.Link("live-bot")).ToBeVisibleAsync();
+        await Expect(Clients.Link("budget-bot")).ToHaveCountAsync(0);
+        await Expect(Clients.NewClientButton).ToHaveCountAsync(0);
+        await MarkWindowAsync();
+
+        try
+        {
+            await Portal.WriteConfigAsync(LivePortal.Config(budgetMax: "500.0", admins: $"{BrowserConfig.Admin}, {Watcher}"));
+
+            await Expect(Clients.Link("budget-bot")).ToBeVisibleAsync();
+            await Expect(Clients.Link("quiet-bot")).ToBeVisibleAsync();
+            await Expect(Clients.NewClientButton).ToBeVisibleAsync();
+            await ExpectNoReloadAsync();
+        }
+        finally
+        {
+            await Portal.WriteConfigAsync(LivePortal.Config(budgetMax: "500.0"));
+            await Portal.ReloadConfigAsync();
+        }
+        // And back: no longer an admin, a manager again.
+        await Expect(Clients.Link("budget-bot")).ToHaveCountAsync(0);
+        await Expect(Clients.NewClientButton).ToHaveCountAsync(0);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Lumen.Tests.Browser;
 /// </summary>
 [Collection(BrowserTestGroup.Name)]
 public sealed class OidcSignInTests(BrowserFixture browser, OidcPortal portal, ITestOutputHelper output)
-    : BrowserTest<OidcPortal>(browser, portal, output)
+    : BrowserTest<OidcPortal>(browser, portal, output), IClassFixture<OidcPortal>
 {
     [Fact]
     public async Task Admin_signs_in_at_the_provider_lands_on_clients_and_signs_out_of_both()
@@ -21,10 +21,10 @@ public sealed class OidcSignInTests(BrowserFixture browser, OidcPortal portal, I
 
         await Expect(Page).ToHaveURLAsync(new Regex(Regex.Escape(Portal.BaseAddress + "clients") + "$"));
         await Page.WaitForCircuitAsync();
-        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Clients", Level = 1 })).ToBeVisibleAsync();
+        await Expect(Clients.Heading).ToBeVisibleAsync();
         await Expect(Page.SignedInAs(BrowserConfig.Admin)).ToBeVisibleAsync();
-        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "+ New Client" })).ToBeVisibleAsync();
-        await Expect(ClientLink("beta-bot")).ToBeVisibleAsync();
+        await Expect(Clients.NewClientButton).ToBeVisibleAsync();
+        await Expect(Clients.Link("beta-bot")).ToBeVisibleAsync();
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         // The provider asks to confirm ending its own session, then sends the browser back to the portal's home.
@@ -33,7 +33,7 @@ public sealed class OidcSignInTests(BrowserFixture browser, OidcPortal portal, I
         await Page.WaitForCircuitAsync();
         await Expect(SignInControl()).ToBeVisibleAsync();
         await Expect(Page.SignedInAs(BrowserConfig.Admin)).ToHaveCountAsync(0);
-        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true })).ToHaveCountAsync(0);
+        await Expect(Clients.NavLink).ToHaveCountAsync(0);
 
         // Anonymous again, at the portal and at the provider: the provider asks for a login rather than signing back in.
         await Page.GotoAsync("/clients");
@@ -49,11 +49,11 @@ public sealed class OidcSignInTests(BrowserFixture browser, OidcPortal portal, I
         await Page.WaitForCircuitAsync();
 
         await Expect(Page.SignedInAs(OidcPortal.ManagerOfAlpha)).ToBeVisibleAsync();
-        await Expect(ClientLink("alpha-bot")).ToBeVisibleAsync();
-        await Expect(ClientLink("alpha-pipeline")).ToBeVisibleAsync();
-        await Expect(ClientLink("beta-bot")).ToHaveCountAsync(0);
-        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "+ New Client" })).ToHaveCountAsync(0);
-        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true })).ToBeVisibleAsync();
+        await Expect(Clients.Link("alpha-bot")).ToBeVisibleAsync();
+        await Expect(Clients.Link("alpha-pipeline")).ToBeVisibleAsync();
+        await Expect(Clients.Link("beta-bot")).ToHaveCountAsync(0);
+        await Expect(Clients.NewClientButton).ToHaveCountAsync(0);
+        await Expect(Clients.NavLink).ToBeVisibleAsync();
     }
 
     [Fact]
@@ -66,10 +66,10 @@ public sealed class OidcSignInTests(BrowserFixture browser, OidcPortal portal, I
         await Page.WaitForCircuitAsync();
 
         await Expect(Page.SignedInAs("stranger@example.org")).ToBeVisibleAsync();
-        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Access denied", Level = 1 })).ToBeVisibleAsync();
-        await Expect(ClientLink("alpha-bot")).ToHaveCountAsync(0);
-        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Clients", Exact = true })).ToHaveCountAsync(0);
-        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "+ New Client" })).ToHaveCountAsync(0);
+        await Expect(Clients.AccessDenied).ToBeVisibleAsync();
+        await Expect(Clients.Link("alpha-bot")).ToHaveCountAsync(0);
+        await Expect(Clients.NavLink).ToHaveCountAsync(0);
+        await Expect(Clients.NewClientButton).ToHaveCountAsync(0);
     }
 
     /// <summary>On the provider's pages: types the login (any password), then gives consent if asked.</summary>
@@ -86,9 +86,9 @@ public sealed class OidcSignInTests(BrowserFixture browser, OidcPortal portal, I
         await Page.WaitForURLAsync(url => url.StartsWith(Portal.BaseAddress.ToString(), StringComparison.Ordinal));
     }
 
-    private ILocator ProviderLoginField() => Page.Locator("input[name=login]");
+    private ClientsPage Clients => new(Page);
 
-    private ILocator ClientLink(string name) => Page.GetByRole(AriaRole.Link, new() { Name = name, Exact = true });
+    private ILocator ProviderLoginField() => Page.Locator("input[name=login]");
 
     private ILocator SignInControl() =>
         Page.GetByRole(AriaRole.Link, new() { Name = "Sign in", Exact = true })

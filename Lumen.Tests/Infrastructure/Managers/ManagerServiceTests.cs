@@ -1,3 +1,4 @@
+using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Tests.Infrastructure.Databases;
@@ -75,5 +76,31 @@ public sealed class ManagerServiceTests(PostgresServer postgres)
         outcomes.Should().OnlyContain(o => o.Succeeded && o.Value!.Email == "jane@example.org");
         outcomes.Select(o => o.Value!.Id).Distinct().Should().ContainSingle();
         (await first.Managers.ListAsync(TestPortal.Admin, "alpha")).Unwrap().Should().ContainSingle();
+        (await ManagersColumnAsync(first, "alpha")).Should().Be(1, "the losing adds counted nothing");
     }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task The_managers_column_counts_adds_and_removes_from_two_instances_at_once(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var first = new TestPortal(db);
+        await using var second = new TestPortal(db);
+        await first.CreateClientAsync("alpha");
+        await first.CreateClientAsync("beta");
+        for (var i = 0; i < 4; i++) (await first.Managers.AddAsync(Actor.Cli, "alpha", $"old{i}@example.org")).Unwrap();
+
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
+        {
+            var portal = i % 2 == 0 ? first : second;
+            if (i < 4) (await portal.Managers.RemoveAsync(Actor.Cli, "alpha", $"old{i}@example.org")).Unwrap();
+            else (await portal.Managers.AddAsync(Actor.Cli, "alpha", $"new{i}@example.org")).Unwrap();
+        })));
+
+        (await first.Managers.ListAsync(Actor.Cli, "alpha")).Unwrap().Should().HaveCount(12);
+        (await ManagersColumnAsync(second, "alpha")).Should().Be(12);
+        (await ManagersColumnAsync(second, "beta")).Should().Be(0);
+    }
+
+    private static async Task<int> ManagersColumnAsync(TestPortal portal, string client) =>
+        (await portal.Directory.QueryAsync(Actor.Cli, new ClientQuery(client))).Rows.Single(r => r.Name == client).Managers;
 }

@@ -82,6 +82,19 @@ public sealed partial class ClientDetailSiteTests(PortalSite site) : IClassFixtu
         location.Should().Contain("/auth/sign-in").And.Contain(Uri.EscapeDataString($"/clients/{PortalSite.ClientA}"));
     }
 
+    [Theory]
+    [InlineData("new-bot.v2", "new-bot.v2")]
+    [InlineData("ALPHA-BOT", PortalSite.ClientA)]
+    public async Task Names_with_dots_and_in_capitals_open_the_client(string path, string name)
+    {
+        if (name != PortalSite.ClientA) await site.CreateClientAsync(name);
+
+        var (status, html) = await GetAsync(PortalSite.Admin, path);
+
+        status.Should().Be(HttpStatusCode.OK);
+        H1(html).Should().Be(name);
+    }
+
     [Fact]
     public async Task A_key_label_holding_markup_is_served_as_text()
     {

@@ -30,6 +30,7 @@ public abstract class ClientsComponentTest : PortalComponentTest
         Services.AddSingleton(Portal.Config);
         Services.AddSingleton<TimeProvider>(Portal.Clock);
         Services.AddSingleton(Portal.Directory);
+        Services.AddSingleton(Portal.Get<ClientAccess>());
         Services.AddSingleton(Portal.Clients);
         Services.AddSingleton(Portal.Notifier);
         Services.AddSingleton(Portal.Sync);

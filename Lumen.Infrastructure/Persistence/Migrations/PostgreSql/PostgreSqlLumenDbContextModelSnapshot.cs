@@ -114,6 +114,9 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");
 
+                    b.Property<int>("ManagerCount")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -133,6 +136,21 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                     b.HasIndex("Name")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "CreatedAt", "Name" }, "IX_clients_CreatedAtDesc_Name")
+                        .IsDescending(true, false);
+
+                    b.HasIndex(new[] { "CreatedAt", "Name" }, "IX_clients_CreatedAt_Name");
+
+                    b.HasIndex(new[] { "IsActive", "Name" }, "IX_clients_IsActiveDesc_Name")
+                        .IsDescending(true, false);
+
+                    b.HasIndex(new[] { "IsActive", "Name" }, "IX_clients_IsActive_Name");
+
+                    b.HasIndex(new[] { "ManagerCount", "Name" }, "IX_clients_ManagerCountDesc_Name")
+                        .IsDescending(true, false);
+
+                    b.HasIndex(new[] { "ManagerCount", "Name" }, "IX_clients_ManagerCount_Name");
+
                     b.ToTable("clients", (string)null);
                 });
 
@@ -146,6 +164,11 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
 
                     b.Property<long>("BalanceMicros")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("ClientName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<long>("CoinsSpentMicros")
                         .HasColumnType("bigint");
@@ -168,7 +191,21 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                     b.Property<long>("StartingMicros")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("TotalTokens")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("bigint")
+                        .HasComputedColumnSql("\"InputTokens\" + \"OutputTokens\"", true);
+
                     b.HasKey("ClientId");
+
+                    b.HasIndex("CoinsSpentMicros", "ClientName")
+                        .IsDescending(true, false);
+
+                    b.HasIndex("Requests", "ClientName")
+                        .IsDescending(true, false);
+
+                    b.HasIndex("TotalTokens", "ClientName")
+                        .IsDescending(true, false);
 
                     b.ToTable("coin_pools", (string)null);
                 });

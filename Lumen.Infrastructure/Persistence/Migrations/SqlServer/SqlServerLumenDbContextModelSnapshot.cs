@@ -113,6 +113,9 @@ namespace Lumen.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<bool>("IsActive")
                         .HasColumnType("bit");
 
+                    b.Property<int>("ManagerCount")
+                        .HasColumnType("int");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -132,6 +135,21 @@ namespace Lumen.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("Name")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "CreatedAt", "Name" }, "IX_clients_CreatedAtDesc_Name")
+                        .IsDescending(true, false);
+
+                    b.HasIndex(new[] { "CreatedAt", "Name" }, "IX_clients_CreatedAt_Name");
+
+                    b.HasIndex(new[] { "IsActive", "Name" }, "IX_clients_IsActiveDesc_Name")
+                        .IsDescending(true, false);
+
+                    b.HasIndex(new[] { "IsActive", "Name" }, "IX_clients_IsActive_Name");
+
+                    b.HasIndex(new[] { "ManagerCount", "Name" }, "IX_clients_ManagerCountDesc_Name")
+                        .IsDescending(true, false);
+
+                    b.HasIndex(new[] { "ManagerCount", "Name" }, "IX_clients_ManagerCount_Name");
+
                     b.ToTable("clients", (string)null);
                 });
 
@@ -145,6 +163,11 @@ namespace Lumen.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.Property<long>("BalanceMicros")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("ClientName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<long>("CoinsSpentMicros")
                         .HasColumnType("bigint");
@@ -167,7 +190,21 @@ namespace Lumen.Infrastructure.Persistence.Migrations.SqlServer
                     b.Property<long>("StartingMicros")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("TotalTokens")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("bigint")
+                        .HasComputedColumnSql("\"InputTokens\" + \"OutputTokens\"", true);
+
                     b.HasKey("ClientId");
+
+                    b.HasIndex("CoinsSpentMicros", "ClientName")
+                        .IsDescending(true, false);
+
+                    b.HasIndex("Requests", "ClientName")
+                        .IsDescending(true, false);
+
+                    b.HasIndex("TotalTokens", "ClientName")
+                        .IsDescending(true, false);
 
                     b.ToTable("coin_pools", (string)null);
                 });

@@ -104,6 +104,9 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ManagerCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -123,6 +126,21 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("Name")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "CreatedAt", "Name" }, "IX_clients_CreatedAtDesc_Name")
+                        .IsDescending(true, false);
+
+                    b.HasIndex(new[] { "CreatedAt", "Name" }, "IX_clients_CreatedAt_Name");
+
+                    b.HasIndex(new[] { "IsActive", "Name" }, "IX_clients_IsActiveDesc_Name")
+                        .IsDescending(true, false);
+
+                    b.HasIndex(new[] { "IsActive", "Name" }, "IX_clients_IsActive_Name");
+
+                    b.HasIndex(new[] { "ManagerCount", "Name" }, "IX_clients_ManagerCountDesc_Name")
+                        .IsDescending(true, false);
+
+                    b.HasIndex(new[] { "ManagerCount", "Name" }, "IX_clients_ManagerCount_Name");
+
                     b.ToTable("clients", (string)null);
                 });
 
@@ -136,6 +154,11 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<long>("BalanceMicros")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("CoinsSpentMicros")
                         .HasColumnType("INTEGER");
@@ -158,7 +181,21 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("StartingMicros")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("TotalTokens")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("INTEGER")
+                        .HasComputedColumnSql("\"InputTokens\" + \"OutputTokens\"", false);
+
                     b.HasKey("ClientId");
+
+                    b.HasIndex("CoinsSpentMicros", "ClientName")
+                        .IsDescending(true, false);
+
+                    b.HasIndex("Requests", "ClientName")
+                        .IsDescending(true, false);
+
+                    b.HasIndex("TotalTokens", "ClientName")
+                        .IsDescending(true, false);
 
                     b.ToTable("coin_pools", (string)null);
                 });

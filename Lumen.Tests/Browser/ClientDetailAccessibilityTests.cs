@@ -1,0 +1,59 @@
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Lumen.Tests.Browser;
+
+/// <summary>axe-core on the client detail page and its dialogs: no violation of impact serious or critical.</summary>
+[Collection(BrowserTestGroup.Name)]
+public sealed class ClientDetailAccessibilityTests(BrowserFixture browser, DetailPortal portal, ITestOutputHelper output)
+    : BrowserTest<DetailPortal>(browser, portal, output), IClassFixture<DetailPortal>
+{
+    private const string Client = DetailPortal.ShowcaseClient;
+
+    private async Task<DetailPage> OpenAsync(string email)
+    {
+        await Page.DevSignInAsync(email, $"/clients/{Client}");
+        var page = new DetailPage(Page);
+        await Expect(page.KeyRow("annotation-service")).ToBeVisibleAsync();
+        return page;
+    }
+
+    [Fact]
+    public async Task Detail_page_as_an_admin_has_no_serious_or_critical_violations()
+    {
+        await OpenAsync(BrowserConfig.Admin);
+
+        await Page.ExpectNoSeriousViolationsAsync(Output);
+    }
+
+    [Fact]
+    public async Task Detail_page_as_a_manager_has_no_serious_or_critical_violations()
+    {
+        var page = await OpenAsync(DetailPortal.ShowcaseManager);
+        await Expect(page.ActiveSwitch).ToHaveCountAsync(0);
+
+        await Page.ExpectNoSeriousViolationsAsync(Output);
+    }
+
+    [Fact]
+    public async Task Confirmation_and_new_key_dialogs_have_no_serious_or_critical_violations()
+    {
+        var page = await OpenAsync(BrowserConfig.Admin);
+
+        await page.ActiveSwitch.ClickAsync();
+        await Expect(page.Dialog($"Deactivate {Client}?")).ToBeVisibleAsync();
+        await Page.ExpectNoSeriousViolationsAsync(Output);
+        await page.ConfirmAsync($"Deactivate {Client}?", "Cancel");
+        await Expect(page.ActiveState).ToHaveTextAsync("Active");
+
+        await page.NewKeyButton.ClickAsync();
+        await Expect(page.Dialog($"New API key for {Client}").GetByLabel("Key name")).ToBeVisibleAsync();
+        await Page.ExpectNoSeriousViolationsAsync(Output);
+
+        await page.Dialog($"New API key for {Client}").GetByLabel("Key name").FillAsync("axe");
+        await page.Dialog($"New API key for {Client}").GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Expect(page.Dialog("Your new API key").GetByText("Copy it now: you will not see it again.")).ToBeVisibleAsync();
+        await Page.ExpectNoSeriousViolationsAsync(Output);
+    }
+}

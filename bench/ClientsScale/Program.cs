@@ -1,0 +1,31 @@
+using System.Globalization;
+using Lumen.Bench.ClientsScale;
+
+// bench/clients-scale.sh runs these in turn; each prints markdown.
+//   seed  DB N                       a database with N clients
+//   query DB [runs] [deep] [filter]  ClientDirectory.QueryAsync timings
+//   apply DB [runs]                  ConfigSync.ApplyAsync timings
+//   web   PORTAL_DLL DB WORKDIR [renders] [saves]   first render over HTTP and reload latency in Chromium
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: seed DB N | query DB [runs] [deep] [filter] | apply DB [runs] | web PORTAL_DLL DB WORKDIR [renders] [saves]");
+    return 2;
+}
+
+int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+
+switch (args[0])
+{
+    case "seed":
+        await Seeder.SeedAsync(args[1], Arg(2, 10_000));
+        return 0;
+    case "query":
+        return await QueryBench.RunAsync(args[1], Arg(2, 15), Arg(3, 2000), args.Length > 4 ? args[4] : null);
+    case "apply":
+        return await ApplyBench.RunAsync(args[1], Arg(2, 3));
+    case "web":
+        return await WebBench.RunAsync(args[1], args[2], args[3], Arg(4, 20), Arg(5, 20));
+    default:
+        Console.Error.WriteLine($"unknown verb {args[0]}");
+        return 2;
+}
