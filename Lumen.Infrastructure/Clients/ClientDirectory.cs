@@ -73,9 +73,14 @@ public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, 
         var clients = email is null ? db.Clients : db.Clients.Where(c => managed.Contains(c.Id));
         var pools = email is null ? db.CoinPools : db.CoinPools.Where(p => managed.Contains(p.ClientId));
 
-        // Every client has its pool (created together), so the pools alone give the totals; a page flip within the
-        // second after the last view (and no change since) reuses them.
-        var totals = await totalsCache.GetAsync(email, () => ClientTotalsSql.QueryAsync(db, email, ct));
+        // The totals scan every visible client: on a connection (and thread: SQLite's async calls run synchronously)
+        // of their own, alongside the page's queries. Every client has its pool (created together), so the pools
+        // alone give them; a page flip within the second after the last view (and no change since) reuses them.
+        var totalsTask = Task.Run(() => totalsCache.GetAsync(email, async () =>
+        {
+            await using var totalsDb = await contexts.CreateDbContextAsync(ct);
+            return await ClientTotalsSql.QueryAsync(totalsDb, email, ct);
+        }), ct);
 
         var search = query.NormalizedSearch;
         if (search is not null)
@@ -83,7 +88,7 @@ public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, 
             clients = clients.Where(c => c.Name.Contains(search));
             pools = pools.Where(p => p.ClientName.Contains(search));
         }
-        var count = search is null ? (int)totals.Clients : await clients.CountAsync(ct);
+        var count = await clients.CountAsync(ct);
 
         var page = Math.Clamp(query.Page, 1, Math.Max(1, (count + query.PageSize - 1) / query.PageSize));
         var skip = (page - 1) * query.PageSize;
@@ -108,6 +113,7 @@ public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, 
                 c.CreatedAt,
             })
             .ToDictionaryAsync(r => r.Id, ct);
+        var totals = await totalsTask;
 
         return new ClientPage(
             ids.Where(rows.ContainsKey).Select(id => rows[id]).Select(r => new ClientListRow(r.Name, r.ManagerCount, r.IsActive,
