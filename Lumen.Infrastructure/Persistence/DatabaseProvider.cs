@@ -35,7 +35,9 @@ public static class DatabaseProvider
                 builder.UseNpgsql(options.ConnectionString);
                 break;
             default:
-                builder.UseSqlServer(options.ConnectionString, o => o.EnableRetryOnFailure());
+                // No retrying execution strategy: it refuses the transactions that config apply and manager changes
+                // open themselves. A transient failure fails that one action (the config watcher tries again later).
+                builder.UseSqlServer(options.ConnectionString);
                 break;
         }
         return builder.Options;

@@ -56,6 +56,18 @@ public sealed class MigrationTests(PostgresServer postgres)
         script.Should().Contain("CREATE TABLE [clients]").And.Contain("IF NOT EXISTS");
     }
 
+    [Theory]
+    [InlineData(DatabaseProviderKind.Sqlite, "Data Source=:memory:")]
+    [InlineData(DatabaseProviderKind.PostgreSQL, "Host=127.0.0.1;Database=x")]
+    [InlineData(DatabaseProviderKind.SqlServer, "Server=.;Database=x;TrustServerCertificate=true")]
+    public void Execution_strategy_allows_the_transactions_the_services_open(DatabaseProviderKind provider, string connection)
+    {
+        // A retrying strategy (SQL Server's EnableRetryOnFailure) throws on BeginTransaction outside strategy.Execute.
+        using var context = DatabaseProvider.CreateFactory(new(provider, connection)).CreateDbContext();
+
+        context.Database.CreateExecutionStrategy().RetriesOnFailure.Should().BeFalse();
+    }
+
     [Fact]
     public async Task Sqlite_database_is_a_temp_file_removed_on_dispose()
     {

@@ -198,13 +198,19 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
 
                     b.HasKey("ClientId");
 
-                    b.HasIndex("CoinsSpentMicros", "ClientName")
+                    b.HasIndex(new[] { "CoinsSpentMicros", "ClientName" }, "IX_coin_pools_CoinsSpentMicrosAsc_ClientName");
+
+                    b.HasIndex(new[] { "CoinsSpentMicros", "ClientName" }, "IX_coin_pools_CoinsSpentMicros_ClientName")
                         .IsDescending(true, false);
 
-                    b.HasIndex("Requests", "ClientName")
+                    b.HasIndex(new[] { "Requests", "ClientName" }, "IX_coin_pools_RequestsAsc_ClientName");
+
+                    b.HasIndex(new[] { "Requests", "ClientName" }, "IX_coin_pools_Requests_ClientName")
                         .IsDescending(true, false);
 
-                    b.HasIndex("TotalTokens", "ClientName")
+                    b.HasIndex(new[] { "TotalTokens", "ClientName" }, "IX_coin_pools_TotalTokensAsc_ClientName");
+
+                    b.HasIndex(new[] { "TotalTokens", "ClientName" }, "IX_coin_pools_TotalTokens_ClientName")
                         .IsDescending(true, false);
 
                     b.ToTable("coin_pools", (string)null);
