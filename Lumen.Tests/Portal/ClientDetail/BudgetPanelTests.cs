@@ -81,6 +81,27 @@ public sealed class BudgetPanelTests : DetailPageTest
     }
 
     [Fact]
+    public async Task The_balance_refills_on_the_open_page_without_a_refresh()
+    {
+        var alpha = await Portal.PoolRowAsync(IdOf(Alpha));
+        // 3.6 coins an hour is a thousandth of a coin a second.
+        await Portal.SetPoolAsync(alpha.ClientId, new BudgetSettings(100m, 3.6m, 100m),
+            new PoolBalance(99.99m, TestPortal.Start.ToUnixTimeMilliseconds()));
+        var cut = Budget(Alpha);
+        Row(cut, "balance").Value.Should().Be("99.99 coins");
+        Row(cut, "full-at").Value.Should().Be("2026-03-01 09:00 UTC (in less than a minute)");
+
+        Portal.Clock.Advance(TimeSpan.FromSeconds(3));
+
+        cut.WaitForAssertion(() => Row(cut, "balance").Value.Should().Be("99.993 coins"));
+
+        Portal.Clock.Advance(TimeSpan.FromSeconds(20));
+
+        cut.WaitForAssertion(() => Row(cut, "balance").Value.Should().Be("100 coins", "refill stops at max"));
+        Row(cut, "full-at").Value.Should().Be("full now");
+    }
+
+    [Fact]
     public async Task Fields_left_out_of_a_named_entry_say_they_were_omitted_and_are_zero()
     {
         await Portal.CreateClientAsync("only-max");
