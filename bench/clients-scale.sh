@@ -4,15 +4,16 @@
 #   1. ClientDirectory.QueryAsync for every sort column, both directions, with and without a search, the first and
 #      a deep page, as an admin and as a manager (p50/p95 over RUNS runs, warm and with the totals recomputed);
 #   2. ConfigSync.ApplyAsync for a save that changes every client (default max) and one that changes one;
-#   3. the portal (Release build, Development environment for its sign-in page) over that database: the first
-#      (server-prerendered) render of /clients and of a detail page over HTTP with a signed-in cookie, then the time
-#      from saving config.yaml to the change's notice in an open Chromium view of /clients, over SAVES saves.
+#   3. the portal (a Release publish, ReadyToRun as deployed; Development environment for its sign-in page) over
+#      that database: the first (server-prerendered) render of /clients and of a detail page over HTTP with a
+#      signed-in cookie, then the time from saving config.yaml to the change's notice in an open Chromium view of
+#      /clients, over SAVES saves.
 # Prints markdown (also written to $OUT/results.md). Each step is bounded by a timeout; the portal and the browser
 # are children of the bench program and stop with it.
 #
 # Settings (environment): SIZES (default "10000 100000"), RUNS (query runs per case, default 15), APPLY_RUNS
 # (default 3), RENDERS (default 20), SAVES (default 20), OUT (default /tmp/lumen-clients-scale), BUILD (0 skips
-# the Release build).
+# the Release build and publish).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +24,7 @@ RENDERS=${RENDERS:-20}
 SAVES=${SAVES:-20}
 OUT=${OUT:-/tmp/lumen-clients-scale}
 BENCH=$REPO/bench/ClientsScale/bin/Release/net10.0/ClientsScale
-PORTAL=$REPO/Lumen.Portal/bin/Release/net10.0/Lumen.Portal.dll
+PORTAL=$OUT/portal/Lumen.Portal.dll
 
 die() { echo "FAIL: $*" >&2; exit 1; }
 command -v dotnet >/dev/null || die "dotnet is not installed"
@@ -34,7 +35,7 @@ exec > >(tee "$OUT/results.md")
 echo "# Clients at scale: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), Release, SQLite"
 if [ "${BUILD:-1}" != 0 ]; then
   echo "building (Release) ..." >&2
-  dotnet build "$REPO/Lumen.Portal/Lumen.Portal.csproj" -c Release --nologo -v q >&2
+  dotnet publish "$REPO/Lumen.Portal/Lumen.Portal.csproj" -c Release -o "$OUT/portal" --nologo -v q >&2
   dotnet build "$REPO/bench/ClientsScale/ClientsScale.csproj" -c Release --nologo -v q >&2
 fi
 

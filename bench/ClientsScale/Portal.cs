@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace Lumen.Bench.ClientsScale;
 
 /// <summary>
-/// The portal as its own process (the Release build, Development environment for the development sign-in page) on a
+/// The portal as its own process (the Release publish, Development environment for the development sign-in page) on a
 /// free 127.0.0.1 port, over a given SQLite database and config file. Its output goes to a log file.
 /// </summary>
 internal sealed partial class Portal : IAsyncDisposable
@@ -31,7 +31,7 @@ internal sealed partial class Portal : IAsyncDisposable
         var address = new Uri(Fmt.Inv($"http://127.0.0.1:{port}"));
         var info = new ProcessStartInfo("dotnet", [Path.GetFullPath(portalDll)])
         {
-            // The build output holds appsettings.json, as a deployment runs from its own folder.
+            // The publish folder holds appsettings.json: it is the content root, as in a deployment.
             WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(portalDll))!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
