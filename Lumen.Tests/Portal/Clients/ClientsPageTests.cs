@@ -76,10 +76,12 @@ public sealed class ClientsPageTests : ClientsComponentTest
         cut.WaitForAssertion(() => RowNames(cut).Should().Equal("research-bot", "data-pipeline", "grading-assistant"));
         cut.Find("th[aria-sort='descending']").TextContent.Should().Contain("Requests");
 
-        cut.FindAll("th button.sort-header").Single(b => b.TextContent.Contains("Requests", StringComparison.Ordinal)).Click();
+        // Find and click in one step on the renderer's thread: the page re-renders when its query returns.
+        await cut.InvokeAsync(() => SortHeader(cut, "Requests").Click());
         navigation.Uri.Should().EndWith("/clients?sort=requests&desc=false", "a second click reverses");
+        cut.WaitForAssertion(() => cut.Find("th[aria-sort='ascending']").TextContent.Should().Contain("Requests"));
 
-        cut.FindAll("th button.sort-header").Single(b => b.TextContent.Contains("Coins", StringComparison.Ordinal)).Click();
+        await cut.InvokeAsync(() => SortHeader(cut, "Coins").Click());
         navigation.Uri.Should().EndWith("/clients?sort=coins", "a new numeric column starts largest first, the default");
 
         navigation.NavigateTo("/clients?q=PIPE");
@@ -87,6 +89,17 @@ public sealed class ClientsPageTests : ClientsComponentTest
         searched.WaitForAssertion(() => RowNames(searched).Should().Equal("data-pipeline"));
         searched.Find(".range").TextContent.Should().Be("1–1 of 1");
     }
+
+    // The page loads on a background thread and re-renders when the query returns, which renews its event handlers:
+    // click only after that.
+    private static IRenderedComponent<ClientsPage> Loaded(IRenderedComponent<ClientsPage> cut)
+    {
+        cut.WaitForAssertion(() => cut.FindAll(".mud-progress-linear").Should().BeEmpty());
+        return cut;
+    }
+
+    private static AngleSharp.Dom.IElement SortHeader(IRenderedComponent<ClientsPage> cut, string label) =>
+        cut.FindAll("th button.sort-header").Single(b => b.TextContent.Contains(label, StringComparison.Ordinal));
 
     [Fact]
     public async Task A_search_without_matches_says_so()
@@ -151,9 +164,9 @@ public sealed class ClientsPageTests : ClientsComponentTest
     {
         SignIn(AdminEmail, admin: true);
         var provider = Render<MudDialogProvider>();
-        var cut = Render<ClientsPage>();
+        var cut = Loaded(Render<ClientsPage>());
 
-        cut.Find("button.new-client").Click();
+        await cut.InvokeAsync(() => cut.Find("button.new-client").Click());
         provider.WaitForAssertion(() => provider.Find(".new-client-name input"));
         provider.Find(".new-client-name input").Input("<script>alert(1)</script>");
         provider.FindAll("button").Single(b => b.TextContent.Trim() == "Create").Click();
@@ -170,9 +183,9 @@ public sealed class ClientsPageTests : ClientsComponentTest
         SignIn(AdminEmail, admin: true);
         var navigation = Services.GetRequiredService<NavigationManager>();
         var provider = Render<MudDialogProvider>();
-        var cut = Render<ClientsPage>();
+        var cut = Loaded(Render<ClientsPage>());
 
-        cut.Find("button.new-client").Click();
+        await cut.InvokeAsync(() => cut.Find("button.new-client").Click());
         provider.WaitForAssertion(() => provider.Find(".new-client-name input"));
         provider.Find(".new-client-name input").Input("taken-name");
         provider.FindAll("button").Single(b => b.TextContent.Trim() == "Create").Click();
