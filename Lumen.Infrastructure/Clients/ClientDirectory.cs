@@ -67,11 +67,7 @@ public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, 
     public async Task<ClientPage> QueryAsync(Actor actor, ClientQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var db = await contexts.CreateDbContextAsync(ct);
         var email = access.IsAdmin(actor) ? null : actor.NormalizedEmail;
-        var managed = db.Managers.Where(m => m.Email == email).Select(m => m.ClientId);
-        var clients = email is null ? db.Clients : db.Clients.Where(c => managed.Contains(c.Id));
-        var pools = email is null ? db.CoinPools : db.CoinPools.Where(p => managed.Contains(p.ClientId));
 
         // The totals scan every visible client: on a connection (and thread: SQLite's async calls run synchronously)
         // of their own, alongside the page's queries. Every client has its pool (created together), so the pools
@@ -81,7 +77,23 @@ public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, 
             await using var totalsDb = await contexts.CreateDbContextAsync(ct);
             return await ClientTotalsSql.QueryAsync(totalsDb, email, ct);
         }), ct);
+        var pageTask = PageAsync(email, query, ct);
+        await Task.WhenAll(pageTask, totalsTask); // observes both, whichever fails
+        var (rows, matching, page) = await pageTask;
+        var totals = await totalsTask;
 
+        return new ClientPage(rows, matching, page, totals.Clients == 0
+            ? ClientTotals.None
+            : new ClientTotals((int)totals.Clients, totals.Requests, totals.Tokens, Coins.FromMicros(totals.CoinsMicros)));
+    }
+
+    private async Task<(IReadOnlyList<ClientListRow> Rows, int Matching, int Page)> PageAsync(string? managerEmail,
+        ClientQuery query, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var managed = db.Managers.Where(m => m.Email == managerEmail).Select(m => m.ClientId);
+        var clients = managerEmail is null ? db.Clients : db.Clients.Where(c => managed.Contains(c.Id));
+        var pools = managerEmail is null ? db.CoinPools : db.CoinPools.Where(p => managed.Contains(p.ClientId));
         var search = query.NormalizedSearch;
         if (search is not null)
         {
@@ -113,16 +125,9 @@ public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, 
                 c.CreatedAt,
             })
             .ToDictionaryAsync(r => r.Id, ct);
-        var totals = await totalsTask;
-
-        return new ClientPage(
-            ids.Where(rows.ContainsKey).Select(id => rows[id]).Select(r => new ClientListRow(r.Name, r.ManagerCount, r.IsActive,
-                r.Requests, r.TotalTokens, Coins.FromMicros(r.CoinsSpentMicros), DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc))).ToList(),
-            count,
-            page,
-            totals.Clients == 0
-                ? ClientTotals.None
-                : new ClientTotals((int)totals.Clients, totals.Requests, totals.Tokens, Coins.FromMicros(totals.CoinsMicros)));
+        var ordered = ids.Where(rows.ContainsKey).Select(id => rows[id]).Select(r => new ClientListRow(r.Name, r.ManagerCount, r.IsActive,
+            r.Requests, r.TotalTokens, Coins.FromMicros(r.CoinsSpentMicros), DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc))).ToList();
+        return (ordered, count, page);
     }
 
     private static bool IsUsage(ClientSort sort) => sort is ClientSort.Requests or ClientSort.Tokens or ClientSort.Coins;
