@@ -1,7 +1,9 @@
 using Bunit;
 using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Events;
 using Lumen.Portal.Clients;
 using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
@@ -100,6 +102,28 @@ public sealed class ClientsPageTests : ClientsComponentTest
 
     private static AngleSharp.Dom.IElement SortHeader(IRenderedComponent<ClientsPage> cut, string label) =>
         cut.FindAll("th button.sort-header").Single(b => b.TextContent.Contains(label, StringComparison.Ordinal));
+
+    [Fact]
+    public async Task A_database_failure_says_so_and_the_next_change_loads_the_page_again()
+    {
+        await SeedAsync();
+        SignIn(AdminEmail, admin: true);
+        await using (var db = await Portal.Contexts.CreateDbContextAsync())
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE coin_pools RENAME TO coin_pools_away");
+
+        var cut = Render<ClientsPage>();
+
+        cut.WaitForAssertion(() => cut.Find(".load-error[role=alert]").TextContent.Should().Contain("The clients could not be loaded"));
+        RowNames(cut).Should().BeEmpty();
+
+        await using (var db = await Portal.Contexts.CreateDbContextAsync())
+            await db.Database.ExecuteSqlRawAsync("ALTER TABLE coin_pools_away RENAME TO coin_pools");
+        Portal.Notifier.Publish(new ClientChange("research-bot", ClientChangeKind.UsageChanged, "test"));
+        Portal.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        cut.WaitForAssertion(() => RowNames(cut).Should().Equal("data-pipeline", "grading-assistant", "research-bot"));
+        cut.FindAll(".load-error").Should().BeEmpty();
+    }
 
     [Fact]
     public async Task A_search_without_matches_says_so()
