@@ -3,6 +3,7 @@ using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Events;
 using Lumen.Portal.Clients.Detail;
+using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Tests.Portal.ClientDetail;
 
@@ -70,6 +71,33 @@ public sealed class ClientDetailPageTests : DetailPageTest
             TextOf(cut.Find(".usage-panel .coins-spent dd")).Should().Be("2.5");
         });
         cut.Find(".live-notice").TextContent.Should().Contain("new usage for alpha");
+    }
+
+    [Fact]
+    public async Task A_database_failure_keeps_what_was_shown_says_so_and_the_next_change_recovers()
+    {
+        var cut = RenderPage(ManagerOfAlpha);
+        cut.WaitForAssertion(() => TextOf(cut.Find(".usage-panel .requests dd")).Should().Be("0"));
+        await SqlAsync("ALTER TABLE coin_pools RENAME TO coin_pools_away");
+
+        Portal.Notifier.Publish(new ClientChange(Alpha, ClientChangeKind.UsageChanged, "usage"));
+
+        cut.WaitForAssertion(() => cut.Find(".load-error[role=alert]").TextContent.Should().Contain("The client could not be loaded"));
+        TextOf(cut.Find(".usage-panel .requests dd")).Should().Be("0", "the last figures stay on screen");
+
+        await SqlAsync("ALTER TABLE coin_pools_away RENAME TO coin_pools");
+        await Portal.SetUsageAsync(IdOf(Alpha), 7, 70, 7, 700);
+        Portal.Notifier.Publish(new ClientChange(Alpha, ClientChangeKind.UsageChanged, "usage"));
+        Portal.Clock.Advance(TimeSpan.FromSeconds(1)); // the page refreshes at most once a second
+
+        cut.WaitForAssertion(() => TextOf(cut.Find(".usage-panel .requests dd")).Should().Be("7"));
+        cut.FindAll(".load-error").Should().BeEmpty();
+    }
+
+    private async Task SqlAsync(string sql)
+    {
+        await using var db = await Portal.Contexts.CreateDbContextAsync();
+        await db.Database.ExecuteSqlRawAsync(sql);
     }
 
     [Fact]
