@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Lumen.Infrastructure.Clients;
 
@@ -21,24 +18,17 @@ internal sealed class ClientTotalsSql
 
     private ClientTotalsSql(LumenDbContext db)
     {
-        var sql = db.GetService<ISqlGenerationHelper>();
-        string Table(Type type, out Func<string, string> column)
-        {
-            var entity = db.Model.FindEntityType(type)!;
-            var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-            column = property => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(store)!);
-            return sql.DelimitIdentifier(store.Name, store.Schema);
-        }
-        var pools = Table(typeof(CoinPoolRow), out var pool);
-        var managers = Table(typeof(ManagerRow), out var manager);
-        string Sum(string property, string alias) => $"CAST(COALESCE(SUM({pool(property)}), 0) AS BIGINT) AS {sql.DelimitIdentifier(alias)}";
+        var pools = new StoreTable(db, typeof(CoinPoolRow));
+        var managers = new StoreTable(db, typeof(ManagerRow));
+        string Alias(string name) => pools.Sql.DelimitIdentifier(name);
+        string Sum(string property, string alias) => $"CAST(COALESCE(SUM({pools[property]}), 0) AS BIGINT) AS {Alias(alias)}";
 
-        _all = $"SELECT CAST(COUNT(*) AS BIGINT) AS {sql.DelimitIdentifier(nameof(ClientTotalsRow.Clients))}, " +
+        _all = $"SELECT CAST(COUNT(*) AS BIGINT) AS {Alias(nameof(ClientTotalsRow.Clients))}, " +
             $"{Sum(nameof(CoinPoolRow.Requests), nameof(ClientTotalsRow.Requests))}, " +
             $"{Sum(nameof(CoinPoolRow.TotalTokens), nameof(ClientTotalsRow.Tokens))}, " +
-            $"{Sum(nameof(CoinPoolRow.CoinsSpentMicros), nameof(ClientTotalsRow.CoinsMicros))} FROM {pools}";
-        _managedBy = $"{_all} WHERE {pool(nameof(CoinPoolRow.ClientId))} IN " +
-            $"(SELECT {manager(nameof(ManagerRow.ClientId))} FROM {managers} WHERE {manager(nameof(ManagerRow.Email))} = {{0}})";
+            $"{Sum(nameof(CoinPoolRow.CoinsSpentMicros), nameof(ClientTotalsRow.CoinsMicros))} FROM {pools.Name}";
+        _managedBy = $"{_all} WHERE {pools[nameof(CoinPoolRow.ClientId)]} IN " +
+            $"(SELECT {managers[nameof(ManagerRow.ClientId)]} FROM {managers.Name} WHERE {managers[nameof(ManagerRow.Email)]} = {{0}})";
     }
 
     /// <summary>Count and sums over every client, or over those <paramref name="managerEmail"/> manages.</summary>

@@ -19,11 +19,13 @@ internal sealed class LedgerSession : IAsyncDisposable
     private readonly Statement _charge;
     private readonly Statement _log;
     private readonly Statement _keyUsed;
+    private readonly int _modelMaxLength;
 
     private LedgerSession(LumenDbContext db, DbConnection connection, PoolSql sql)
     {
         _db = db;
         _connection = connection;
+        _modelMaxLength = sql.LogModelMaxLength;
         _charge = new Statement(connection, sql.Charge, "@now", "@cost", "@input", "@output", "@client");
         _log = new Statement(connection, sql.LogInsert, "@client", "@key", "@model", "@status", "@error", "@input", "@output", "@coins", "@duration", "@at");
         _keyUsed = new Statement(connection, sql.KeyUsed, "@at", "@key");
@@ -64,7 +66,7 @@ internal sealed class LedgerSession : IAsyncDisposable
                     call.OutputTokens, call.ClientId);
                 if (call.ApiKeyId is { } key) lastUse[key] = lastUse.TryGetValue(key, out var seen) && seen > entry.At ? seen : entry.At;
             }
-            await _log.RunAsync(call.ClientId, call.ApiKeyId, call.Model.Length > 200 ? call.Model[..200] : call.Model, call.Status,
+            await _log.RunAsync(call.ClientId, call.ApiKeyId, call.Model.Length > _modelMaxLength ? call.Model[.._modelMaxLength] : call.Model, call.Status,
                 call.ErrorCode, call.InputTokens, call.OutputTokens, call.CoinsMicros, call.DurationMs, entry.At.UtcDateTime);
         }
         foreach (var (key, at) in lastUse) await _keyUsed.RunAsync(at.UtcDateTime, key);

@@ -2,10 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Lumen.Domain.Budget;
 using Lumen.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Lumen.Infrastructure.Usage;
 
@@ -32,6 +28,9 @@ internal sealed class PoolSql
     /// <summary>A key's last use. Parameters: <c>@at</c>, <c>@key</c>.</summary>
     public string KeyUsed { get; }
 
+    /// <summary>The request log's model column length: longer model names are cut to it.</summary>
+    public int LogModelMaxLength { get; }
+
     /// <summary>One request-log row. Parameters: <c>@client</c>, <c>@key</c>, <c>@model</c>, <c>@status</c>, <c>@error</c>, <c>@input</c>, <c>@output</c>, <c>@coins</c>, <c>@duration</c>, <c>@at</c>.</summary>
     public string LogInsert { get; }
 
@@ -52,10 +51,10 @@ internal sealed class PoolSql
 
     private PoolSql(LumenDbContext db)
     {
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var pools = new Table(db.Model.FindEntityType(typeof(CoinPoolRow))!, sql);
-        var keys = new Table(db.Model.FindEntityType(typeof(ApiKeyRow))!, sql);
-        var log = new Table(db.Model.FindEntityType(typeof(RequestLogRow))!, sql);
+        var pools = new StoreTable(db, typeof(CoinPoolRow));
+        var keys = new StoreTable(db, typeof(ApiKeyRow));
+        var log = new StoreTable(db, typeof(RequestLogRow));
+        LogModelMaxLength = log.MaxLength(nameof(RequestLogRow.Model));
 
         var balance = pools[nameof(CoinPoolRow.BalanceMicros)];
         var asOf = pools[nameof(CoinPoolRow.BalanceAsOfMs)];
@@ -94,15 +93,5 @@ internal sealed class PoolSql
         ];
         LogInsert = $"INSERT INTO {log.Name} ({string.Join(", ", columns.Select(c => log[c]))}) " +
             "VALUES (@client, @key, @model, @status, @error, @input, @output, @coins, @duration, @at)";
-    }
-
-    /// <summary>A table's delimited name and its delimited column names, by property.</summary>
-    private sealed class Table(IEntityType entity, ISqlGenerationHelper sql)
-    {
-        private readonly StoreObjectIdentifier _store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-
-        public string Name => sql.DelimitIdentifier(_store.Name, _store.Schema);
-
-        public string this[string property] => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(_store)!);
     }
 }
