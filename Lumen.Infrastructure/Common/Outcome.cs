@@ -10,6 +10,8 @@ public enum FailureKind
     Forbidden,
     /// <summary>It clashes with what exists (a taken name, say).</summary>
     Conflict,
+    /// <summary>The use case itself failed (the database unreachable, say): nothing the person asked for was wrong.</summary>
+    Unavailable,
 }
 
 public sealed record Failure(FailureKind Kind, string Message)

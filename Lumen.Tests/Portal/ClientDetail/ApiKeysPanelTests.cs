@@ -90,6 +90,25 @@ public sealed class ApiKeysPanelTests : DetailPageTest
         Dialogs.Find(".new-key-cancel").Click();
         Dialogs.WaitForAssertion(() => Dialogs.FindAll(".new-api-key-dialog").Should().BeEmpty());
         cut.FindAll(".api-key").Should().BeEmpty();
+        using var db = Portal.Contexts.CreateDbContext();
+        db.ApiKeys.Count(k => k.ClientId == IdOf(Alpha)).Should().Be(0, "the list is not reloaded after Cancel: the database says nothing was stored");
+    }
+
+    [Fact]
+    public async Task A_database_failure_during_revoke_is_a_message_not_a_broken_page()
+    {
+        var key = await Portal.CreateKeyAsync(Alpha, "kept");
+        var cut = KeysPage();
+        cut.WaitForAssertion(() => cut.FindAll(".revoke-key").Should().ContainSingle());
+        await SqlAsync("ALTER TABLE api_keys RENAME TO api_keys_away");
+
+        cut.Find(".revoke-key").Click();
+        Answer("Revoke kept?", confirm: true);
+
+        cut.WaitForAssertion(() => SnackbarMessages.Should().Contain(DetailAction.UnavailableMessage));
+        cut.WaitForAssertion(() => cut.Find(".load-error[role=alert]").TextContent.Should().Contain("could not be loaded"));
+        await SqlAsync("ALTER TABLE api_keys_away RENAME TO api_keys");
+        (await Portal.Keys.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
     }
 
     [Fact]

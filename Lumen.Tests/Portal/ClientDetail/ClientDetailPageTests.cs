@@ -3,7 +3,6 @@ using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Events;
 using Lumen.Portal.Clients.Detail;
-using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Tests.Portal.ClientDetail;
 
@@ -92,12 +91,6 @@ public sealed class ClientDetailPageTests : DetailPageTest
 
         cut.WaitForAssertion(() => TextOf(cut.Find(".usage-panel .requests dd")).Should().Be("7"));
         cut.FindAll(".load-error").Should().BeEmpty();
-    }
-
-    private async Task SqlAsync(string sql)
-    {
-        await using var db = await Portal.Contexts.CreateDbContextAsync();
-        await db.Database.ExecuteSqlRawAsync(sql);
     }
 
     [Fact]

@@ -11,6 +11,7 @@ using Lumen.Infrastructure.Managers;
 using Lumen.Portal.Clients.Detail;
 using Lumen.Tests.Infrastructure;
 using Lumen.Tests.Infrastructure.Databases;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
@@ -94,6 +95,13 @@ public abstract class DetailPageTest : PortalComponentTest
     {
         using var db = Portal.Contexts.CreateDbContext();
         return db.Clients.Single(c => c.Name == client).Id;
+    }
+
+    /// <summary>Runs SQL on the test database: tests rename a table to make the database fail under an open page.</summary>
+    protected async Task SqlAsync(string sql)
+    {
+        await using var db = await Portal.Contexts.CreateDbContextAsync();
+        await db.Database.ExecuteSqlRawAsync(sql);
     }
 
     protected IReadOnlyList<string> SnackbarMessages =>
