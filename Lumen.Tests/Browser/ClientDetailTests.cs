@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -92,9 +93,13 @@ public sealed class ClientDetailTests(BrowserFixture browser, DetailPortal porta
     [Fact]
     public async Task A_manager_of_another_client_and_an_unknown_name_get_the_same_page()
     {
+        var denied = Page.GetByRole(AriaRole.Heading, new() { Level = 1 });
         await Page.DevSignInAsync(DetailPortal.ShowcaseManager, $"/clients/{Client}");
+        await Expect(Page).ToHaveURLAsync(new Regex($"/clients/{Client}$"));
+        await Expect(denied).ToHaveTextAsync("Access denied");
         var hidden = await Page.Locator(".mud-main-content").InnerTextAsync();
         await Page.OpenAsync("/clients/no-such-client");
+        await Expect(denied).ToHaveTextAsync("Access denied");
         var unknown = await Page.Locator(".mud-main-content").InnerTextAsync();
 
         hidden.Should().Contain("Access denied").And.Be(unknown).And.NotContain(Client);

@@ -54,7 +54,8 @@ public sealed class LedgerConnectionTests(PostgresServer postgres)
         var bad = portal.Ledger.LogRefusalAsync(new CallRecord(client.Id, key.Row.Id, "llama3", 403, new string('x', 41), 0, 0, 0, 1));
         good.AddRange(Enumerable.Range(0, 20).Select(_ => portal.Ledger.ChargeAsync(client.Id, key.Row.Id, "llama3", 1, 1, 0.5m, 5)));
 
-        await FluentActions.Awaiting(() => bad).Should().ThrowAsync<Exception>();
+        // 22001: string data right truncation, the database's own refusal.
+        (await FluentActions.Awaiting(() => bad).Should().ThrowAsync<Npgsql.PostgresException>()).Which.SqlState.Should().Be("22001");
         await Task.WhenAll(good);
         await portal.Ledger.ChargeAsync(client.Id, key.Row.Id, "llama3", 1, 1, 0.5m, 5);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Common;
 using Lumen.Portal.Clients;
@@ -68,8 +69,11 @@ public sealed class ClientsAccessTests(PortalSite site) : IClassFixture<PortalSi
     {
         using var browser = await site.BrowserAsync(email);
         var html = await browser.GetStringAsync(new Uri("/", UriKind.Relative));
-        if (shown) html.Should().Contain("href=\"clients\"");
-        else html.Should().NotContain("href=\"clients\"");
+        // The nav only: the home page has its own "Open your clients" link for managers.
+        var nav = Regex.Match(html, "<nav.*?</nav>", RegexOptions.Singleline).Value;
+        nav.Should().Contain("href=\"\"", "the nav was found (its Home link)");
+        if (shown) nav.Should().Contain("href=\"clients\"");
+        else nav.Should().NotContain("href=\"clients\"");
     }
 
     [Theory]
@@ -97,11 +101,15 @@ public sealed class ClientsAccessTests(PortalSite site) : IClassFixture<PortalSi
             (await clients.SetActiveAsync(Actor.Cli, PortalSite.ClientA, false)).Unwrap();
             (await clients.SetActiveAsync(Actor.Cli, PortalSite.ClientB, false)).Unwrap();
 
+            (await clients.SetActiveAsync(Actor.Cli, PortalSite.ClientA, true)).Unwrap();
+
             await admin.WaitForAsync(PortalSite.ClientA, PortalSite.ClientB);
-            await alice.WaitForAsync(PortalSite.ClientA);
             await bob.WaitForAsync(PortalSite.ClientB);
-            // Bob's message about beta came after the change to alpha: had alpha been sent to him, it would be here.
+            await alice.WaitForCountAsync(2);
+            // Bob's message about beta came after the change to alpha, and Alice's second message about alpha after the
+            // change to beta: had either been sent the other's client, it would be here.
             bob.Clients.Should().NotContain(PortalSite.ClientA);
+            alice.Clients.Should().NotContain(PortalSite.ClientB);
             alice.Received.Should().Contain(m => m.Client == PortalSite.ClientA && m.Kind == "ActiveChanged" && m.Summary.Contains("deactivated"));
         }
         finally
@@ -182,6 +190,13 @@ public sealed class ClientsAccessTests(PortalSite site) : IClassFixture<PortalSi
         }
 
         public IReadOnlySet<string> Clients => Received.Select(m => m.Client).ToHashSet();
+
+        public async Task WaitForCountAsync(int messages)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            while (Received.Count < messages && !timeout.IsCancellationRequested) await Task.Delay(25, CancellationToken.None);
+            Received.Should().HaveCountGreaterThanOrEqualTo(messages);
+        }
 
         public async Task WaitForAsync(params string[] clients)
         {

@@ -50,6 +50,7 @@ public sealed class SignInTests(PortalSite site) : IClassFixture<PortalSite>
     public async Task Sign_out_ends_the_session()
     {
         using var browser = await site.BrowserAsync(PortalSite.Admin);
+        (await browser.GetAsync(new Uri("/clients", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.OK, "signed in before");
         var token = await PortalSite.AntiforgeryTokenAsync(browser, "/");
 
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["returnUrl"] = "/" });
