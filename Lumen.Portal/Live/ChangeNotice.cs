@@ -7,6 +7,10 @@ public static class ChangeNotice
 {
     private const int MaxListed = 3;
 
+    /// <summary>The notice a view shows after a refresh at <paramref name="now"/>; null when there is nothing to say.</summary>
+    public static string? Updated(DateTimeOffset now, IReadOnlyCollection<ClientChange> changes) =>
+        Describe(changes) is { } notice ? $"Updated {now:HH:mm:ss} UTC: {notice}" : null;
+
     /// <summary>Describes the changes (already filtered to what the viewer may see); null when there is nothing to say.</summary>
     public static string? Describe(IReadOnlyCollection<ClientChange> changes)
     {
