@@ -8,10 +8,10 @@
 # request log and the coins agree exactly. Prints a markdown table (also written to $BENCH_OUT/results.md).
 # Exits non-zero, loudly, when any check disagrees. Every process it starts is stopped on exit.
 #
-# Settings (environment): BENCH_SECONDS (load window per run, default 10), BENCH_WARMUP (seconds per target,
-# default 5), BENCH_CONCURRENCY (default "8 32"), BENCH_PUBLISH (0 reuses an earlier publish), BENCH_OUT
-# (default /tmp/lumen-bench), BENCH_PORTAL_ENV (extra VAR=value words for the portal, e.g. DOTNET_gcServer=1),
-# BENCH_RUNS (which of a b c d e f, default all), BENCH_MODEL_MS (the slow upstream's time per answer, default 50).
+# Settings (environment): BENCH_SECONDS (load window per run, default 10), BENCH_WARMUP (seconds for each gateway
+# target, default 10; the upstream and the bare proxy get 3, the 50 ms upstream none), BENCH_CONCURRENCY (default
+# "8 32"), BENCH_PUBLISH (0 reuses an earlier publish), BENCH_OUT (default /tmp/lumen-bench), BENCH_PORTAL_ENV
+# (extra VAR=value words for the portal, e.g. DOTNET_gcServer=1), BENCH_RUNS (which of a b c d e f, default all), BENCH_MODEL_MS (the slow upstream's time per answer, default 50).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -118,7 +118,7 @@ PIDS+=("$PORTAL_PID")
 
 wait_for() { # url expected-status
   for _ in $(seq 1 120); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" || true)" = "$2" ] && return 0
+    [ "$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' "$1" || true)" = "$2" ] && return 0
     sleep 0.5
   done
   die "$1 did not answer $2 within 60 s (logs in $WORK)"

@@ -18,6 +18,10 @@ internal static class ApplyBench
         var everyClient = Parse(BenchConfig.Yaml(defaultMax: 90m));
         var oneClient = Parse(BenchConfig.Yaml(namedMax: 300m));
         var warmup = await sync.ApplyAsync(original);
+        // The seeder writes what the config resolves to: anything changed here means the seed is not what the product
+        // would hold, and the timings below would not mean what they say.
+        if (warmup.Changes.Count != 0)
+            throw new InvalidOperationException($"The seeded database differs from the config for {warmup.Changes.Count} client(s), e.g. {warmup.Changes[0].Client}.");
         var clients = warmup.Changes.Count + warmup.Unchanged;
 
         var all = new Samples();
