@@ -29,6 +29,7 @@ public static class InfrastructureServices
         services.AddSingleton<ClientDirectory>();
         services.AddSingleton<ClientDetailsQuery>();
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<KeyVerifier>();
         services.AddSingleton<ManagerService>();
         services.AddSingleton<ConsentService>();
         services.AddSingleton<CoinLedger>();

@@ -14,6 +14,11 @@ if (CliArguments.IsCommand(args)) return await CliRunner.RunAsync(args, Console.
 
 var builder = WebApplication.CreateBuilder(args);
 LumenHostSetup.AddCommandLineSwitches(builder.Configuration, args);
+if (LumenHostSetup.StartRefusal(builder.Configuration, builder.Environment) is { } refusal)
+{
+    await Console.Error.WriteLineAsync(refusal);
+    return 1;
+}
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
@@ -33,6 +38,7 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
 
+app.UseGatewayRequestIds();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAuthentication();
 app.UseAuthorization();

@@ -19,7 +19,7 @@ public static class ApiKeySecret
         {
             var bytes = Encoding.UTF8.GetBytes(configured);
             return bytes.Length >= ApiKeyHasher.MinSecretBytes ? bytes
-                : throw new InvalidOperationException($"{Setting} must be at least {ApiKeyHasher.MinSecretBytes} characters long.");
+                : throw new InvalidOperationException($"{Setting} must be at least {ApiKeyHasher.MinSecretBytes} characters long (bytes, in UTF-8); the one given has {bytes.Length}.");
         }
         if (!isDevelopment)
             throw new InvalidOperationException($"{Setting} is required outside Development: set it to a long random string " +

@@ -70,22 +70,6 @@ public sealed class ApiKeyService(
         return await db.ApiKeys.AsNoTracking().Where(k => k.ClientId == clientId).OrderByDescending(k => k.CreatedAt).ToListAsync(ct);
     }
 
-    /// <summary>Checks a presented key (§9, §10): format, public id, secret in constant time, revocation, client active.</summary>
-    public async Task<KeyCheck> VerifyAsync(string? presented, CancellationToken ct = default)
-    {
-        if (!ApiKeyFormat.TryParse(presented, out var publicId, out var secret)) return KeyCheck.Invalid;
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var key = await (
-            from k in db.ApiKeys.AsNoTracking()
-            join c in db.Clients on k.ClientId equals c.Id
-            where k.PublicId == publicId
-            select new { k.Id, k.PublicId, k.SecretHash, k.RevokedAt, k.ClientId, c.Name, c.IsActive }).FirstOrDefaultAsync(ct);
-        // Compared again here: SQL Server's usual collation ignores case, and base62 ids do not.
-        if (key is null || !string.Equals(key.PublicId, publicId, StringComparison.Ordinal)) return KeyCheck.Invalid;
-        if (!hasher.Matches(secret, key.SecretHash) || key.RevokedAt is not null) return KeyCheck.Invalid;
-        return new KeyCheck(key.IsActive ? KeyStatus.Valid : KeyStatus.ClientInactive, key.ClientId, key.Name, key.Id);
-    }
-
     /// <summary>The public id inside a full key, a hint (<c>lmn_id_…abcd</c>) or the bare id.</summary>
     private static string? PublicIdOf(string text)
     {

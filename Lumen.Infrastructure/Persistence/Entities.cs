@@ -97,7 +97,7 @@ public sealed class ConsentRow
     public string? WithdrawnBy { get; set; }
 }
 
-/// <summary>One model call, successful or refused (§10).</summary>
+/// <summary>One model call of an identified client, successful or refused (§10, §15).</summary>
 public sealed class RequestLogRow
 {
     public long Id { get; set; }
@@ -111,4 +111,13 @@ public sealed class RequestLogRow
     public long CoinsMicros { get; set; }
     public int DurationMs { get; set; }
     public DateTime At { get; set; }
+
+    /// <summary>The endpoint's operation: <c>chat</c>, and later <c>embeddings</c>, <c>completions</c>, <c>responses</c>.</summary>
+    public string Operation { get; set; } = "chat";
+
+    /// <summary>The outcome word of §15 (<c>ok</c>, <c>refused_budget</c>, <c>client_closed</c> …).</summary>
+    public string Outcome { get; set; } = "";
+
+    /// <summary>The id the caller got as <c>X-Request-Id</c>; null on rows written before ids existed.</summary>
+    public string? RequestId { get; set; }
 }

@@ -84,6 +84,9 @@ public abstract class LumenDbContext(DbContextOptions options) : DbContext(optio
             e.ToTable("request_log");
             e.Property(r => r.Model).HasMaxLength(200);
             e.Property(r => r.ErrorCode).HasMaxLength(40);
+            e.Property(r => r.Operation).HasMaxLength(16).HasDefaultValue("chat");
+            e.Property(r => r.Outcome).HasMaxLength(24).HasDefaultValue("");
+            e.Property(r => r.RequestId).HasMaxLength(40);
             e.HasIndex(r => new { r.ClientId, r.At });
         });
     }

@@ -1,6 +1,11 @@
+using Lumen.Domain.Calls;
+
 namespace Lumen.Infrastructure.Usage;
 
-/// <summary>One model call as the request log keeps it (§10). Client and key are null when the key was not known.</summary>
+/// <summary>
+/// One model call as the request log keeps it (§10, §15): who, with which key, the model, the status and error code,
+/// tokens, coins, duration, the operation (<c>chat</c> …), its outcome and the request id the caller was given.
+/// </summary>
 public sealed record CallRecord(
     int? ClientId,
     int? ApiKeyId,
@@ -10,4 +15,7 @@ public sealed record CallRecord(
     long InputTokens,
     long OutputTokens,
     long CoinsMicros,
-    int DurationMs);
+    int DurationMs,
+    CallOutcome Outcome = CallOutcome.Ok,
+    string Operation = "chat",
+    string? RequestId = null);

@@ -30,13 +30,17 @@ public sealed class CoinLedger : IAsyncDisposable
     }
 
     /// <summary>
-    /// Charges a successful call: the pool's refill, the cost and the counters in one atomic statement, the
-    /// request-log row and the key's last use beside it, committed before this returns.
+    /// Charges a call that was answered (or left by its caller after part of the answer): the pool's refill, the cost
+    /// and the counters in one atomic statement, the request-log row and the key's last use beside it, committed
+    /// before this returns.
     /// </summary>
+    public Task ChargeAsync(CallRecord call, CancellationToken ct = default) =>
+        EnqueueAsync(new LedgerEntry(call, _clock.GetUtcNow(), Charged: true), ct);
+
+    /// <summary>Charges an answered chat call (a shorthand of <see cref="ChargeAsync(CallRecord, CancellationToken)"/>).</summary>
     public Task ChargeAsync(int clientId, int apiKeyId, string model, long inputTokens, long outputTokens,
         Coins cost, int durationMs, CancellationToken ct = default) =>
-        EnqueueAsync(new LedgerEntry(new CallRecord(clientId, apiKeyId, model, 200, null, inputTokens, outputTokens, cost.Micros, durationMs),
-            _clock.GetUtcNow(), Charged: true), ct);
+        ChargeAsync(new CallRecord(clientId, apiKeyId, model, 200, null, inputTokens, outputTokens, cost.Micros, durationMs), ct);
 
     /// <summary>Logs a call that was refused or failed; nothing is charged.</summary>
     public Task LogRefusalAsync(CallRecord call, CancellationToken ct = default) =>

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Lumen.Domain.Calls;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,7 +28,8 @@ internal sealed class LedgerSession : IAsyncDisposable
         _connection = connection;
         _modelMaxLength = sql.LogModelMaxLength;
         _charge = new Statement(connection, sql.Charge, "@now", "@cost", "@input", "@output", "@client");
-        _log = new Statement(connection, sql.LogInsert, "@client", "@key", "@model", "@status", "@error", "@input", "@output", "@coins", "@duration", "@at");
+        _log = new Statement(connection, sql.LogInsert, "@client", "@key", "@model", "@status", "@error", "@input", "@output", "@coins", "@duration", "@at",
+            "@operation", "@outcome", "@request");
         _keyUsed = new Statement(connection, sql.KeyUsed, "@at", "@key");
     }
 
@@ -67,7 +69,8 @@ internal sealed class LedgerSession : IAsyncDisposable
                 if (call.ApiKeyId is { } key) lastUse[key] = lastUse.TryGetValue(key, out var seen) && seen > entry.At ? seen : entry.At;
             }
             await _log.RunAsync(call.ClientId, call.ApiKeyId, call.Model.Length > _modelMaxLength ? call.Model[.._modelMaxLength] : call.Model, call.Status,
-                call.ErrorCode, call.InputTokens, call.OutputTokens, call.CoinsMicros, call.DurationMs, entry.At.UtcDateTime);
+                call.ErrorCode, call.InputTokens, call.OutputTokens, call.CoinsMicros, call.DurationMs, entry.At.UtcDateTime,
+                call.Operation, call.Outcome.Word(), call.RequestId);
         }
         foreach (var (key, at) in lastUse) await _keyUsed.RunAsync(at.UtcDateTime, key);
         CommitStarted = true;

@@ -31,7 +31,7 @@ internal sealed class PoolSql
     /// <summary>The request log's model column length: longer model names are cut to it.</summary>
     public int LogModelMaxLength { get; }
 
-    /// <summary>One request-log row. Parameters: <c>@client</c>, <c>@key</c>, <c>@model</c>, <c>@status</c>, <c>@error</c>, <c>@input</c>, <c>@output</c>, <c>@coins</c>, <c>@duration</c>, <c>@at</c>.</summary>
+    /// <summary>One request-log row. Parameters: <c>@client</c>, <c>@key</c>, <c>@model</c>, <c>@status</c>, <c>@error</c>, <c>@input</c>, <c>@output</c>, <c>@coins</c>, <c>@duration</c>, <c>@at</c>, <c>@operation</c>, <c>@outcome</c>, <c>@request</c>.</summary>
     public string LogInsert { get; }
 
     /// <summary>
@@ -89,9 +89,9 @@ internal sealed class PoolSql
             nameof(RequestLogRow.ClientId), nameof(RequestLogRow.ApiKeyId), nameof(RequestLogRow.Model),
             nameof(RequestLogRow.Status), nameof(RequestLogRow.ErrorCode), nameof(RequestLogRow.InputTokens),
             nameof(RequestLogRow.OutputTokens), nameof(RequestLogRow.CoinsMicros), nameof(RequestLogRow.DurationMs),
-            nameof(RequestLogRow.At),
+            nameof(RequestLogRow.At), nameof(RequestLogRow.Operation), nameof(RequestLogRow.Outcome), nameof(RequestLogRow.RequestId),
         ];
         LogInsert = $"INSERT INTO {log.Name} ({string.Join(", ", columns.Select(c => log[c]))}) " +
-            "VALUES (@client, @key, @model, @status, @error, @input, @output, @coins, @duration, @at)";
+            "VALUES (@client, @key, @model, @status, @error, @input, @output, @coins, @duration, @at, @operation, @outcome, @request)";
     }
 }

@@ -1,45 +1,68 @@
 using Lumen.Infrastructure.Gateway;
+using Lumen.Infrastructure.Gateway.Chat;
 
 namespace Lumen.Portal.Gateway;
 
-/// <summary>The OpenAI-compatible API (§10) under <c>/v1</c>. Authenticated by API key only, never by the portal's cookie.</summary>
+/// <summary>
+/// The OpenAI-compatible API (§10, §15) under <c>/v1</c>: HTTP only. Each endpoint reads its body, hands the call to
+/// <see cref="ModelCalls"/> and maps what comes back to a status and OpenAI's error shape. Authenticated by API key
+/// only, never by the portal's cookie.
+/// </summary>
 public static class GatewayEndpoints
 {
-    public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
+    public const string RequestIdHeader = "X-Request-Id";
+
+    public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddLumenGateway(TimeSpan.FromSeconds(configuration.GetValue("Gateway:UpstreamTimeoutSeconds", 300)));
+
+    /// <summary>Gives every <c>/v1</c> answer its <c>X-Request-Id</c>, errors of routing and of the pipeline included.</summary>
+    public static IApplicationBuilder UseGatewayRequestIds(this IApplicationBuilder app) => app.Use((http, next) =>
     {
-        var timeout = TimeSpan.FromSeconds(configuration.GetValue("Gateway:UpstreamTimeoutSeconds", 300));
-        services.AddSingleton(_ => new UpstreamClients(timeout));
-        services.AddSingleton<CallGate>();
-        services.AddSingleton<Lumen.Infrastructure.Events.UsageSignals>();
-        services.AddSingleton<ChatCompletions>();
-        return services;
-    }
+        if (http.Request.Path.StartsWithSegments("/v1")) http.Response.Headers[RequestIdHeader] = RequestId(http);
+        return next(http);
+    });
 
     public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder app)
     {
         // API keys only: never the portal's sign-in (no cookie, no antiforgery, no redirect to a login page).
         var v1 = app.MapGroup("/v1").DisableAntiforgery().AllowAnonymous();
         v1.MapGet("/models", ListModelsAsync);
-        v1.MapPost("/chat/completions", (HttpContext http, ChatCompletions chat) => chat.HandleAsync(http));
+        v1.MapPost("/chat/completions", ChatAsync);
         return app;
     }
 
+    private static async Task ChatAsync(HttpContext http, ModelCalls calls)
+    {
+        var (request, problem) = await ChatRequest.ReadAsync(http.Request.Body, http.RequestAborted);
+        var result = await calls.RunAsync("chat", Bearer(http), RequestId(http), request, problem, new HttpCallOutput(http.Response),
+            http.RequestAborted);
+        if (result.Error is { } error) await OpenAiResponses.WriteErrorAsync(http, error);
+    }
+
+    private static async Task ListModelsAsync(HttpContext http, ModelCalls calls, TimeProvider clock)
+    {
+        var (models, error) = await calls.ListModelsAsync(Bearer(http), http.RequestAborted);
+        if (error is not null)
+        {
+            await OpenAiResponses.WriteErrorAsync(http, error);
+            return;
+        }
+        await http.Response.WriteAsJsonAsync(OpenAiResponses.ModelList(models.Select(m => m.Name), clock.GetUtcNow().ToUnixTimeSeconds()));
+    }
+
     /// <summary>The key from <c>Authorization: Bearer …</c>, or null.</summary>
-    internal static string? Bearer(HttpContext http)
+    private static string? Bearer(HttpContext http)
     {
         var header = http.Request.Headers.Authorization.ToString();
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
     }
 
-    private static async Task ListModelsAsync(HttpContext http, CallGate gate, TimeProvider clock)
+    /// <summary>This request's id: made here, never taken from the caller, so a log row's id is always ours.</summary>
+    private static string RequestId(HttpContext http)
     {
-        var (caller, error) = await gate.IdentifyAsync(Bearer(http), http.RequestAborted);
-        if (error is not null)
-        {
-            await OpenAiResponses.WriteErrorAsync(http.Response, error);
-            return;
-        }
-        var models = await gate.UsableModelsAsync(caller!, http.RequestAborted);
-        await http.Response.WriteAsJsonAsync(OpenAiResponses.ModelList(models.Select(m => m.Name), clock.GetUtcNow().ToUnixTimeSeconds()));
+        if (http.Items[RequestIdHeader] is string id) return id;
+        id = "req_" + Guid.CreateVersion7().ToString("N");
+        http.Items[RequestIdHeader] = id;
+        return id;
     }
 }

@@ -1,67 +1,37 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lumen.Infrastructure.Gateway;
 
 namespace Lumen.Portal.Gateway;
 
-/// <summary>The JSON shapes of OpenAI's chat API that the gateway writes itself.</summary>
+/// <summary>The JSON shapes the endpoints write themselves: OpenAI's error (in the body or in-band) and the model list.</summary>
 internal static class OpenAiResponses
 {
-    public static async Task WriteErrorAsync(HttpResponse response, GatewayError error)
+    /// <summary>
+    /// Reports <paramref name="error"/>: as the status and body when nothing was sent yet; once an answer is streaming,
+    /// as a last <c>error</c> event, and the connection is broken off, so a client that ignores in-band errors (the
+    /// .NET SDK) sees a failure rather than a shorter answer that looks complete.
+    /// </summary>
+    public static async Task WriteErrorAsync(HttpContext http, GatewayError error)
     {
-        response.StatusCode = error.Status;
-        await response.WriteAsJsonAsync(new JsonObject
+        var response = http.Response;
+        if (!response.HasStarted)
         {
-            ["error"] = new JsonObject
-            {
-                ["message"] = error.Message,
-                ["type"] = error.Type,
-                ["param"] = null,
-                ["code"] = error.Code,
-            },
-        });
+            response.StatusCode = error.Status;
+            await response.WriteAsJsonAsync(new JsonObject { ["error"] = ErrorBody(error) }, CancellationToken.None);
+            return;
+        }
+        if (http.RequestAborted.IsCancellationRequested) return;
+        await response.WriteAsync("data: " + new JsonObject { ["error"] = ErrorBody(error) }.ToJsonString() + "\n\n", CancellationToken.None);
+        await response.Body.FlushAsync(CancellationToken.None);
+        http.Abort();
     }
 
-    public static JsonObject Completion(string id, long created, string model, string content, long input, long output) => new()
+    private static JsonObject ErrorBody(GatewayError error) => new()
     {
-        ["id"] = id,
-        ["object"] = "chat.completion",
-        ["created"] = created,
-        ["model"] = model,
-        ["choices"] = new JsonArray(new JsonObject
-        {
-            ["index"] = 0,
-            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content },
-            ["finish_reason"] = "stop",
-        }),
-        ["usage"] = Usage(input, output),
-    };
-
-    /// <summary>A streamed chunk: a content delta, the final one (finish reason), or the usage chunk (no choices).</summary>
-    public static JsonObject Chunk(string id, long created, string model, JsonObject? delta, string? finish = null, JsonObject? usage = null)
-    {
-        var chunk = new JsonObject
-        {
-            ["id"] = id,
-            ["object"] = "chat.completion.chunk",
-            ["created"] = created,
-            ["model"] = model,
-            ["choices"] = delta is null ? new JsonArray() : new JsonArray(new JsonObject
-            {
-                ["index"] = 0,
-                ["delta"] = delta,
-                ["finish_reason"] = finish,
-            }),
-        };
-        if (usage is not null) chunk["usage"] = usage;
-        return chunk;
-    }
-
-    public static JsonObject Usage(long input, long output) => new()
-    {
-        ["prompt_tokens"] = input,
-        ["completion_tokens"] = output,
-        ["total_tokens"] = input + output,
+        ["message"] = error.Message,
+        ["type"] = error.Type,
+        ["param"] = null,
+        ["code"] = error.Code,
     };
 
     public static JsonObject ModelList(IEnumerable<string> models, long created) => new()
@@ -75,10 +45,4 @@ internal static class OpenAiResponses
             ["owned_by"] = "lumen",
         }).ToArray()),
     };
-
-    /// <summary>Reads <c>usage</c> from a completion or chunk, if it has one.</summary>
-    public static (long Input, long Output)? ReadUsage(JsonNode? node) =>
-        node?["usage"] is JsonObject usage && usage["prompt_tokens"] is JsonValue p && usage["completion_tokens"] is JsonValue c
-            && p.TryGetValue<long>(out var input) && c.TryGetValue<long>(out var output)
-            ? (input, output) : null;
 }

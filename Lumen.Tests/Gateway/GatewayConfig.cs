@@ -80,6 +80,10 @@ internal static class GatewayConfig
             max: 0
             model_access:
               default: whitelist
+          broke-outcome:
+            max: 0
+            model_access:
+              default: whitelist
           broke-order:
             max: 0
             model_access:

@@ -98,6 +98,7 @@ public sealed class TestPortal : IAsyncDisposable
     public IDbContextFactory<LumenDbContext> Contexts => Get<IDbContextFactory<LumenDbContext>>();
     public ClientService Clients => Get<ClientService>();
     public ApiKeyService Keys => Get<ApiKeyService>();
+    public KeyVerifier Verifier => Get<KeyVerifier>();
     public ManagerService Managers => Get<ManagerService>();
     public ConsentService Consents => Get<ConsentService>();
     public CoinLedger Ledger => Get<CoinLedger>();

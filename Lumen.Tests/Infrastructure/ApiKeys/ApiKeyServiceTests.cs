@@ -28,7 +28,7 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
 
         key.FullKey.Should().MatchRegex("^lmn_[0-9A-Za-z]{12}_[0-9A-Za-z]{32,}$");
         key.Row.Name.Should().Be("ci pipeline");
-        var check = await portal.Keys.VerifyAsync(key.FullKey);
+        var check = await portal.Verifier.VerifyAsync(key.FullKey);
         check.Should().Be(new KeyCheck(KeyStatus.Valid, client.Id, "alpha", key.Row.Id));
 
         // Every position of the public id (4..15) and of the secret (17..): one character changed, never valid.
@@ -36,7 +36,7 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
         for (var i = ApiKeyFormat.Prefix.Length; i < key.FullKey.Length; i++)
         {
             if (key.FullKey[i] == '_') continue;
-            var status = (await portal.Keys.VerifyAsync(ChangeAt(key.FullKey, i))).Status;
+            var status = (await portal.Verifier.VerifyAsync(ChangeAt(key.FullKey, i))).Status;
             changed.Add((i, status));
         }
         changed.Should().HaveCount(ApiKeyFormat.PublicIdLength + ApiKeyFormat.SecretLength);
@@ -46,14 +46,14 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
         for (var i = ApiKeyFormat.Prefix.Length; i < key.FullKey.Length; i++)
         {
             if (!char.IsLetter(key.FullKey[i])) continue;
-            (await portal.Keys.VerifyAsync(FlipCaseAt(key.FullKey, i))).Status.Should().Be(KeyStatus.Invalid, $"case changed at {i}");
+            (await portal.Verifier.VerifyAsync(FlipCaseAt(key.FullKey, i))).Status.Should().Be(KeyStatus.Invalid, $"case changed at {i}");
         }
 
-        (await portal.Keys.VerifyAsync(null)).Should().Be(KeyCheck.Invalid);
-        (await portal.Keys.VerifyAsync("")).Should().Be(KeyCheck.Invalid);
-        (await portal.Keys.VerifyAsync(key.FullKey[..^1])).Status.Should().Be(KeyStatus.Invalid,
+        (await portal.Verifier.VerifyAsync(null)).Should().Be(KeyCheck.Invalid);
+        (await portal.Verifier.VerifyAsync("")).Should().Be(KeyCheck.Invalid);
+        (await portal.Verifier.VerifyAsync(key.FullKey[..^1])).Status.Should().Be(KeyStatus.Invalid,
             "a secret one character short still parses, but it must not match");
-        (await portal.Keys.VerifyAsync(key.FullKey + "x")).Status.Should().Be(KeyStatus.Invalid);
+        (await portal.Verifier.VerifyAsync(key.FullKey + "x")).Status.Should().Be(KeyStatus.Invalid);
     }
 
     [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
@@ -68,7 +68,7 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
         var byFullKey = await portal.CreateKeyAsync("alpha");
         var kept = await portal.CreateKeyAsync("alpha");
         foreach (var key in new[] { byHint, byId, byFullKey })
-            (await other.Keys.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
+            (await other.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
 
         portal.Clock.Advance(TimeSpan.FromMinutes(1));
         (await portal.Keys.RevokeAsync(TestPortal.Admin, "alpha", byHint.Row.Hint)).Succeeded.Should().BeTrue();
@@ -76,8 +76,8 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
         (await portal.Keys.RevokeAsync(TestPortal.Admin, "alpha", byFullKey.FullKey)).Succeeded.Should().BeTrue();
 
         foreach (var key in new[] { byHint, byId, byFullKey })
-            (await other.Keys.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Invalid, "the other instance sees the revocation at once");
-        (await other.Keys.VerifyAsync(kept.FullKey)).Status.Should().Be(KeyStatus.Valid);
+            (await other.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Invalid, "the other instance sees the revocation at once");
+        (await other.Verifier.VerifyAsync(kept.FullKey)).Status.Should().Be(KeyStatus.Valid);
 
         var listed = (await portal.Keys.ListAsync(TestPortal.Admin, "alpha")).Unwrap();
         listed.Should().HaveCount(4, "revoked keys stay listed so usage remains attributable");
@@ -103,7 +103,7 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
         second.Succeeded.Should().BeTrue();
         second.Value!.RevokedAt.Should().Be(first.RevokedAt, "the first revocation's time and author stand");
         second.Value.RevokedBy.Should().Be("cli");
-        (await portal.Keys.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Invalid);
+        (await portal.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Invalid);
 
         var unknown = await portal.Keys.RevokeAsync(Actor.Cli, "alpha", "lmn_000000000000");
         unknown.Failure!.Kind.Should().Be(FailureKind.NotFound);
@@ -112,7 +112,7 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
         garbage.Failure!.Kind.Should().Be(FailureKind.NotFound);
         var otherClients = await portal.Keys.RevokeAsync(Actor.Cli, "alpha", betaKey.Row.PublicId);
         otherClients.Failure!.Kind.Should().Be(FailureKind.NotFound, "a key is revoked only through its own client");
-        (await portal.Keys.VerifyAsync(betaKey.FullKey)).Status.Should().Be(KeyStatus.Valid);
+        (await portal.Verifier.VerifyAsync(betaKey.FullKey)).Status.Should().Be(KeyStatus.Valid);
     }
 
     [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
@@ -124,10 +124,10 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
         var key = await portal.CreateKeyAsync("alpha");
 
         (await portal.Clients.SetActiveAsync(TestPortal.Admin, "alpha", false)).Unwrap().IsActive.Should().BeFalse();
-        (await portal.Keys.VerifyAsync(key.FullKey)).Should().Be(new KeyCheck(KeyStatus.ClientInactive, client.Id, "alpha", key.Row.Id));
+        (await portal.Verifier.VerifyAsync(key.FullKey)).Should().Be(new KeyCheck(KeyStatus.ClientInactive, client.Id, "alpha", key.Row.Id));
 
         (await portal.Clients.SetActiveAsync(TestPortal.Admin, "alpha", true)).Unwrap().IsActive.Should().BeTrue();
-        (await portal.Keys.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
+        (await portal.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
         (await portal.Keys.ListAsync(Actor.Cli, "alpha")).Unwrap().Should().ContainSingle("deactivation deletes nothing");
     }
 
@@ -140,7 +140,7 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
         var keys = new[] { await portal.CreateKeyAsync("alpha", "one"), await portal.CreateKeyAsync("alpha", "two") };
         await portal.Keys.RevokeAsync(Actor.Cli, "alpha", keys[1].FullKey);
         await portal.Ledger.ChargeAsync(client.Id, keys[0].Row.Id, "dummy", 1, 1, 0m, 1);
-        (await portal.Keys.VerifyAsync(keys[0].FullKey)).Status.Should().Be(KeyStatus.Valid);
+        (await portal.Verifier.VerifyAsync(keys[0].FullKey)).Status.Should().Be(KeyStatus.Valid);
 
         var text = await EverythingStoredAsync(db);
 

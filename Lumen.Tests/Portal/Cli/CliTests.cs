@@ -171,7 +171,7 @@ public sealed class CliTests : IDisposable
         run.Err.Should().BeEmpty();
         var key = run.OutLines.Should().ContainSingle().Subject;
         await using var services = KeyServices();
-        var keys = services.GetRequiredService<ApiKeyService>();
+        var keys = services.GetRequiredService<KeyVerifier>();
         var check = await keys.VerifyAsync(key);
         check.Status.Should().Be(KeyStatus.Valid);
         check.ClientName.Should().Be("bot");

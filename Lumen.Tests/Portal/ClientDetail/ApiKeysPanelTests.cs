@@ -43,7 +43,7 @@ public sealed class ApiKeysPanelTests : DetailPageTest
         Dialogs.Find(".new-api-key-dialog h2").TextContent.Should().Be("Your new API key");
         TextOf(Dialogs.Find(".show-once")).Should().Contain("Copy it now: you will not see it again.");
         Dialogs.Find(".full-key input").HasAttribute("readonly").Should().BeTrue();
-        (await Portal.Keys.VerifyAsync(fullKey)).Status.Should().Be(KeyStatus.Valid);
+        (await Portal.Verifier.VerifyAsync(fullKey)).Status.Should().Be(KeyStatus.Valid);
 
         Dialogs.Find(".copy-key").Click();
         Dialogs.WaitForAssertion(() => TextOf(Dialogs.Find(".copy-status")).Should().Be("Copied to the clipboard."));
@@ -108,7 +108,7 @@ public sealed class ApiKeysPanelTests : DetailPageTest
         cut.WaitForAssertion(() => SnackbarMessages.Should().Contain(DetailAction.UnavailableMessage));
         cut.WaitForAssertion(() => cut.Find(".load-error[role=alert]").TextContent.Should().Contain("could not be loaded"));
         await SqlAsync("ALTER TABLE api_keys_away RENAME TO api_keys");
-        (await Portal.Keys.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
+        (await Portal.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class ApiKeysPanelTests : DetailPageTest
 
         cut.WaitForAssertion(() => TextOf(cut.Find(".api-key .key-status")).Should().Be("Revoked by alice@example.org at 2026-03-01 09:05 UTC"));
         cut.FindAll(".revoke-key").Should().BeEmpty();
-        (await Portal.Keys.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Invalid);
+        (await Portal.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Invalid);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class ApiKeysPanelTests : DetailPageTest
         Answer("Revoke kept?", confirm: false);
 
         TextOf(cut.Find(".api-key .key-status")).Should().Be("Active");
-        (await Portal.Keys.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
+        (await Portal.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
     }
 
     [Fact]

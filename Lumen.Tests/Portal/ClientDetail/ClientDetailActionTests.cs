@@ -49,7 +49,7 @@ public sealed class ClientDetailActionTests(PortalSite site) : IClassFixture<Por
             failure.Should().Be(Failure.ClientNotFound(PortalSite.ClientA), action);
             unknown[action].Should().Be(Failure.ClientNotFound("no-such-client"), action);
         }
-        (await Service<ApiKeyService>().VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid, "nothing was revoked");
+        (await Service<KeyVerifier>().VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid, "nothing was revoked");
         var alpha = (await Service<ClientDetailsQuery>().LoadAsync(Actor.Cli, PortalSite.ClientA)).Unwrap();
         alpha.IsActive.Should().BeTrue();
         alpha.Managers.Select(m => m.Email).Should().Equal(PortalSite.ManagerOfA);

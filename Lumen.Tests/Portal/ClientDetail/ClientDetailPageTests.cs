@@ -130,12 +130,12 @@ public sealed class ClientDetailPageTests : DetailPageTest
 
         cut.WaitForAssertion(() => TextOf(cut.Find(".active-state")).Should().Be("Inactive"));
         cut.Find(".inactive-note").TextContent.Should().Contain("refused");
-        (await Portal.Keys.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.ClientInactive);
+        (await Portal.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.ClientInactive);
 
         cut.Find(".active-toggle input").Change(true);
         Answer("Activate alpha?", confirm: true);
         cut.WaitForAssertion(() => TextOf(cut.Find(".active-state")).Should().Be("Active"));
-        (await Portal.Keys.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
+        (await Portal.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Lumen.Domain.Models;
 
-namespace Lumen.Infrastructure.Gateway;
+namespace Lumen.Infrastructure.Gateway.Upstream;
 
 /// <summary>
 /// Sends chat requests to a model's OpenAI-compatible endpoints, round-robin. One pooled <see cref="HttpClient"/>
@@ -27,12 +27,12 @@ public sealed class UpstreamClients(TimeSpan timeout) : IDisposable
     }
 
     /// <summary>
-    /// Posts <paramref name="body"/> (already carrying the upstream model id) to the endpoint's
-    /// <c>/chat/completions</c>; returns once headers arrive so a stream can be passed on as it comes.
+    /// Posts <paramref name="body"/> (already carrying the upstream model id) to the endpoint's <paramref name="path"/>;
+    /// returns once headers arrive so a stream can be passed on as it comes.
     /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(ModelEndpoint endpoint, JsonObject body, CancellationToken ct)
+    public async Task<HttpResponseMessage> SendAsync(ModelEndpoint endpoint, string path, JsonObject body, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url.TrimEnd('/') + "/chat/completions")
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url.TrimEnd('/') + path)
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };

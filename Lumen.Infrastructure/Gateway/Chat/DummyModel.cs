@@ -1,4 +1,4 @@
-namespace Lumen.Infrastructure.Gateway;
+namespace Lumen.Infrastructure.Gateway.Chat;
 
 /// <summary>The built-in <c>dummy</c> model: a deterministic answer and token counts, no upstream.</summary>
 public static class DummyModel

@@ -1,0 +1,54 @@
+using Lumen.Domain.Access;
+using Lumen.Domain.Budget;
+using Lumen.Domain.Models;
+using Lumen.Infrastructure.ApiKeys;
+using Lumen.Infrastructure.Config;
+using Lumen.Infrastructure.Consent;
+using Lumen.Infrastructure.Persistence;
+using Lumen.Infrastructure.Usage;
+
+namespace Lumen.Infrastructure.Gateway;
+
+/// <summary>
+/// The checks a caller whose key matched must pass, in the order of §10: key not revoked, client active, model
+/// exists, access (with consent), coins. Consent is read only for graylisted models.
+/// </summary>
+internal sealed class CallAdmission(ConfigState config, ConsentService consents, TimeProvider clock)
+{
+    /// <summary>Why the caller may not use the gateway at all (revoked key, inactive client), or null.</summary>
+    public static GatewayError? CheckCaller(Caller caller) =>
+        caller.Revoked ? GatewayError.InvalidKey()
+        : !caller.Client.IsActive ? GatewayError.ClientInactive(caller.Client.Name)
+        : null;
+
+    /// <summary>The model the caller may call now, or why not.</summary>
+    public async Task<(ModelDefinition? Model, GatewayError? Error)> AdmitAsync(Caller caller, string model, CancellationToken ct)
+    {
+        if (CheckCaller(caller) is { } refused) return (null, refused);
+        var client = caller.Client;
+        var models = config.InForce?.Models ?? ModelCatalog.Empty;
+        var decision = PoolMapping.Access(client).Decide(model, models, hasConsent: false);
+        if (decision.Status == AccessStatus.NeedsConsent && (await consents.ConsentedModelsAsync(client.Id, ct)).Contains(model))
+            decision = decision with { Status = AccessStatus.Consented };
+        var error = decision.Status switch
+        {
+            AccessStatus.NotFound => GatewayError.ModelNotFound(model),
+            AccessStatus.Denied => GatewayError.ModelNotAllowed(model, client.Name),
+            AccessStatus.NeedsConsent => GatewayError.ConsentRequired(model, client.Name),
+            _ => null,
+        };
+        if (error is not null) return (null, error);
+        var pool = PoolSnapshot.From(caller.Pool, clock.GetUtcNow());
+        if (!pool.Admits) return (null, GatewayError.InsufficientQuota(client.Name, pool.Budget.Kind == BudgetKind.Blocked));
+        return (models.FindActive(model)!, null);
+    }
+
+    /// <summary>The models the caller can use now: allowed, or graylisted with consent.</summary>
+    public async Task<IReadOnlyList<ModelDefinition>> UsableModelsAsync(Caller caller, CancellationToken ct)
+    {
+        if (config.InForce is not { } current) return [];
+        var rule = PoolMapping.Access(caller.Client);
+        var consented = await consents.ConsentedModelsAsync(caller.Client.Id, ct);
+        return current.Models.All.Where(m => rule.Decide(m.Name, current.Models, consented.Contains(m.Name)).IsAllowed).ToList();
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+
+namespace Lumen.Infrastructure.Gateway;
+
+/// <summary>
+/// A model call's request as its endpoint read it: the whole body (forwarded upstream), the model and whether the
+/// answer streams, and what the call path needs to know of the operation (its name, its upstream path, where usage
+/// and text are in its answers). One subclass per operation (chat today).
+/// </summary>
+public abstract class ModelRequest(JsonObject body, string model, bool stream)
+{
+    public JsonObject Body { get; } = body;
+    public string Model { get; } = model;
+    public bool Stream { get; } = stream;
+
+    /// <summary>The operation's word in the request log and the metrics (<c>chat</c> …).</summary>
+    public abstract string Operation { get; }
+
+    /// <summary>The path under an endpoint's base URL that serves this operation (<c>/chat/completions</c> …).</summary>
+    public abstract string UpstreamPath { get; }
+
+    /// <summary>The body to send upstream: this one with the upstream's model id (and what the operation adds).</summary>
+    public virtual JsonObject UpstreamBody(string upstreamModel)
+    {
+        var body = (JsonObject)Body.DeepClone();
+        body["model"] = upstreamModel;
+        return body;
+    }
+
+    /// <summary>Input tokens by estimate, for an answer that reports no usage.</summary>
+    public abstract long EstimatedInputTokens { get; }
+
+    /// <summary>The answer text in a whole answer (for an output estimate).</summary>
+    public abstract string AnswerText(JsonNode? answer);
+
+    /// <summary>The answer text in one streamed event's data.</summary>
+    public abstract string DeltaText(JsonNode? data);
+
+    /// <summary>The usage an answer or a streamed event reports, if it has one.</summary>
+    public abstract TokenUsage? ReadUsage(JsonNode? node);
+}
+
+/// <summary>Input and output tokens of one call.</summary>
+public readonly record struct TokenUsage(long Input, long Output);

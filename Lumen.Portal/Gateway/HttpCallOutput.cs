@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+using Lumen.Infrastructure.Gateway;
+
+namespace Lumen.Portal.Gateway;
+
+/// <summary>A call's answer written to the HTTP response: a JSON body, or server-sent events flushed one by one.</summary>
+internal sealed class HttpCallOutput(HttpResponse response) : ICallOutput
+{
+    public bool HasStarted => response.HasStarted;
+
+    public Task SendAsync(JsonObject answer) => response.WriteAsJsonAsync(answer, CancellationToken.None);
+
+    public async Task SendEventsAsync(string text)
+    {
+        if (!response.HasStarted)
+        {
+            response.StatusCode = 200;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+        }
+        await response.WriteAsync(text, CancellationToken.None);
+        await response.Body.FlushAsync(CancellationToken.None);
+    }
+}
