@@ -38,8 +38,8 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
 
-app.UseGatewayRequestIds();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseGatewayBoundary();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

@@ -76,6 +76,20 @@ public sealed record BudgetSettings
         _ => balance > Coins.Zero,
     };
 
+    /// <summary>
+    /// When a call will be admitted again (§4, §15's <c>Retry-After</c>): now if it is, the moment refill lifts the
+    /// balance above zero, or null if that never happens (blocked, or no refill).
+    /// </summary>
+    public DateTimeOffset? UsableAt(Coins balance, DateTimeOffset now)
+    {
+        if (Admits(balance)) return now;
+        if (Kind != BudgetKind.Capped || RefreshPerHour.Micros == 0) return null;
+        // The whole micro-coins that lift it to one micro-coin above zero, and the milliseconds refill takes to earn them.
+        var needed = 1 - balance.Micros;
+        var ms = Math.Ceiling(needed * (decimal)RefillMath.MsPerHour / RefreshPerHour.Micros);
+        return now + TimeSpan.FromMilliseconds((double)ms);
+    }
+
     /// <summary>When the pool reaches its cap again, or null if it never will by refill (or is unlimited).</summary>
     public DateTimeOffset? FullAt(Coins balance, DateTimeOffset now)
     {

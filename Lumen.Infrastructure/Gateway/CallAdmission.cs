@@ -38,15 +38,23 @@ internal sealed class CallAdmission(ConfigState config, ConsentService consents,
             _ => null,
         };
         if (error is not null) return (null, error);
-        var pool = PoolSnapshot.From(caller.Pool, clock.GetUtcNow());
-        if (!pool.Admits) return (null, GatewayError.InsufficientQuota(client.Name, pool.Budget.Kind == BudgetKind.Blocked));
+        var now = clock.GetUtcNow();
+        var pool = PoolSnapshot.From(caller.Pool, now);
+        if (!pool.Admits)
+            return (null, GatewayError.InsufficientQuota(client.Name, pool.Budget.Kind == BudgetKind.Blocked, pool.Budget.UsableAt(pool.Balance, now) - now));
         return (models.FindActive(model)!, null);
     }
 
-    /// <summary>The models the caller can use now: allowed, or graylisted with consent.</summary>
+    /// <summary>
+    /// The models the caller can use now: allowed, or graylisted with consent; none while its budget admits no call
+    /// and refill never will (§10), since every one of them would be refused.
+    /// </summary>
     public async Task<IReadOnlyList<ModelDefinition>> UsableModelsAsync(Caller caller, CancellationToken ct)
     {
         if (config.InForce is not { } current) return [];
+        var now = clock.GetUtcNow();
+        var pool = PoolSnapshot.From(caller.Pool, now);
+        if (pool.Budget.UsableAt(pool.Balance, now) is null) return [];
         var rule = PoolMapping.Access(caller.Client);
         var consented = await consents.ConsentedModelsAsync(caller.Client.Id, ct);
         return current.Models.All.Where(m => rule.Decide(m.Name, current.Models, consented.Contains(m.Name)).IsAllowed).ToList();

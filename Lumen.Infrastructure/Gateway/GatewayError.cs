@@ -3,10 +3,11 @@ using Lumen.Domain.Calls;
 namespace Lumen.Infrastructure.Gateway;
 
 /// <summary>
-/// An API error in OpenAI's shape (§10, §15): HTTP status, <c>error.type</c>, <c>error.code</c>, <c>error.message</c>,
-/// and the outcome word the request log and the metrics use for it.
+/// An API error in OpenAI's shape (§15's table): HTTP status, <c>error.type</c>, <c>error.code</c>, <c>error.message</c>,
+/// the outcome word the request log and the metrics use for it, and when the caller may try again. Messages are ours:
+/// no upstream's host, port or exception text ever reaches a caller.
 /// </summary>
-public sealed record GatewayError(int Status, string Type, string Code, string Message, CallOutcome Outcome)
+public sealed record GatewayError(int Status, string Type, string Code, string Message, CallOutcome Outcome, TimeSpan? RetryAfter = null)
 {
     public static GatewayError InvalidKey() => new(401, "invalid_request_error", "invalid_api_key",
         "Missing, unknown or revoked API key. Send it as 'Authorization: Bearer lmn_…'.", CallOutcome.InvalidKey);
@@ -24,19 +25,33 @@ public sealed record GatewayError(int Status, string Type, string Code, string M
         $"The model '{model}' needs consent before client '{client}' can use it: a manager of the client must record consent in the Lumen portal.",
         CallOutcome.RefusedConsent);
 
-    public static GatewayError InsufficientQuota(string client, bool blocked) => new(429, "insufficient_quota", "insufficient_quota",
+    /// <summary>§4: blocked, or out of coins; <paramref name="retryAfter"/> is when refill lifts the balance, if it ever will.</summary>
+    public static GatewayError InsufficientQuota(string client, bool blocked, TimeSpan? retryAfter) => new(429, "insufficient_quota", "insufficient_quota",
         blocked ? $"Client '{client}' has no coin budget (max is 0)."
-                : $"Client '{client}' has run out of coins; they refill over time.", CallOutcome.RefusedBudget);
+        : retryAfter is null ? $"Client '{client}' has run out of coins, and its budget does not refill."
+        : $"Client '{client}' has run out of coins; they refill over time.", CallOutcome.RefusedBudget, retryAfter);
 
     public static GatewayError BadRequest(string message) =>
         new(400, "invalid_request_error", "invalid_request", message, CallOutcome.InvalidRequest);
 
-    public static GatewayError UpstreamFailed(string model, string detail) => new(502, "upstream_error", "upstream_error",
-        $"The model '{model}' failed to answer: {detail}", CallOutcome.UpstreamError);
+    public static GatewayError RequestTooLarge(long limit) => new(413, "invalid_request_error", "request_too_large",
+        $"The request body is larger than this gateway accepts ({limit:N0} bytes).", CallOutcome.InvalidRequest);
 
-    public static GatewayError UpstreamUnavailable(string model, string detail) => new(503, "upstream_error", "upstream_unavailable",
-        $"The model '{model}' is unavailable: {detail}", CallOutcome.UpstreamError);
+    public static GatewayError UpstreamRateLimited(string model, TimeSpan? retryAfter) => new(429, "rate_limit_error", "upstream_rate_limited",
+        $"The model '{model}' is busy: its server asks to slow down. Try again later.", CallOutcome.UpstreamError, retryAfter);
+
+    public static GatewayError UpstreamFailed(string model, string what) => new(502, "upstream_error", "upstream_error",
+        $"The model '{model}' failed to answer: {what}.", CallOutcome.UpstreamError);
+
+    public static GatewayError UpstreamUnavailable(string model, string why) => new(503, "upstream_error", "upstream_unavailable",
+        $"The model '{model}' is unavailable: {why}.", CallOutcome.UpstreamError);
+
+    public static GatewayError UpstreamTimeout(string model, string what) => new(504, "upstream_error", "upstream_timeout",
+        $"The model '{model}' took too long: {what}.", CallOutcome.UpstreamTimeout);
 
     public static GatewayError Internal() => new(500, "server_error", "internal_error",
         "The gateway failed to handle the request; the error is logged.", CallOutcome.InternalError);
+
+    /// <summary>The caller went away (499 in the log: nobody is there to see a status).</summary>
+    public static GatewayError ClientClosed() => new(499, "", "client_closed", "", CallOutcome.ClientClosed);
 }

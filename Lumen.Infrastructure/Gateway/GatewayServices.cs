@@ -5,26 +5,29 @@ using Lumen.Infrastructure.Events;
 using Lumen.Infrastructure.Gateway.Upstream;
 using Lumen.Infrastructure.Usage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Lumen.Infrastructure.Gateway;
 
 public static class GatewayServices
 {
-    /// <summary>The model-call path (<see cref="ModelCalls"/>) and what it stands on; upstream waits bounded by <paramref name="upstreamTimeout"/>.</summary>
-    public static IServiceCollection AddLumenGateway(this IServiceCollection services, TimeSpan upstreamTimeout)
+    /// <summary>The model-call path (<see cref="ModelCalls"/>) and what it stands on, within <paramref name="options"/>' bounds.</summary>
+    public static IServiceCollection AddLumenGateway(this IServiceCollection services, GatewayOptions options)
     {
         services.AddMetrics();
-        services.AddSingleton(_ => new UpstreamClients(upstreamTimeout));
+        services.AddSingleton(options);
+        services.AddSingleton<UpstreamClients>();
         services.AddSingleton<UsageSignals>();
         services.AddSingleton<UnidentifiedCalls>();
         services.AddSingleton(sp => new ModelCalls(
             sp.GetRequiredService<KeyVerifier>(),
             new CallAdmission(sp.GetRequiredService<ConfigState>(), sp.GetRequiredService<ConsentService>(), sp.GetRequiredService<TimeProvider>()),
-            sp.GetRequiredService<UpstreamClients>(),
+            new UpstreamAnswerer(sp.GetRequiredService<UpstreamClients>(), options, sp.GetRequiredService<ILogger<UpstreamAnswerer>>()),
             sp.GetRequiredService<CoinLedger>(),
             sp.GetRequiredService<UsageSignals>(),
             sp.GetRequiredService<UnidentifiedCalls>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ModelCalls>>()));
         return services;
     }
 }

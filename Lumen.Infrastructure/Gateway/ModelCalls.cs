@@ -7,6 +7,7 @@ using Lumen.Infrastructure.Events;
 using Lumen.Infrastructure.Gateway.Chat;
 using Lumen.Infrastructure.Gateway.Upstream;
 using Lumen.Infrastructure.Usage;
+using Microsoft.Extensions.Logging;
 
 namespace Lumen.Infrastructure.Gateway;
 
@@ -14,7 +15,7 @@ namespace Lumen.Infrastructure.Gateway;
 /// The one path of a model call (§15): identify the key → admit → answer (the built-in model or an upstream) →
 /// charge or log. Endpoints only read the request and write what comes back; none charges, logs or refuses on its own.
 /// </summary>
-public sealed class ModelCalls
+public sealed partial class ModelCalls
 {
     private readonly KeyVerifier _keys;
     private readonly CallAdmission _admission;
@@ -24,13 +25,15 @@ public sealed class ModelCalls
     private readonly UsageSignals _usage;
     private readonly UnidentifiedCalls _unidentified;
     private readonly TimeProvider _clock;
+    private readonly ILogger _log;
 
-    internal ModelCalls(KeyVerifier keys, CallAdmission admission, UpstreamClients upstreams, CoinLedger ledger,
-        UsageSignals usage, UnidentifiedCalls unidentified, TimeProvider clock)
+    internal ModelCalls(KeyVerifier keys, CallAdmission admission, UpstreamAnswerer upstream, CoinLedger ledger,
+        UsageSignals usage, UnidentifiedCalls unidentified, TimeProvider clock, ILogger<ModelCalls> log)
     {
         _keys = keys;
         _admission = admission;
-        _upstream = new UpstreamAnswerer(upstreams);
+        _upstream = upstream;
+        _log = log;
         _ledger = ledger;
         _usage = usage;
         _unidentified = unidentified;
@@ -42,7 +45,7 @@ public sealed class ModelCalls
     /// <paramref name="problem"/> then says why: that is reported after the key check, as OpenAI does.
     /// </summary>
     public async Task<CallResult> RunAsync(string operation, string? bearer, string requestId, ModelRequest? request,
-        string? problem, ICallOutput output, CancellationToken callerGone)
+        GatewayError? problem, ICallOutput output, CancellationToken callerGone)
     {
         var watch = Stopwatch.StartNew();
         var caller = await _keys.FindAsync(bearer, callerGone);
@@ -51,39 +54,56 @@ public sealed class ModelCalls
             _unidentified.Count(operation);
             return CallResult.Refused(GatewayError.InvalidKey());
         }
-        var model = request?.Model ?? "";
-        GatewayError? error;
-        ModelDefinition? admitted = null;
-        if (problem is not null || request is null)
-            error = CallAdmission.CheckCaller(caller) ?? GatewayError.BadRequest(problem ?? "The request could not be read.");
-        else
-            (admitted, error) = await _admission.AdmitAsync(caller, model, callerGone);
-        if (error is not null)
+        var record = new CallRecord(caller.Client.Id, caller.KeyId, request?.Model ?? "", 0, null, 0, 0, 0, 0,
+            Operation: operation, RequestId: requestId);
+        try
         {
-            await LogAsync(Record(caller, operation, requestId, model, watch) with
-            {
-                Status = error.Status, ErrorCode = error.Code, Outcome = error.Outcome,
-            });
-            return CallResult.Refused(error);
+            return await AdmitAndAnswerAsync(caller, request, problem, record, watch, output, callerGone);
         }
+        catch (Exception e) when (e is not OperationCanceledException || !callerGone.IsCancellationRequested)
+        {
+            // A fault of ours: logged with its exception, the caller told only that it happened (§15).
+            LogFault(_log, e, requestId);
+            return await EndAsync(record, watch, GatewayError.Internal());
+        }
+        catch (OperationCanceledException)
+        {
+            return await EndAsync(record, watch, GatewayError.ClientClosed());
+        }
+    }
 
-        var call = new AdmittedCall(requestId, caller.Client.Id, caller.Client.Name, caller.KeyId, admitted!, request!, _clock.GetUtcNow());
+    private async Task<CallResult> AdmitAndAnswerAsync(Caller caller, ModelRequest? request, GatewayError? problem, CallRecord record,
+        Stopwatch watch, ICallOutput output, CancellationToken callerGone)
+    {
+        if (request is null || problem is not null)
+            return await EndAsync(record, watch, CallAdmission.CheckCaller(caller) ?? problem ?? GatewayError.BadRequest("The request could not be read."));
+        var (model, refused) = await _admission.AdmitAsync(caller, request.Model, callerGone);
+        if (refused is not null) return await EndAsync(record, watch, refused);
+
+        var call = new AdmittedCall(record.RequestId!, caller.Client.Id, caller.Client.Name, caller.KeyId, model!, request, _clock.GetUtcNow());
         var answer = await AnswererFor(call).AnswerAsync(call, output, callerGone);
-        var record = Record(caller, operation, requestId, admitted!.Name, watch);
-        if (answer.Outcome.IsCharged())
+        if (!answer.Outcome.IsCharged()) return await EndAsync(record, watch, answer.Error!);
+
+        var cost = CallCost.For(answer.Usage.Input, answer.Usage.Output, model!.Price);
+        var closed = answer.Outcome == CallOutcome.ClientClosed;
+        await _ledger.ChargeAsync(record with
         {
-            var cost = CallCost.For(answer.Usage.Input, answer.Usage.Output, admitted.Price);
-            await _ledger.ChargeAsync(record with
-            {
-                Status = 200, Outcome = answer.Outcome, InputTokens = answer.Usage.Input, OutputTokens = answer.Usage.Output,
-                CoinsMicros = cost.Micros,
-            }, CancellationToken.None);
-            _usage.Touch(call.ClientName);
-            return new CallResult(answer.Outcome, null);
-        }
-        var failure = answer.Error!;
-        await LogAsync(record with { Status = failure.Status, ErrorCode = failure.Code, Outcome = failure.Outcome });
-        return CallResult.Refused(failure);
+            Status = closed ? GatewayError.ClientClosed().Status : 200, ErrorCode = closed ? GatewayError.ClientClosed().Code : null,
+            Outcome = answer.Outcome, InputTokens = answer.Usage.Input, OutputTokens = answer.Usage.Output, CoinsMicros = cost.Micros,
+            DurationMs = (int)watch.ElapsedMilliseconds,
+        }, CancellationToken.None);
+        _usage.Touch(call.ClientName);
+        return new CallResult(answer.Outcome, null);
+    }
+
+    /// <summary>Logs a call that ended without a charge (a refusal or a failure), even if the caller has gone: it happened.</summary>
+    private async Task<CallResult> EndAsync(CallRecord record, Stopwatch watch, GatewayError error)
+    {
+        await _ledger.LogRefusalAsync(record with
+        {
+            Status = error.Status, ErrorCode = error.Code, Outcome = error.Outcome, DurationMs = (int)watch.ElapsedMilliseconds,
+        }, CancellationToken.None);
+        return CallResult.Refused(error);
     }
 
     /// <summary>The models the key's client can use now (<c>/v1/models</c>; not a model call, so not logged).</summary>
@@ -97,12 +117,8 @@ public sealed class ModelCalls
 
     private IAnswerer AnswererFor(AdmittedCall call) => call.Model.IsBuiltInDummy ? _dummyChat : _upstream;
 
-    private static CallRecord Record(Caller caller, string operation, string requestId, string model, Stopwatch watch) =>
-        new(caller.Client.Id, caller.KeyId, model, 0, null, 0, 0, 0, (int)watch.ElapsedMilliseconds,
-            Operation: operation, RequestId: requestId);
-
-    /// <summary>A refusal or failure is logged even if the caller has gone: it happened.</summary>
-    private Task LogAsync(CallRecord record) => _ledger.LogRefusalAsync(record, CancellationToken.None);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Model call {RequestId} failed unexpectedly")]
+    private static partial void LogFault(ILogger logger, Exception e, string requestId);
 }
 
 /// <summary>How a call ended, for the endpoint: the outcome, and the error to report (null when answered).</summary>

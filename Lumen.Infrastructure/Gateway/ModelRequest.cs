@@ -36,8 +36,8 @@ public abstract class ModelRequest(JsonObject body, string model, bool stream)
     /// <summary>The answer text in one streamed event's data.</summary>
     public abstract string DeltaText(JsonNode? data);
 
-    /// <summary>The usage an answer or a streamed event reports, if it has one.</summary>
-    public abstract TokenUsage? ReadUsage(JsonNode? node);
+    /// <summary>The usage an answer or a streamed event reports, if it reports one.</summary>
+    public abstract UsageReport ReadUsage(JsonNode? node);
 }
 
 /// <summary>Input and output tokens of one call.</summary>

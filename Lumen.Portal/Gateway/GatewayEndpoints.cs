@@ -10,17 +10,13 @@ namespace Lumen.Portal.Gateway;
 /// </summary>
 public static class GatewayEndpoints
 {
-    public const string RequestIdHeader = "X-Request-Id";
+    public const string RequestIdHeader = GatewayBoundary.RequestIdHeader;
 
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddLumenGateway(TimeSpan.FromSeconds(configuration.GetValue("Gateway:UpstreamTimeoutSeconds", 300)));
+        services.AddLumenGateway(GatewayOptions.FromConfiguration(configuration));
 
-    /// <summary>Gives every <c>/v1</c> answer its <c>X-Request-Id</c>, errors of routing and of the pipeline included.</summary>
-    public static IApplicationBuilder UseGatewayRequestIds(this IApplicationBuilder app) => app.Use((http, next) =>
-    {
-        if (http.Request.Path.StartsWithSegments("/v1")) http.Response.Headers[RequestIdHeader] = RequestId(http);
-        return next(http);
-    });
+    /// <summary>The edge of <c>/v1</c>: request ids, and OpenAI's error shape for whatever the endpoints leave.</summary>
+    public static IApplicationBuilder UseGatewayBoundary(this IApplicationBuilder app) => app.UseMiddleware<GatewayBoundary>();
 
     public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder app)
     {
@@ -31,11 +27,12 @@ public static class GatewayEndpoints
         return app;
     }
 
-    private static async Task ChatAsync(HttpContext http, ModelCalls calls)
+    private static async Task ChatAsync(HttpContext http, ModelCalls calls, GatewayOptions options)
     {
-        var (request, problem) = await ChatRequest.ReadAsync(http.Request.Body, http.RequestAborted);
-        var result = await calls.RunAsync("chat", Bearer(http), RequestId(http), request, problem, new HttpCallOutput(http.Response),
-            http.RequestAborted);
+        var (body, problem) = await RequestBody.ReadAsync(http, options);
+        var (request, invalid) = body is null ? (null, problem) : ChatRequest.Parse(body);
+        var result = await calls.RunAsync("chat", Bearer(http), GatewayBoundary.RequestId(http), request, invalid,
+            new HttpCallOutput(http.Response), http.RequestAborted);
         if (result.Error is { } error) await OpenAiResponses.WriteErrorAsync(http, error);
     }
 
@@ -55,14 +52,5 @@ public static class GatewayEndpoints
     {
         var header = http.Request.Headers.Authorization.ToString();
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
-    }
-
-    /// <summary>This request's id: made here, never taken from the caller, so a log row's id is always ours.</summary>
-    private static string RequestId(HttpContext http)
-    {
-        if (http.Items[RequestIdHeader] is string id) return id;
-        id = "req_" + Guid.CreateVersion7().ToString("N");
-        http.Items[RequestIdHeader] = id;
-        return id;
     }
 }

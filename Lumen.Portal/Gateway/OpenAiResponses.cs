@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Lumen.Infrastructure.Gateway;
 
@@ -11,18 +12,24 @@ internal static class OpenAiResponses
     /// as a last <c>error</c> event, and the connection is broken off, so a client that ignores in-band errors (the
     /// .NET SDK) sees a failure rather than a shorter answer that looks complete.
     /// </summary>
+    private static readonly TimeSpan InBandErrorGrace = TimeSpan.FromMilliseconds(100);
+
     public static async Task WriteErrorAsync(HttpContext http, GatewayError error)
     {
         var response = http.Response;
+        if (http.RequestAborted.IsCancellationRequested) return; // nobody is there to read it
         if (!response.HasStarted)
         {
             response.StatusCode = error.Status;
+            if (error.RetryAfter is { } wait) response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             await response.WriteAsJsonAsync(new JsonObject { ["error"] = ErrorBody(error) }, CancellationToken.None);
             return;
         }
-        if (http.RequestAborted.IsCancellationRequested) return;
         await response.WriteAsync("data: " + new JsonObject { ["error"] = ErrorBody(error) }.ToJsonString() + "\n\n", CancellationToken.None);
         await response.Body.FlushAsync(CancellationToken.None);
+        // A flush hands the event to the transport, not to the wire, and an abort drops what is still queued: give
+        // the last event a moment to leave first. This is the failure path only.
+        await Task.Delay(InBandErrorGrace, CancellationToken.None);
         http.Abort();
     }
 

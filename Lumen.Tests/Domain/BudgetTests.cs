@@ -115,6 +115,22 @@ public class BudgetTests
     }
 
     [Theory]
+    [InlineData(10, 3.6, 0.5, 0)]                    // has coins: usable now
+    [InlineData(10, 3.6, 0, 1)]                      // one micro-coin at 1 micro-coin a millisecond
+    [InlineData(10, 3.6, -1, 1_000_001)]             // a debt of a coin takes 1,000 s, then one micro-coin more
+    [InlineData(10, 1, -0.000001, 8)]                // two micro-coins at 1 coin an hour: 7.2 ms, in whole ms
+    [InlineData(-2, 0, -5, 0)]                       // unlimited is always usable
+    public void A_refused_budget_is_usable_again_when_refill_lifts_it_above_zero(decimal max, decimal refresh, decimal balance, long ms) =>
+        new BudgetSettings(max, refresh, 0m).UsableAt(balance, T0).Should().Be(T0.AddMilliseconds(ms));
+
+    [Theory]
+    [InlineData(0, 1, 0)]       // blocked
+    [InlineData(10, 0, 0)]      // no refill
+    [InlineData(10, 0, -3)]
+    public void A_budget_that_refill_never_lifts_is_never_usable_again(decimal max, decimal refresh, decimal balance) =>
+        new BudgetSettings(max, refresh, 0m).UsableAt(balance, T0).Should().BeNull();
+
+    [Theory]
     [InlineData(1_000_000, 500_000, 0.5, 1.5, 1.25)]
     [InlineData(0, 0, 0.5, 1.5, 0)]
     [InlineData(1, 1, 0.5, 1.5, 0.000002)]

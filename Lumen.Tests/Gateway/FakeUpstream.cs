@@ -73,10 +73,13 @@ public sealed class FakeUpstream : IAsyncDisposable
     {
         var body = (JsonObject)(await JsonNode.ParseAsync(http.Request.Body))!;
         _received.Enqueue(new Received(tag, body));
-        var mode = tag.Split('-')[0];
+        var words = tag.Split('-');
+        var mode = words[0];
+        var flavor = words.Length > 1 ? words[1] : "";
         var stream = body["stream"]?.GetValue<bool>() == true;
         var model = body["model"]!.GetValue<string>();
         var ct = http.RequestAborted;
+        if (await MisbehaveAsync(http, mode, flavor, stream, model)) return;
         switch (mode)
         {
             case "fail":
@@ -89,20 +92,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         }
         if (!stream)
         {
-            await http.Response.WriteAsJsonAsync(new JsonObject
-            {
-                ["id"] = "fake-1",
-                ["object"] = "chat.completion",
-                ["created"] = 1_700_000_000,
-                ["model"] = model,
-                ["choices"] = new JsonArray(new JsonObject
-                {
-                    ["index"] = 0,
-                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = Answer },
-                    ["finish_reason"] = "stop",
-                }),
-                ["usage"] = Usage(),
-            }, ct);
+            await http.Response.WriteAsJsonAsync(Completion(model), ct);
             return;
         }
 
@@ -129,6 +119,124 @@ public sealed class FakeUpstream : IAsyncDisposable
         }
         await http.Response.WriteAsync("data: [DONE]\n\n", ct);
     }
+
+    /// <summary>
+    /// The misbehaviours of §15, by tag: <c>stall-headers|body|stream|trickle|reject</c>, <c>garbage</c>,
+    /// <c>liar-negative|fraction|huge|text</c>, <c>busy</c> (429 with <c>Retry-After: 7</c>), <c>huge</c> (an answer of
+    /// <see cref="HugeBytes"/>), <c>reject</c> (400 with a message), <c>noroute</c> (404), <c>locked</c> (401).
+    /// Returns false for the well-behaved modes.
+    /// </summary>
+    private static async Task<bool> MisbehaveAsync(HttpContext http, string mode, string flavor, bool stream, string model)
+    {
+        var ct = http.RequestAborted;
+        switch (mode, flavor)
+        {
+            case ("stall", "headers"):
+                await Task.Delay(Stall, ct);
+                return true;
+            case ("stall", "body"):
+                http.Response.ContentType = "application/json";
+                await http.Response.WriteAsync("{\"id\":\"fake-1\",", ct);
+                await http.Response.Body.FlushAsync(ct);
+                await Task.Delay(Stall, ct);
+                return true;
+            case ("stall", "stream" or "trickle"):
+                http.Response.ContentType = "text/event-stream";
+                await SendAsync(http, Chunk(model, new JsonObject { ["role"] = "assistant", ["content"] = "" }));
+                await SendAsync(http, Chunk(model, new JsonObject { ["content"] = Pieces[0] }));
+                for (var i = 0; flavor == "trickle" && i < 100; i++)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+                    await SendAsync(http, Chunk(model, new JsonObject { ["content"] = "more " }));
+                }
+                await Task.Delay(Stall, ct);
+                return true;
+            case ("stall", "reject"):
+                http.Response.StatusCode = 400;
+                http.Response.ContentType = "application/json";
+                await http.Response.WriteAsync("{\"error\":", ct);
+                await http.Response.Body.FlushAsync(ct);
+                await Task.Delay(Stall, ct);
+                return true;
+            case ("garbage", _):
+                http.Response.ContentType = stream ? "text/event-stream" : "application/json";
+                await http.Response.WriteAsync(stream ? "data: <html>oops</html>\n\n" : "<html>oops</html>", ct);
+                return true;
+            case ("liar", _):
+                JsonNode prompt = flavor switch { "negative" => -5, "fraction" => 12.5, "huge" => 2_000_000_000L, _ => "12" };
+                var usage = new JsonObject { ["prompt_tokens"] = prompt, ["completion_tokens"] = OutputTokens };
+                if (!stream)
+                {
+                    var answer = Completion(model);
+                    answer["usage"] = usage;
+                    await http.Response.WriteAsJsonAsync(answer, ct);
+                    return true;
+                }
+                http.Response.ContentType = "text/event-stream";
+                await SendAsync(http, Chunk(model, new JsonObject { ["role"] = "assistant", ["content"] = Answer }));
+                var last = Chunk(model, null);
+                last["usage"] = usage;
+                await SendAsync(http, last);
+                await http.Response.WriteAsync("data: [DONE]\n\n", ct);
+                return true;
+            case ("busy", _):
+                http.Response.StatusCode = 429;
+                http.Response.Headers.RetryAfter = "7";
+                await http.Response.WriteAsJsonAsync(new { error = new { message = "slow down, from 10.1.2.3:8000", type = "rate_limit" } }, ct);
+                return true;
+            case ("huge", _):
+                http.Response.ContentType = stream ? "text/event-stream" : "application/json";
+                var filler = new string('x', 1000);
+                if (!stream) await http.Response.WriteAsync("{\"id\":\"fake-1\",\"filler\":\"", ct);
+                for (var sent = 0L; sent < HugeBytes; sent += filler.Length)
+                    await http.Response.WriteAsync(stream ? "data: " + Chunk(model, new JsonObject { ["content"] = filler }).ToJsonString() + "\n\n" : filler, ct);
+                if (!stream) await http.Response.WriteAsync("\"}", ct);
+                return true;
+            case ("reject", _):
+                http.Response.StatusCode = 400;
+                await http.Response.WriteAsJsonAsync(new { error = new { message = RejectMessage, type = "invalid_request_error" } }, ct);
+                return true;
+            case ("noroute", _):
+                http.Response.StatusCode = 404;
+                return true;
+            case ("locked", _):
+                http.Response.StatusCode = 401;
+                await http.Response.WriteAsJsonAsync(new { error = new { message = "bad key sk-upstream-secret" } }, ct);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The tags of the misbehaving endpoints; the test config has a model of each name.</summary>
+    public static readonly string[] Misbehaviours =
+    [
+        "stall-headers", "stall-body", "stall-stream", "stall-trickle", "stall-reject", "garbage", "liar-negative", "liar-fraction",
+        "liar-huge", "liar-text", "busy", "huge", "reject", "noroute", "locked",
+    ];
+
+    /// <summary>How long a stalling endpoint stays silent: far beyond the gateway's bounds in tests.</summary>
+    public static readonly TimeSpan Stall = TimeSpan.FromSeconds(15);
+
+    /// <summary>The size of a <c>huge</c> answer: over the tests' cap (see <see cref="GatewayHost"/>).</summary>
+    public const long HugeBytes = 200_000;
+
+    public const string RejectMessage = "This model's maximum context length is 8192 tokens.";
+
+    private static JsonObject Completion(string model) => new()
+    {
+        ["id"] = "fake-1",
+        ["object"] = "chat.completion",
+        ["created"] = 1_700_000_000,
+        ["model"] = model,
+        ["choices"] = new JsonArray(new JsonObject
+        {
+            ["index"] = 0,
+            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = Answer },
+            ["finish_reason"] = "stop",
+        }),
+        ["usage"] = Usage(),
+    };
 
     private static async Task SendAsync(HttpContext http, JsonObject chunk)
     {

@@ -50,6 +50,7 @@ internal static class GatewayConfig
             output_cost_per_million: 1.5
             endpoints:
               - url: http://127.0.0.1:{closedPort}/v1
+        {MisbehavingModels(upstream)}
           - name: hollow
             input_cost_per_million: 0.5
             output_cost_per_million: 1.5
@@ -84,6 +85,9 @@ internal static class GatewayConfig
             max: 0
             model_access:
               default: whitelist
+        {Entries("max: 1, refresh: 0.00036, starting: 0", "refilling", "refilling-models")}
+        {Entries("max: 1, refresh: 0, starting: 0", "drained", "drained-models")}
+        {Entries("max: 0", "broke-retry", "broke-models")}
           broke-order:
             max: 0
             model_access:
@@ -111,4 +115,12 @@ internal static class GatewayConfig
             model_access:
               default: whitelist
         """;
+
+    /// <summary>A model of each misbehaving endpoint (<see cref="FakeUpstream.Misbehaviours"/>), named as its tag.</summary>
+    private static string MisbehavingModels(FakeUpstream upstream) => string.Join("\n", FakeUpstream.Misbehaviours.Select(tag =>
+        $"  - name: {tag}\n    input_cost_per_million: 0.5\n    output_cost_per_million: 1.5\n    endpoints:\n      - url: {upstream.Endpoint(tag)}"));
+
+    /// <summary>Named entries of one budget, each on a line of YAML flow style, with every model allowed.</summary>
+    private static string Entries(string budget, params string[] names) =>
+        string.Concat(names.Select(name => $"  {name}: {{{budget}, model_access: {{default: whitelist}}}}\n"));
 }

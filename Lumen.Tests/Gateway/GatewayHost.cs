@@ -61,6 +61,10 @@ public sealed class GatewayHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Lumen:ApiKeySecret", "gateway-tests-secret-0123456789abcdefghijklmnop");
         // Short, so the slow upstream's non-streamed answer times out within a test.
         builder.UseSetting("Gateway:UpstreamTimeoutSeconds", "1");
+        builder.UseSetting("Gateway:StreamIdleSeconds", "0.5");
+        // Small, so an over-cap answer (FakeUpstream.HugeBytes) is quick to send; every normal answer is far below.
+        builder.UseSetting("Gateway:MaxUpstreamResponseBytes", "65536");
+        builder.UseSetting("Gateway:MaxRequestBytes", "1048576");
     }
 
     /// <summary>The official OpenAI SDK pointed at the gateway, with retries off so each call is one request.</summary>

@@ -13,7 +13,7 @@ public sealed class GatewayUpstreamFailureTests(GatewayHost host)
     [InlineData("flaky", 502, "upstream_error", true)]         // the upstream answers 500
     [InlineData("offline", 503, "upstream_unavailable", true)]  // nothing listens on the endpoint's port
     [InlineData("hollow", 503, "upstream_unavailable", true)]   // a model with no endpoint to send to
-    [InlineData("slowpoke", 503, "upstream_unavailable", false)] // no answer within the gateway's timeout (its stream starts at once)
+    [InlineData("slowpoke", 504, "upstream_timeout", false)]    // no answer within the gateway's timeout (§15; its stream starts at once)
     public async Task An_upstream_failure_is_reported_logged_and_not_charged(string model, int status, string code, bool streamedToo)
     {
         var client = await host.NewClientAsync();
@@ -78,7 +78,7 @@ public sealed class GatewayUpstreamFailureTests(GatewayHost host)
 
         var row = (await client.LogAsync(1)).Single();
         var pool = await client.PoolAsync();
-        row.Status.Should().Be(200);
+        (row.Status, row.ErrorCode, row.Outcome).Should().Be((499, "client_closed", "client_closed"), "§15: the caller went away");
         row.OutputTokens.Should().BeGreaterThan(0).And.BeLessThan(FakeUpstream.OutputTokens, "the answer was cut short");
         row.InputTokens.Should().BeGreaterThan(0);
         row.CoinsMicros.Should().BeGreaterThan(0);

@@ -31,48 +31,48 @@ public sealed class ChatRequest : ModelRequest
 
     public override string DeltaText(JsonNode? data) => ContentOf(data, "delta");
 
-    public override TokenUsage? ReadUsage(JsonNode? node) => ChatShapes.ReadUsage(node);
+    public override UsageReport ReadUsage(JsonNode? node) => UsageReport.Read(node, "prompt_tokens", "completion_tokens");
 
-    /// <summary>The request, or a message saying what is wrong with it.</summary>
-    public static async Task<(ChatRequest? Request, string? Problem)> ReadAsync(Stream body, CancellationToken ct)
+    /// <summary>The request in <paramref name="body"/>, or the 400 that says what is wrong with it.</summary>
+    public static (ChatRequest? Request, GatewayError? Problem) Parse(ReadOnlySpan<byte> body)
     {
-        JsonNode? node;
-        try
-        {
-            node = await JsonNode.ParseAsync(body, cancellationToken: ct);
-        }
-        catch (JsonException e)
-        {
-            return (null, $"The request body is not valid JSON: {e.Message}");
-        }
-        return Parse(node);
+        var (json, problem) = RequestJson.Parse(body);
+        return json is null ? (null, problem) : From(json);
     }
 
-    public static (ChatRequest? Request, string? Problem) Parse(JsonNode? node)
+    public static (ChatRequest? Request, GatewayError? Problem) From(JsonObject body)
     {
-        if (node is not JsonObject body) return (null, "The request body must be a JSON object.");
-        if (body["model"] is not JsonValue modelValue || !modelValue.TryGetValue<string>(out var model) || model.Length == 0)
-            return (null, "'model' is required and must be a string.");
-        if (body["messages"] is not JsonArray messages || messages.Count == 0)
-            return (null, "'messages' is required and must be a non-empty array.");
+        if (RequestJson.Text(body, "model") is not { Length: > 0 } model) return (null, RequestJson.WrongType("model", "a non-empty string"));
+        if (body["messages"] is not JsonArray { Count: > 0 } messages) return (null, RequestJson.WrongType("messages", "a non-empty array"));
         var texts = new List<(string, string)>(messages.Count);
         for (var i = 0; i < messages.Count; i++)
         {
-            if (messages[i] is not JsonObject message) return (null, $"'messages[{i}]' must be an object.");
+            if (messages[i] is not JsonObject message) return (null, RequestJson.WrongType($"messages[{i}]", "an object"));
             texts.Add(Text(message));
         }
-        var stream = body["stream"] is JsonValue s && s.TryGetValue<bool>(out var flag) && flag;
+        bool stream;
+        switch (body["stream"])
+        {
+            case null:
+                stream = false;
+                break;
+            case JsonValue s when s.GetValueKind() is JsonValueKind.True or JsonValueKind.False:
+                stream = s.GetValue<bool>();
+                break;
+            default:
+                return (null, RequestJson.WrongType("stream", "true or false"));
+        }
         return (new ChatRequest(body, model, stream, texts), null);
     }
 
     /// <summary>Role and text of a message; content may be a string or a list of parts (only text parts count).</summary>
     private static (string Role, string Content) Text(JsonObject message)
     {
-        var role = message["role"] is JsonValue r && r.TryGetValue<string>(out var name) ? name : "";
+        var role = RequestJson.Text(message, "role") ?? "";
         var text = message["content"] switch
         {
-            JsonValue v when v.TryGetValue<string>(out var str) => str,
-            JsonArray parts => string.Concat(parts.Select(p => p is JsonObject part && part["text"] is JsonValue t && t.TryGetValue<string>(out var s) ? s : "")),
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+            JsonArray parts => string.Concat(parts.Select(p => p is JsonObject part ? RequestJson.Text(part, "text") : null)),
             _ => "",
         };
         return (role, text);

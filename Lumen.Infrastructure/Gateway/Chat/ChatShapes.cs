@@ -46,10 +46,4 @@ public static class ChatShapes
         ["completion_tokens"] = output,
         ["total_tokens"] = input + output,
     };
-
-    /// <summary>Reads <c>usage</c> from a completion or chunk, if it has one.</summary>
-    public static TokenUsage? ReadUsage(JsonNode? node) =>
-        node is JsonObject o && o["usage"] is JsonObject usage && usage["prompt_tokens"] is JsonValue p && usage["completion_tokens"] is JsonValue c
-            && p.TryGetValue<long>(out var input) && c.TryGetValue<long>(out var output)
-            ? new TokenUsage(input, output) : null;
 }

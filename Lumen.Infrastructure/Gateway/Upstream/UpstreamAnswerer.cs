@@ -1,14 +1,18 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 
 namespace Lumen.Infrastructure.Gateway.Upstream;
 
 /// <summary>
-/// Answers a call through the model's next endpoint. A stream is passed on line by line as it arrives, while the
-/// usage it reports and the text seen are noted for the charge. Upstream failures are errors to report, never charged.
+/// Answers a call through the model's next endpoint, within §15's bounds: the whole answer within
+/// <see cref="GatewayOptions.UpstreamTimeout"/>, no silence between streamed chunks longer than
+/// <see cref="GatewayOptions.StreamIdle"/>, no answer larger than <see cref="GatewayOptions.MaxUpstreamResponseBytes"/>,
+/// and plausible usage. A stream is passed on event by event as it arrives, while its usage and text are noted for the
+/// charge. Upstream failures are errors in our words (what went wrong is logged here), never charged.
 /// </summary>
-internal sealed class UpstreamAnswerer(UpstreamClients upstreams) : IAnswerer
+internal sealed partial class UpstreamAnswerer(UpstreamClients upstreams, GatewayOptions options, ILogger<UpstreamAnswerer> log) : IAnswerer
 {
     public async Task<Answer> AnswerAsync(AdmittedCall admitted, ICallOutput output, CancellationToken callerGone)
     {
@@ -17,123 +21,184 @@ internal sealed class UpstreamAnswerer(UpstreamClients upstreams) : IAnswerer
         if (upstreams.Next(admitted.Model) is not { } endpoint)
             return Answer.Failed(GatewayError.UpstreamUnavailable(model, "it has no endpoints configured"));
 
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(callerGone);
+        deadline.CancelAfter(options.UpstreamTimeout);
+        var call = new UpstreamCall(admitted, endpoint.Url, callerGone, deadline.Token);
         HttpResponseMessage response;
         try
         {
-            response = await upstreams.SendAsync(endpoint, admitted.Request.UpstreamPath, admitted.Request.UpstreamBody(endpoint.UpstreamModel), callerGone);
+            response = await upstreams.SendAsync(endpoint, admitted.Request.UpstreamPath, admitted.Request.UpstreamBody(endpoint.UpstreamModel), deadline.Token);
         }
         catch (OperationCanceledException) when (callerGone.IsCancellationRequested)
         {
-            return Answer.CallerLeft(default);
+            return call.CallerLeft(null, "");
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        catch (OperationCanceledException)
         {
-            // Refused connection, DNS, or HttpClient's timeout: the model is not there to answer.
-            return Answer.Failed(GatewayError.UpstreamUnavailable(model, e is OperationCanceledException ? "timed out" : e.Message));
+            return Answer.Failed(GatewayError.UpstreamTimeout(model, $"no answer within {Seconds(options.UpstreamTimeout)}"));
+        }
+        catch (HttpRequestException e)
+        {
+            LogUnreachable(log, e, model, endpoint.Url);
+            return Answer.Failed(GatewayError.UpstreamUnavailable(model, "its server could not be reached"));
         }
 
         using (response)
         {
-            if (!response.IsSuccessStatusCode) return await RefusalAsync(admitted, response, output);
-            return admitted.Request.Stream
-                ? await RelayStreamAsync(admitted, response, output, callerGone)
-                : await RelayWholeAsync(admitted, response, output, callerGone);
+            if (!response.IsSuccessStatusCode) return await RefusalAsync(call, response);
+            return admitted.Request.Stream ? await RelayStreamAsync(call, response, output) : await RelayWholeAsync(call, response, output);
         }
     }
 
-    private static async Task<Answer> RelayWholeAsync(AdmittedCall call, HttpResponseMessage response, ICallOutput output, CancellationToken callerGone)
+    private async Task<Answer> RelayWholeAsync(UpstreamCall call, HttpResponseMessage response, ICallOutput output)
     {
-        JsonObject? answer;
+        var cap = options.MaxUpstreamResponseBytes;
+        byte[]? body;
         try
         {
-            answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(callerGone)) as JsonObject;
+            body = response.Content.Headers.ContentLength > cap ? null
+                : await BoundedBody.ReadAsync(response.Content, cap, call.Deadline);
         }
-        catch (Exception e) when (e is JsonException or HttpRequestException or IOException)
+        catch (OperationCanceledException) when (call.CallerGone.IsCancellationRequested)
         {
-            return Answer.Failed(GatewayError.UpstreamFailed(call.Model.Name, "its answer could not be read"));
+            return call.CallerLeft(null, "");
         }
-        catch (OperationCanceledException) when (callerGone.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            return Answer.CallerLeft(default);
+            return Answer.Failed(GatewayError.UpstreamTimeout(call.Model, $"its answer did not arrive within {Seconds(options.UpstreamTimeout)}"));
         }
-        if (answer is null) return Answer.Failed(GatewayError.UpstreamFailed(call.Model.Name, "its answer was not a JSON object"));
-        var usage = call.Request.ReadUsage(answer) ?? Estimate(call, call.Request.AnswerText(answer));
-        answer["model"] = call.Model.Name;
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            LogBroken(log, e, call.Model, call.Url);
+            return Answer.Failed(GatewayError.UpstreamFailed(call.Model, "its answer broke off"));
+        }
+        if (body is null) return Failed(call, $"its answer is larger than {cap:N0} bytes");
+
+        JsonObject? answer = null;
+        try
+        {
+            if (System.Text.Unicode.Utf8.IsValid(body)) answer = JsonNode.Parse(body) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            // garbage, reported below
+        }
+        if (answer is null) return Failed(call, "its answer is not a JSON object");
+        var usage = call.Request.ReadUsage(answer);
+        if (usage.Implausible) return Failed(call, "it reported implausible token usage");
+        answer["model"] = call.Model;
         await output.SendAsync(answer);
-        return Answer.Completed(usage);
+        return Answer.Completed(usage.Usage ?? call.Estimate(call.Request.AnswerText(answer)));
     }
 
-    private static async Task<Answer> RelayStreamAsync(AdmittedCall call, HttpResponseMessage response, ICallOutput output, CancellationToken callerGone)
+    private async Task<Answer> RelayStreamAsync(UpstreamCall call, HttpResponseMessage response, ICallOutput output)
     {
-        TokenUsage? usage = null;
-        var seen = new StringBuilder();
-        var done = false;
+        var stream = new StreamNotes(call.Request);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(call.Deadline);
+        long bytes = 0;
         try
         {
-            await using var stream = await response.Content.ReadAsStreamAsync(callerGone);
-            using var reader = new StreamReader(stream);
+            await using var body = await response.Content.ReadAsStreamAsync(call.Deadline);
+            using var reader = new StreamReader(body);
             var pending = new StringBuilder();
-            while (await reader.ReadLineAsync(callerGone) is { } line)
+            while (true)
             {
+                idle.CancelAfter(options.StreamIdle);
+                if (await reader.ReadLineAsync(idle.Token) is not { } line) break;
+                bytes += line.Length + 1;
+                if (bytes > options.MaxUpstreamResponseBytes) return Failed(call, $"its answer is larger than {options.MaxUpstreamResponseBytes:N0} bytes");
                 pending.Append(line).Append('\n');
                 if (line.Length == 0)
                 {
                     await output.SendEventsAsync(pending.ToString());
                     pending.Clear();
-                    continue;
                 }
-                if (!line.StartsWith("data:", StringComparison.Ordinal)) continue;
-                var data = line.AsSpan(5).Trim();
-                if (data.SequenceEqual("[DONE]"))
+                else if (stream.Note(line) is { } wrong)
                 {
-                    done = true;
-                    continue;
+                    return Failed(call, wrong);
                 }
-                Note(call.Request, data.ToString(), ref usage, seen);
             }
             if (pending.Length > 0) await output.SendEventsAsync(pending.ToString());
         }
-        catch (OperationCanceledException) when (callerGone.IsCancellationRequested)
+        catch (OperationCanceledException) when (call.CallerGone.IsCancellationRequested)
         {
-            // The caller left: it is charged for what was produced so far.
-            return Answer.CallerLeft(usage ?? Estimate(call, seen.ToString()));
+            return call.CallerLeft(stream.Usage, stream.Seen);
+        }
+        catch (OperationCanceledException) when (call.Deadline.IsCancellationRequested)
+        {
+            return Answer.Failed(GatewayError.UpstreamTimeout(call.Model, $"its answer took longer than {Seconds(options.UpstreamTimeout)}"));
+        }
+        catch (OperationCanceledException)
+        {
+            return Answer.Failed(GatewayError.UpstreamTimeout(call.Model, $"its stream was silent for {Seconds(options.StreamIdle)}"));
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
-            done = false;
+            LogBroken(log, e, call.Model, call.Url);
+            return Failed(call, "the stream broke off");
         }
-        // The upstream dropped the stream: an error, not a shorter answer that looks complete.
-        if (!done && usage is null) return Answer.Failed(GatewayError.UpstreamFailed(call.Model.Name, "the stream broke off"));
-        return Answer.Completed(usage ?? Estimate(call, seen.ToString()));
+        // A stream that ends without [DONE] or usage was cut: an error, not a shorter answer that looks complete.
+        if (!stream.Done && stream.Usage is null) return Failed(call, "the stream broke off");
+        return Answer.Completed(stream.Usage ?? call.Estimate(stream.Seen));
     }
 
-    /// <summary>Upstream said no: never charged. Its 4xx (but 401, 403 and 429) is the caller's problem and passed on.</summary>
-    private static async Task<Answer> RefusalAsync(AdmittedCall call, HttpResponseMessage response, ICallOutput output)
+    /// <summary>The upstream said no (§15): never charged, and said in our words.</summary>
+    private async Task<Answer> RefusalAsync(UpstreamCall call, HttpResponseMessage response)
     {
         var status = (int)response.StatusCode;
-        if (status is >= 400 and < 500 and not 401 and not 403 and not 429)
+        LogRefused(log, call.Model, call.Url, status);
+        switch (status)
         {
-            var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
-            return Answer.Failed(new GatewayError(status, "invalid_request_error", "upstream_rejected", body, Domain.Calls.CallOutcome.InvalidRequest));
+            case 429:
+                return Answer.Failed(GatewayError.UpstreamRateLimited(call.Model, RetryAfter(response)));
+            case 404 or 405:
+                return Answer.Failed(GatewayError.ModelNotFound(call.Model) with
+                {
+                    Message = $"The model '{call.Model}' does not serve {call.Request.Operation} requests (its server answered {status}).",
+                    Outcome = Domain.Calls.CallOutcome.UpstreamError,
+                });
+            case 401 or 403:
+                return Failed(call, "its server refused the gateway's credentials");
+            case >= 400 and < 500:
+                // The caller's request, refused by the model's server (too long a prompt, a bad parameter): its own words help the caller.
+                var said = await UpstreamErrorMessage.ReadAsync(response.Content, call.Deadline);
+                return Answer.Failed(GatewayError.BadRequest($"The model '{call.Model}' refused the request" + (said is null ? "." : $": {said}")));
+            default:
+                return Failed(call, $"its server answered {status}");
         }
-        return Answer.Failed(GatewayError.UpstreamFailed(call.Model.Name, $"the upstream answered {status}"));
     }
 
-    private static void Note(ModelRequest request, string data, ref TokenUsage? usage, StringBuilder seen)
-    {
-        JsonNode? chunk;
-        try
-        {
-            chunk = JsonNode.Parse(data);
-        }
-        catch (JsonException)
-        {
-            return; // passed on untouched; only our bookkeeping skips it
-        }
-        usage = request.ReadUsage(chunk) ?? usage;
-        seen.Append(request.DeltaText(chunk));
-    }
+    private static Answer Failed(UpstreamCall call, string what) => Answer.Failed(GatewayError.UpstreamFailed(call.Model, what));
 
-    private static TokenUsage Estimate(AdmittedCall call, string output) =>
-        new(call.Request.EstimatedInputTokens, TokenEstimate.Of(output));
+    /// <summary>The upstream's <c>Retry-After</c> (seconds or a date), passed on.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
+        response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - DateTimeOffset.UtcNow is { Ticks: > 0 } wait ? wait : TimeSpan.Zero,
+            _ => null,
+        };
+
+    private static string Seconds(TimeSpan span) => $"{span.TotalSeconds:0.###} s";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Model}: its endpoint {Url} could not be reached")]
+    private static partial void LogUnreachable(ILogger logger, Exception e, string model, string url);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Model}: the answer of {Url} broke off")]
+    private static partial void LogBroken(ILogger logger, Exception e, string model, string url);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Model}: {Url} answered {Status}")]
+    private static partial void LogRefused(ILogger logger, string model, string url, int status);
+}
+
+/// <summary>One call on its way to an upstream: what it asks, where, and its two ways to end early.</summary>
+internal sealed record UpstreamCall(AdmittedCall Admitted, string Url, CancellationToken CallerGone, CancellationToken Deadline)
+{
+    public string Model => Admitted.Model.Name;
+    public ModelRequest Request => Admitted.Request;
+
+    public TokenUsage Estimate(string output) => new(Request.EstimatedInputTokens, TokenEstimate.Of(output));
+
+    /// <summary>§15: charged for what the upstream had reported, or else the estimate of the input and of the output sent so far.</summary>
+    public Answer CallerLeft(TokenUsage? reported, string sent) => Answer.CallerLeft(reported ?? Estimate(sent));
 }

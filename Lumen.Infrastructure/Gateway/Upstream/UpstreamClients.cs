@@ -11,7 +11,7 @@ namespace Lumen.Infrastructure.Gateway.Upstream;
 /// Sends chat requests to a model's OpenAI-compatible endpoints, round-robin. One pooled <see cref="HttpClient"/>
 /// per endpoint URL, kept for the life of the process (connection reuse; DNS refreshed by the pool's lifetime).
 /// </summary>
-public sealed class UpstreamClients(TimeSpan timeout) : IDisposable
+public sealed class UpstreamClients : IDisposable
 {
     private readonly Dictionary<string, HttpClient> _clients = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -52,7 +52,8 @@ public sealed class UpstreamClients(TimeSpan timeout) : IDisposable
                 ConnectTimeout = TimeSpan.FromSeconds(10),
                 AutomaticDecompression = System.Net.DecompressionMethods.All,
             };
-            client = new HttpClient(handler) { Timeout = timeout };
+            // No timeout of its own: the answerer bounds the whole answer, headers and body alike (§15).
+            client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
             _clients[url] = client;
             return client;
         }

@@ -45,6 +45,32 @@ public sealed class ModelAccessPanelTests : DetailPageTest
     }
 
     [Fact]
+    public async Task A_budget_that_admits_no_call_shows_its_usable_models_as_blocked_by_it()
+    {
+        // all-gray has max 10 but no starting coins and no refill: the gateway refuses every call with 429, for ever.
+        await Portal.CreateClientAsync("all-gray");
+        (await Portal.Consents.GrantAsync(Actor.Cli, "all-gray", "dummy")).Unwrap();
+
+        var cut = RenderPage(Admin, "all-gray");
+        cut.WaitForAssertion(() => cut.FindAll(".model-row").Should().HaveCount(4));
+
+        Line(cut, "dummy").Should().Be(("Blocked by budget", "model_access.default: graylist; budget: no coins left, and no refill",
+            "recorded by cli at 2026-03-01 09:00 UTC"));
+        Line(cut, "llama3").Status.Should().Be("Needs consent", "what is not allowed keeps its own reason");
+        TextOf(cut.Find(".budget-blocks")).Should().Contain("admits no call (no coins left, and no refill)");
+    }
+
+    [Fact]
+    public void A_budget_that_refill_lifts_blocks_nothing_on_the_page()
+    {
+        var cut = RenderPage(ManagerOfAlpha);
+        cut.WaitForAssertion(() => cut.FindAll(".model-row").Should().HaveCount(4));
+
+        cut.FindAll(".budget-blocks").Should().BeEmpty();
+        Line(cut, "dummy").Status.Should().Be("Allowed");
+    }
+
+    [Fact]
     public async Task A_manager_records_consent_after_confirming_and_then_withdraws_it()
     {
         var cut = RenderPage(ManagerOfAlpha);

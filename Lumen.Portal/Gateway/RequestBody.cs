@@ -1,0 +1,25 @@
+using Lumen.Infrastructure.Gateway;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Lumen.Portal.Gateway;
+
+/// <summary>Reads a <c>/v1</c> request body into memory, no further than <see cref="GatewayOptions.MaxRequestBytes"/> (§15: 413).</summary>
+internal static class RequestBody
+{
+    public static async Task<(byte[]? Body, GatewayError? Problem)> ReadAsync(HttpContext http, GatewayOptions options)
+    {
+        var limit = options.MaxRequestBytes;
+        if (http.Request.ContentLength > limit) return (null, GatewayError.RequestTooLarge(limit));
+        // Kestrel's own limit would fail the read with an exception of its own; ours is the one that answers.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16384];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit) return (null, GatewayError.RequestTooLarge(limit));
+            buffer.Write(chunk, 0, read);
+        }
+        return (buffer.ToArray(), null);
+    }
+}
