@@ -8,6 +8,8 @@ using System.Text;
 //   --delay-ms N       answer each completion after N ms, as a model that takes time to generate would
 //   --forward-to URL   be a bare pass-through proxy instead: send each completion to URL/v1/chat/completions and copy
 //                      the answer back, with no other work (the ceiling for any proxy on the same machine)
+//   --huge-mb N        answer every completion with about N MB of text, chunked (no Content-Length), as a whole JSON
+//                      answer or, when the request streams, as server-sent events: an answer over any sane cap
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 var app = builder.Build();
@@ -24,7 +26,28 @@ var unauthorized = Encoding.UTF8.GetBytes("""
     {"error":{"message":"Missing bearer token.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}
     """);
 
-if (forwardTo is null)
+var hugeMb = app.Configuration.GetValue("huge-mb", 0);
+
+if (hugeMb > 0)
+{
+    var filler = new string('x', 64 * 1024);
+    app.MapPost("/v1/chat/completions", async (HttpContext http) =>
+    {
+        var stream = (await System.Text.Json.JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted))
+            .RootElement.TryGetProperty("stream", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True;
+        http.Response.ContentType = stream ? "text/event-stream" : "application/json";
+        var pieces = hugeMb * 16;
+        if (!stream) await http.Response.WriteAsync("""{"id":"chatcmpl-huge","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":" """, http.RequestAborted);
+        for (var i = 0; i < pieces; i++)
+        {
+            await http.Response.WriteAsync(stream
+                ? $"data: {{\"id\":\"chatcmpl-huge\",\"object\":\"chat.completion.chunk\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{filler}\"}}}}]}}\n\n"
+                : filler, http.RequestAborted);
+        }
+        if (!stream) await http.Response.WriteAsync("\"},\"finish_reason\":\"stop\"}]}", http.RequestAborted);
+    });
+}
+else if (forwardTo is null)
 {
     app.MapPost("/v1/chat/completions", async (HttpContext http) =>
     {
