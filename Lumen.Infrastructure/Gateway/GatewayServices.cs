@@ -19,6 +19,7 @@ public static class GatewayServices
         services.AddSingleton<UpstreamClients>();
         services.AddSingleton<UsageSignals>();
         services.AddSingleton<UnidentifiedCalls>();
+        services.AddSingleton<CallerStatusQuery>();
         services.AddSingleton(sp => new ModelCalls(
             sp.GetRequiredService<KeyVerifier>(),
             new CallAdmission(sp.GetRequiredService<ConfigState>(), sp.GetRequiredService<ConsentService>(), sp.GetRequiredService<TimeProvider>()),

@@ -4,7 +4,6 @@ using Lumen.Domain.Calls;
 using Lumen.Domain.Models;
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Events;
-using Lumen.Infrastructure.Gateway.Chat;
 using Lumen.Infrastructure.Gateway.Upstream;
 using Lumen.Infrastructure.Usage;
 using Microsoft.Extensions.Logging;
@@ -20,7 +19,6 @@ public sealed partial class ModelCalls
     private readonly KeyVerifier _keys;
     private readonly CallAdmission _admission;
     private readonly UpstreamAnswerer _upstream;
-    private readonly DummyChatAnswerer _dummyChat = new();
     private readonly CoinLedger _ledger;
     private readonly UsageSignals _usage;
     private readonly UnidentifiedCalls _unidentified;
@@ -115,7 +113,8 @@ public sealed partial class ModelCalls
         return (await _admission.UsableModelsAsync(caller, ct), null);
     }
 
-    private IAnswerer AnswererFor(AdmittedCall call) => call.Model.IsBuiltInDummy ? _dummyChat : _upstream;
+    /// <summary>The built-in model answers each operation its own way; every other model through its endpoints.</summary>
+    private IAnswerer AnswererFor(AdmittedCall call) => call.Model.IsBuiltInDummy ? call.Request.BuiltIn : _upstream;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Model call {RequestId} failed unexpectedly")]
     private static partial void LogFault(ILogger logger, Exception e, string requestId);

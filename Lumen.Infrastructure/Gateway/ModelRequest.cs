@@ -38,6 +38,12 @@ public abstract class ModelRequest(JsonObject body, string model, bool stream)
 
     /// <summary>The usage an answer or a streamed event reports, if it reports one.</summary>
     public abstract UsageReport ReadUsage(JsonNode? node);
+
+    /// <summary>Whether a streamed event's data ends the answer (besides <c>[DONE]</c>, which ends every stream it is sent in).</summary>
+    public virtual bool EndsStream(JsonNode? data) => false;
+
+    /// <summary>How the built-in <c>dummy</c> model answers this operation.</summary>
+    internal abstract IAnswerer BuiltIn { get; }
 }
 
 /// <summary>Input and output tokens of one call.</summary>

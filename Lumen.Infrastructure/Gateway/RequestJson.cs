@@ -26,6 +26,14 @@ public static class RequestJson
     public static string? Text(JsonObject body, string name) =>
         body[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
+    /// <summary>A true/false field: false when absent, a 400 when of another type.</summary>
+    public static (bool Value, GatewayError? Problem) Flag(JsonObject body, string name) => body[name] switch
+    {
+        null => (false, null),
+        JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => (v.GetValue<bool>(), null),
+        _ => (false, WrongType(name, "true or false")),
+    };
+
     /// <summary>What to say when <paramref name="name"/> has the wrong type.</summary>
     public static GatewayError WrongType(string name, string expected) => GatewayError.BadRequest($"'{name}' must be {expected}.");
 

@@ -13,12 +13,16 @@ public readonly record struct UsageReport(TokenUsage? Usage, bool Implausible)
 
     public static UsageReport None => default;
 
-    /// <summary>Reads <c>usage.{input}</c> and <c>usage.{output}</c> of <paramref name="node"/>; an answer without them reports nothing.</summary>
-    public static UsageReport Read(JsonNode? node, string input, string output)
+    /// <summary>
+    /// Reads <c>usage.{input}</c> and <c>usage.{output}</c> of <paramref name="node"/> (no output count for an
+    /// operation that has none, such as embeddings); an answer without them reports nothing.
+    /// </summary>
+    public static UsageReport Read(JsonNode? node, string input, string? output)
     {
         if (node is not JsonObject answer || answer["usage"] is not JsonObject usage) return None;
-        if (usage[input] is null && usage[output] is null) return None;
-        if (!TryCount(usage[input], out var i) || !TryCount(usage[output], out var o)) return new(null, Implausible: true);
+        var outputCount = output is null ? null : usage[output];
+        if (usage[input] is null && outputCount is null) return None;
+        if (!TryCount(usage[input], out var i) || !TryCount(outputCount, out var o)) return new(null, Implausible: true);
         return new(new TokenUsage(i, o), false);
     }
 

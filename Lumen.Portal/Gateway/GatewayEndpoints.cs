@@ -1,5 +1,8 @@
 using Lumen.Infrastructure.Gateway;
 using Lumen.Infrastructure.Gateway.Chat;
+using Lumen.Infrastructure.Gateway.Completions;
+using Lumen.Infrastructure.Gateway.Embeddings;
+using Lumen.Infrastructure.Gateway.Responses;
 
 namespace Lumen.Portal.Gateway;
 
@@ -23,18 +26,28 @@ public static class GatewayEndpoints
         // API keys only: never the portal's sign-in (no cookie, no antiforgery, no redirect to a login page).
         var v1 = app.MapGroup("/v1").DisableAntiforgery().AllowAnonymous();
         v1.MapGet("/models", ListModelsAsync);
-        v1.MapPost("/chat/completions", ChatAsync);
+        // Model ids may hold '/', so the id is the rest of the path.
+        v1.MapGet("/models/{**id}", GetModelAsync);
+        v1.MapGet("/me", MeAsync);
+        v1.MapPost("/chat/completions", ModelCall("chat", body => ChatRequest.Parse(body)));
+        v1.MapPost("/embeddings", ModelCall("embeddings", body => EmbeddingsRequest.Parse(body)));
+        v1.MapPost("/completions", ModelCall("completions", body => CompletionsRequest.Parse(body)));
+        v1.MapPost("/responses", ModelCall("responses", body => ResponsesRequest.Parse(body)));
         return app;
     }
 
-    private static async Task ChatAsync(HttpContext http, ModelCalls calls, GatewayOptions options)
+    private delegate (ModelRequest? Request, GatewayError? Problem) Parser(byte[] body);
+
+    /// <summary>One model-call endpoint: read the body within its bound, parse it as the operation's, run the call, report.</summary>
+    private static RequestDelegate ModelCall(string operation, Parser parse) => async http =>
     {
-        var (body, problem) = await RequestBody.ReadAsync(http, options);
-        var (request, invalid) = body is null ? (null, problem) : ChatRequest.Parse(body);
-        var result = await calls.RunAsync("chat", Bearer(http), GatewayBoundary.RequestId(http), request, invalid,
+        var calls = http.RequestServices.GetRequiredService<ModelCalls>();
+        var (body, problem) = await RequestBody.ReadAsync(http, http.RequestServices.GetRequiredService<GatewayOptions>());
+        var (request, invalid) = body is null ? (null, problem) : parse(body);
+        var result = await calls.RunAsync(operation, Bearer(http), GatewayBoundary.RequestId(http), request, invalid,
             new HttpCallOutput(http.Response), http.RequestAborted);
         if (result.Error is { } error) await OpenAiResponses.WriteErrorAsync(http, error);
-    }
+    };
 
     private static async Task ListModelsAsync(HttpContext http, ModelCalls calls, TimeProvider clock)
     {
@@ -45,6 +58,30 @@ public static class GatewayEndpoints
             return;
         }
         await http.Response.WriteAsJsonAsync(OpenAiResponses.ModelList(models.Select(m => m.Name), clock.GetUtcNow().ToUnixTimeSeconds()));
+    }
+
+    /// <summary>One model in the list's shape, or 404 <c>model_not_found</c> when the list would not hold it (§10).</summary>
+    private static async Task GetModelAsync(HttpContext http, string id, ModelCalls calls, TimeProvider clock)
+    {
+        var (models, error) = await calls.ListModelsAsync(Bearer(http), http.RequestAborted);
+        error ??= models.Any(m => m.Name == id) ? null : GatewayError.ModelNotFound(id);
+        if (error is not null)
+        {
+            await OpenAiResponses.WriteErrorAsync(http, error);
+            return;
+        }
+        await http.Response.WriteAsJsonAsync(OpenAiResponses.Model(id, clock.GetUtcNow().ToUnixTimeSeconds()));
+    }
+
+    private static async Task MeAsync(HttpContext http, CallerStatusQuery query)
+    {
+        var (me, error) = await query.LoadAsync(Bearer(http), http.RequestAborted);
+        if (error is not null)
+        {
+            await OpenAiResponses.WriteErrorAsync(http, error);
+            return;
+        }
+        await http.Response.WriteAsJsonAsync(MeResponse.From(me!));
     }
 
     /// <summary>The key from <c>Authorization: Bearer …</c>, or null.</summary>

@@ -44,12 +44,14 @@ internal static class OpenAiResponses
     public static JsonObject ModelList(IEnumerable<string> models, long created) => new()
     {
         ["object"] = "list",
-        ["data"] = new JsonArray(models.Select(m => (JsonNode)new JsonObject
-        {
-            ["id"] = m,
-            ["object"] = "model",
-            ["created"] = created,
-            ["owned_by"] = "lumen",
-        }).ToArray()),
+        ["data"] = new JsonArray(models.Select(m => (JsonNode)Model(m, created)).ToArray()),
+    };
+
+    public static JsonObject Model(string id, long created) => new()
+    {
+        ["id"] = id,
+        ["object"] = "model",
+        ["created"] = created,
+        ["owned_by"] = "lumen",
     };
 }

@@ -48,7 +48,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var upstream = new FakeUpstream(app);
-        app.MapPost("/{tag}/v1/chat/completions", upstream.HandleAsync);
+        app.MapPost("/{tag}/v1/{**path}", upstream.HandleAsync);
         await app.StartAsync();
         upstream.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.Single().TrimEnd('/');
@@ -69,7 +69,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         return [.. words.Select((w, i) => i < words.Length - 1 ? w + " " : w)];
     }
 
-    private async Task HandleAsync(HttpContext http, string tag)
+    private async Task HandleAsync(HttpContext http, string tag, string path)
     {
         var body = (JsonObject)(await JsonNode.ParseAsync(http.Request.Body))!;
         _received.Enqueue(new Received(tag, body));
@@ -80,6 +80,21 @@ public sealed class FakeUpstream : IAsyncDisposable
         var model = body["model"]!.GetValue<string>();
         var ct = http.RequestAborted;
         if (await MisbehaveAsync(http, mode, flavor, stream, model)) return;
+        switch (path)
+        {
+            case "embeddings":
+                await FakeOperations.EmbeddingsAsync(http, body, model);
+                return;
+            case "completions":
+                await FakeOperations.CompletionsAsync(http, body, model, stream);
+                return;
+            case "responses":
+                await FakeOperations.ResponsesAsync(http, model, stream);
+                return;
+            case not "chat/completions":
+                http.Response.StatusCode = 404;
+                return;
+        }
         switch (mode)
         {
             case "fail":
@@ -238,7 +253,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         ["usage"] = Usage(),
     };
 
-    private static async Task SendAsync(HttpContext http, JsonObject chunk)
+    internal static async Task SendAsync(HttpContext http, JsonObject chunk)
     {
         await http.Response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n", http.RequestAborted);
         await http.Response.Body.FlushAsync(http.RequestAborted);
@@ -258,7 +273,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         }),
     };
 
-    private static JsonObject Usage() => new()
+    internal static JsonObject Usage() => new()
     {
         ["prompt_tokens"] = InputTokens,
         ["completion_tokens"] = OutputTokens,

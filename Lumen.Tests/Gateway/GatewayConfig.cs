@@ -51,6 +51,9 @@ internal static class GatewayConfig
             endpoints:
               - url: http://127.0.0.1:{closedPort}/v1
         {MisbehavingModels(upstream)}
+          - name: org/slashed-model
+            endpoints:
+              - url: {upstream.Endpoint("normal-slashed")}
           - name: hollow
             input_cost_per_million: 0.5
             output_cost_per_million: 1.5
@@ -87,7 +90,11 @@ internal static class GatewayConfig
               default: whitelist
         {Entries("max: 1, refresh: 0.00036, starting: 0", "refilling", "refilling-models")}
         {Entries("max: 1, refresh: 0, starting: 0", "drained", "drained-models")}
-        {Entries("max: 0", "broke-retry", "broke-models")}
+        {Entries("max: 10, refresh: 3.6, starting: 4", "me-filling")}
+        {Entries("max: 10, refresh: 1, starting: 10", "me-full")}
+        {Entries("max: 0.0002, refresh: 0.0036, starting: 0.0002", "me-debtor")}
+        {Entries("max: 0.0002, refresh: 0, starting: 0.0002", "me-spent")}
+        {Entries("max: 0", "broke-retry", "broke-models", "broke-embeddings", "broke-completions", "broke-responses")}
           broke-order:
             max: 0
             model_access:

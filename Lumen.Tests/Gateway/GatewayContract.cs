@@ -10,6 +10,9 @@ namespace Lumen.Tests.Gateway;
 /// </summary>
 internal sealed record RawAnswer(int Status, HttpResponseHeaders Headers, JsonObject? Error, IReadOnlyList<string> Events, bool Broken)
 {
+    /// <summary>A whole (non-streamed) answer's JSON.</summary>
+    public JsonNode? Body { get; init; }
+
     public bool Done => Events.Contains("[DONE]");
 
     /// <summary>The in-band <c>error</c> event of a stream that failed after it began.</summary>
@@ -48,8 +51,8 @@ internal sealed record RawAnswer(int Status, HttpResponseHeaders Headers, JsonOb
         if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
         {
             var text = await response.Content.ReadAsStringAsync();
-            var error = text.Length > 0 ? JsonNode.Parse(text)?["error"] as JsonObject : null;
-            return new RawAnswer(status, response.Headers, error, [], false);
+            var json = text.Length > 0 ? JsonNode.Parse(text) : null;
+            return new RawAnswer(status, response.Headers, json?["error"] as JsonObject, [], false) { Body = json };
         }
         var events = new List<string>();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
@@ -65,8 +68,19 @@ internal sealed record RawAnswer(int Status, HttpResponseHeaders Headers, JsonOb
         }
     }
 
-    public static Task<RawAnswer> PostAsync(Uri baseAddress, string? key, string json) =>
-        PostAsync(baseAddress, key, Encoding.UTF8.GetBytes(json));
+    public static async Task<RawAnswer> GetAsync(Uri baseAddress, string? key, string path)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var json = text.Length > 0 ? JsonNode.Parse(text) : null;
+        return new RawAnswer((int)response.StatusCode, response.Headers, json?["error"] as JsonObject, [], false) { Body = json };
+    }
+
+    public static Task<RawAnswer> PostAsync(Uri baseAddress, string? key, string json, string path = "/v1/chat/completions") =>
+        PostAsync(baseAddress, key, Encoding.UTF8.GetBytes(json), path);
 
     public static string Chat(string model, bool stream = false) =>
         $$"""{"model":"{{model}}","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""";

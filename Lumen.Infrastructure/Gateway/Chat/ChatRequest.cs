@@ -14,6 +14,8 @@ public sealed class ChatRequest : ModelRequest
 
     public override string Operation => "chat";
 
+    internal override IAnswerer BuiltIn => DummyChatAnswerer.Instance;
+
     public override string UpstreamPath => "/chat/completions";
 
     /// <summary>A streamed answer is asked to end with its usage, so the charge is the upstream's own count.</summary>
@@ -50,18 +52,8 @@ public sealed class ChatRequest : ModelRequest
             if (messages[i] is not JsonObject message) return (null, RequestJson.WrongType($"messages[{i}]", "an object"));
             texts.Add(Text(message));
         }
-        bool stream;
-        switch (body["stream"])
-        {
-            case null:
-                stream = false;
-                break;
-            case JsonValue s when s.GetValueKind() is JsonValueKind.True or JsonValueKind.False:
-                stream = s.GetValue<bool>();
-                break;
-            default:
-                return (null, RequestJson.WrongType("stream", "true or false"));
-        }
+        var (stream, badStream) = RequestJson.Flag(body, "stream");
+        if (badStream is not null) return (null, badStream);
         return (new ChatRequest(body, model, stream, texts), null);
     }
 

@@ -5,6 +5,8 @@ namespace Lumen.Infrastructure.Gateway.Chat;
 /// <summary>The built-in <c>dummy</c> model's chat answers (<see cref="DummyModel"/>), whole or streamed word by word.</summary>
 internal sealed class DummyChatAnswerer : IAnswerer
 {
+    public static readonly DummyChatAnswerer Instance = new();
+
     public async Task<Answer> AnswerAsync(AdmittedCall admitted, ICallOutput output, CancellationToken callerGone)
     {
         var request = (ChatRequest)admitted.Request;

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace Lumen.Infrastructure.Gateway.Upstream;
 
-/// <summary>What a streamed answer said so far, line by line: its text, its usage, whether it ended with <c>[DONE]</c>.</summary>
+/// <summary>What a streamed answer said so far, line by line: its text, its usage, whether it ended (<c>[DONE]</c>, or the operation's last event).</summary>
 internal sealed class StreamNotes(ModelRequest request)
 {
     private readonly StringBuilder _seen = new();
@@ -32,6 +32,7 @@ internal sealed class StreamNotes(ModelRequest request)
         {
             return "its stream held something that is not JSON";
         }
+        if (request.EndsStream(chunk)) Done = true;
         var usage = request.ReadUsage(chunk);
         if (usage.Implausible) return "it reported implausible token usage";
         Usage = usage.Usage ?? Usage;

@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+
+namespace Lumen.Infrastructure.Gateway.Completions;
+
+/// <summary>A legacy text completion request (<c>POST /v1/completions</c>), streamed or not.</summary>
+public sealed class CompletionsRequest : ModelRequest
+{
+    private CompletionsRequest(JsonObject body, string model, bool stream, IReadOnlyList<PromptItem> prompts)
+        : base(body, model, stream) => Prompts = prompts;
+
+    public IReadOnlyList<PromptItem> Prompts { get; }
+
+    public override string Operation => "completions";
+
+    public override string UpstreamPath => "/completions";
+
+    internal override IAnswerer BuiltIn => DummyCompletionsAnswerer.Instance;
+
+    /// <summary>A streamed answer is asked to end with its usage, as for chat.</summary>
+    public override JsonObject UpstreamBody(string upstreamModel)
+    {
+        var body = base.UpstreamBody(upstreamModel);
+        if (Stream) body["stream_options"] = new JsonObject { ["include_usage"] = true };
+        return body;
+    }
+
+    public override long EstimatedInputTokens => Prompts.Sum(p => p.Tokens);
+
+    public override string AnswerText(JsonNode? answer) => TextOf(answer);
+
+    public override string DeltaText(JsonNode? data) => TextOf(data);
+
+    public override UsageReport ReadUsage(JsonNode? node) => UsageReport.Read(node, "prompt_tokens", "completion_tokens");
+
+    public static (CompletionsRequest? Request, GatewayError? Problem) Parse(ReadOnlySpan<byte> body)
+    {
+        var (json, problem) = RequestJson.Parse(body);
+        if (json is null) return (null, problem);
+        if (RequestJson.Text(json, "model") is not { Length: > 0 } model) return (null, RequestJson.WrongType("model", "a non-empty string"));
+        var (prompts, wrong) = PromptInput.Parse(json["prompt"], "prompt");
+        if (prompts is null) return (null, wrong);
+        var (stream, badStream) = RequestJson.Flag(json, "stream");
+        return badStream is not null ? (null, badStream) : (new CompletionsRequest(json, model, stream, prompts), null);
+    }
+
+    private static string TextOf(JsonNode? node) =>
+        node is JsonObject o && o["choices"] is JsonArray { Count: > 0 } choices && choices[0] is JsonObject choice
+            ? RequestJson.Text(choice, "text") ?? "" : "";
+}

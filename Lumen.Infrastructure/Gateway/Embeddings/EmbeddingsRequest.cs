@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Lumen.Infrastructure.Gateway.Embeddings;
+
+/// <summary>An embeddings request (<c>POST /v1/embeddings</c>): its inputs and how the vectors are to be encoded.</summary>
+public sealed class EmbeddingsRequest : ModelRequest
+{
+    private EmbeddingsRequest(JsonObject body, string model, IReadOnlyList<PromptItem> inputs, bool base64, int? dimensions)
+        : base(body, model, stream: false)
+    {
+        Inputs = inputs;
+        Base64 = base64;
+        Dimensions = dimensions;
+    }
+
+    public IReadOnlyList<PromptItem> Inputs { get; }
+
+    /// <summary><c>encoding_format: base64</c> (what the OpenAI SDKs send by default): little-endian float32s, base64.</summary>
+    public bool Base64 { get; }
+
+    public int? Dimensions { get; }
+
+    public override string Operation => "embeddings";
+
+    public override string UpstreamPath => "/embeddings";
+
+    internal override IAnswerer BuiltIn => DummyEmbeddingsAnswerer.Instance;
+
+    public override long EstimatedInputTokens => Inputs.Sum(i => i.Tokens);
+
+    public override string AnswerText(JsonNode? answer) => "";
+
+    public override string DeltaText(JsonNode? data) => "";
+
+    /// <summary>Embeddings report <c>prompt_tokens</c> only: there is no output to count.</summary>
+    public override UsageReport ReadUsage(JsonNode? node) => UsageReport.Read(node, "prompt_tokens", output: null);
+
+    public static (EmbeddingsRequest? Request, GatewayError? Problem) Parse(ReadOnlySpan<byte> body)
+    {
+        var (json, problem) = RequestJson.Parse(body);
+        if (json is null) return (null, problem);
+        if (RequestJson.Text(json, "model") is not { Length: > 0 } model) return (null, RequestJson.WrongType("model", "a non-empty string"));
+        var (inputs, wrong) = PromptInput.Parse(json["input"], "input");
+        if (inputs is null) return (null, wrong);
+        var format = json["encoding_format"] is null ? "float" : RequestJson.Text(json, "encoding_format");
+        if (format is not ("float" or "base64")) return (null, RequestJson.WrongType("encoding_format", "\"float\" or \"base64\""));
+        int? dimensions = null;
+        if (json["dimensions"] is { } d)
+        {
+            if (d is not JsonValue n || n.GetValueKind() != JsonValueKind.Number || !n.TryGetValue<int>(out var value) || value < 1)
+                return (null, RequestJson.WrongType("dimensions", "a positive integer"));
+            dimensions = value;
+        }
+        return (new EmbeddingsRequest(json, model, inputs, format == "base64", dimensions), null);
+    }
+}
