@@ -5,7 +5,8 @@
 -- sending at the end of BENCH_SECONDS (delay() parks it) and wrk's -d leaves a margin for the last answers to
 -- arrive; done() fails the run if any request was still unanswered when wrk stopped.
 --
--- Environment: BENCH_KEY, BENCH_MODEL, BENCH_SECONDS. Prints one line "BENCH key=value ...".
+-- Environment: BENCH_KEY, BENCH_MODEL, BENCH_SECONDS, and BENCH_OPERATION (chat, the default, or embeddings: POST
+-- /v1/embeddings with one input). Prints one line "BENCH key=value ...".
 local ffi = require("ffi")
 ffi.cdef [[
   typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -26,10 +27,12 @@ function init(args)
   local key = os.getenv("BENCH_KEY") or error("BENCH_KEY is not set")
   local model = os.getenv("BENCH_MODEL") or error("BENCH_MODEL is not set")
   window = tonumber(os.getenv("BENCH_SECONDS") or error("BENCH_SECONDS is not set"))
-  local body = '{"model":"' .. model .. '","messages":[{"role":"system","content":"You are terse."},'
+  local path, body = "/v1/chat/completions", '{"model":"' .. model .. '","messages":[{"role":"system","content":"You are terse."},'
     .. '{"role":"user","content":"Say hello to the load test."}],"max_tokens":16}'
-  req = wrk.format("POST", "/v1/chat/completions",
-    { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. key }, body)
+  if os.getenv("BENCH_OPERATION") == "embeddings" then
+    path, body = "/v1/embeddings", '{"model":"' .. model .. '","input":"Say hello to the load test.","encoding_format":"float"}'
+  end
+  req = wrk.format("POST", path, { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. key }, body)
   sent, ok, failed, first, last, deadline = 0, 0, 0, 0, 0, nil
 end
 

@@ -3,7 +3,8 @@
 # 127.0.0.1, seed clients and keys with the portal's own command line, then run wrk against
 #   (a) the dummy upstream directly, (b) the gateway proxying to it, (c) the gateway's built-in dummy model,
 #   (d) a bare pass-through proxy to the same upstream (no checks, no charge: the ceiling of any proxy here),
-#   (e) an upstream that takes 50 ms per answer, directly, and (f) through the gateway,
+#   (e) an upstream that takes 50 ms per answer, directly, and (f) through the gateway, (g) embeddings from the
+#   gateway's built-in dummy model (POST /v1/embeddings),
 # at each concurrency, and after every gateway run check that wrk's successful calls, the pool's counters, the
 # request log and the coins agree exactly. Prints a markdown table (also written to $BENCH_OUT/results.md).
 # Exits non-zero, loudly, when any check disagrees. Every process it starts is stopped on exit.
@@ -11,7 +12,7 @@
 # Settings (environment): BENCH_SECONDS (load window per run, default 10), BENCH_WARMUP (seconds for each gateway
 # target, default 10; the upstream and the bare proxy get 3, the 50 ms upstream none), BENCH_CONCURRENCY (default
 # "8 32"), BENCH_PUBLISH (0 reuses an earlier publish), BENCH_OUT (default /tmp/lumen-bench), BENCH_PORTAL_ENV
-# (extra VAR=value words for the portal, e.g. DOTNET_gcServer=1), BENCH_RUNS (which of a b c d e f, default all), BENCH_MODEL_MS (the slow upstream's time per answer, default 50).
+# (extra VAR=value words for the portal, e.g. DOTNET_gcServer=1), BENCH_RUNS (which of a b c d e f g, default all), BENCH_MODEL_MS (the slow upstream's time per answer, default 50).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +21,7 @@ WARMUP=${BENCH_WARMUP:-10}
 MODEL_MS=${BENCH_MODEL_MS:-50}
 MARGIN=3 # wrk runs WINDOW+MARGIN seconds; connections stop sending after WINDOW (see chat.lua)
 CONCURRENCY=${BENCH_CONCURRENCY:-"8 32"}
-RUNS=${BENCH_RUNS:-"a b c d e f"}
+RUNS=${BENCH_RUNS:-"a b c d e f g"}
 OUT=${BENCH_OUT:-/tmp/lumen-bench}
 PORTAL_BIN=$OUT/portal
 UPSTREAM_BIN=$OUT/upstream
@@ -94,8 +95,8 @@ DB=$WORK/data/lumen.db
 
 cli() { (cd "$WORK" && "$PORTAL_BIN/Lumen.Portal" "$@"); }
 
-CLIENTS=(bench-warm-b bench-warm-c)
-for c in $CONCURRENCY; do CLIENTS+=("bench-b-c$c" "bench-c-c$c" "bench-f-c$c"); done
+CLIENTS=(bench-warm-b bench-warm-c bench-warm-g)
+for c in $CONCURRENCY; do CLIENTS+=("bench-b-c$c" "bench-c-c$c" "bench-f-c$c" "bench-g-c$c"); done
 cli clients create "${CLIENTS[@]}" >/dev/null
 declare -A KEY
 for c in "${CLIENTS[@]}"; do KEY[$c]=$(cli keys create "$c" --name load | tail -n1); done
@@ -155,7 +156,7 @@ run() {
   local load
   load=$(cut -d' ' -f1 /proc/loadavg)
   p0=$(cpu_ticks "$PORTAL_PID"); u0=$(helpers_ticks)
-  BENCH_KEY=$key BENCH_MODEL=$model BENCH_SECONDS=$secs /usr/bin/time -f '%U %S' -o "$WORK/wrk.time" \
+  BENCH_OPERATION=${BENCH_OPERATION:-chat} BENCH_KEY=$key BENCH_MODEL=$model BENCH_SECONDS=$secs /usr/bin/time -f '%U %S' -o "$WORK/wrk.time" \
     wrk -t2 -c"$conc" -d"$((secs + MARGIN))s" --latency --timeout 10s -s "$LUA" "$url" >"$WORK/wrk.out"
   p1=$(cpu_ticks "$PORTAL_PID"); u1=$(helpers_ticks)
   line=$(grep '^BENCH ' "$WORK/wrk.out") || die "$label: wrk printed no BENCH line: $(cat "$WORK/wrk.out")"
@@ -216,6 +217,7 @@ run "upstream direct (warm-up)" "$UP" bench-upstream none 32 3
 run "bare proxy (warm-up)" "$XP" bench-upstream none 32 3
 run "gateway -> upstream (warm-up)" "$GW" proxied bench-warm-b 32 "$WARMUP"
 run "gateway dummy (warm-up)" "$GW" dummy bench-warm-c 32 "$WARMUP"
+case " $RUNS " in *" g "*) BENCH_OPERATION=embeddings run "gateway dummy embeddings (warm-up)" "$GW" dummy bench-warm-g 32 3 ;; esac
 
 for c in $CONCURRENCY; do
   for r in $RUNS; do
@@ -226,6 +228,7 @@ for c in $CONCURRENCY; do
       d) run "bare proxy -> upstream" "$XP" bench-upstream none "$c" "$WINDOW" "d-c$c" ;;
       e) run "${MODEL_MS} ms upstream direct" "$SLOW" bench-upstream none "$c" "$WINDOW" "e-c$c" ;;
       f) run "gateway -> ${MODEL_MS} ms upstream" "$GW" proxied-slow "bench-f-c$c" "$c" "$WINDOW" "f-c$c" ;;
+      g) BENCH_OPERATION=embeddings run "gateway dummy embeddings" "$GW" dummy "bench-g-c$c" "$c" "$WINDOW" "g-c$c" ;;
     esac
   done
 done
@@ -234,7 +237,7 @@ done
   echo
   for c in $CONCURRENCY; do
     ratio() { awk -v x="${RPS[$1]:-}" -v y="${RPS[$2]:-}" 'BEGIN {if (x == "" || y == "") print "n/a"; else printf "%.0f%%", 100 * x / y}'; }
-    echo "- c=$c: gateway -> upstream $(ratio "b-c$c" "a-c$c") of the upstream directly (a bare proxy: $(ratio "d-c$c" "a-c$c")); gateway -> ${MODEL_MS} ms upstream $(ratio "f-c$c" "e-c$c") of it directly"
+    echo "- c=$c: gateway -> upstream $(ratio "b-c$c" "a-c$c") of the upstream directly (a bare proxy: $(ratio "d-c$c" "a-c$c")); gateway -> ${MODEL_MS} ms upstream $(ratio "f-c$c" "e-c$c") of it directly; dummy embeddings $(ratio "g-c$c" "c-c$c") of dummy chat"
   done
   echo "- portal peak RSS over the whole session (VmHWM): $(awk -v k="$(status_kb "$PORTAL_PID" VmHWM)" 'BEGIN {printf "%.0f", k / 1024}') MB"
   echo "- load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
