@@ -1,4 +1,5 @@
 using System.Text;
+using Lumen.Domain.Clients;
 using Lumen.Infrastructure;
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Config;
@@ -146,6 +147,16 @@ public sealed class CliTests : IDisposable
         run.Err.Should().StartWith("error: Bad!Name: ");
         run.Out.Should().BeEmpty();
         (await Cli("clients", "list")).OutLines.Should().ContainSingle("only the header is listed");
+    }
+
+    [Fact]
+    public async Task A_bad_name_is_told_every_rule_it_breaks_in_the_dialogs_words()
+    {
+        var run = await Cli("clients", "create", "-Bad!");
+
+        run.ExitCode.Should().Be(1);
+        run.Err.Should().Be("error: -Bad!: " + ClientName.Validate("-Bad!") + Environment.NewLine);
+        run.Err.Should().Contain("must start with a lower-case letter or a digit").And.Contain("may only hold lower-case letters");
     }
 
     [Fact]
