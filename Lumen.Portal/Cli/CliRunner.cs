@@ -92,16 +92,9 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         return 0;
     }
 
-    private async Task<int> CreateClientsAsync(IEnumerable<string> names)
-    {
-        var failed = 0;
-        foreach (var name in names)
-        {
-            var outcome = await Get<ClientService>().CreateAsync(Actor.Cli, name);
-            failed += await Print(outcome, c => $"created {c.Name}", $"{name}: ");
-        }
-        return failed == 0 ? 0 : 1;
-    }
+    // All or none: a half-created batch would leave the operator to work out which names to run again.
+    private Task<int> CreateClientsAsync(string[] names) =>
+        Report(Get<ClientService>().CreateAllAsync(Actor.Cli, names), created => string.Join(Environment.NewLine, created.Select(c => $"created {c.Name}")));
 
     private async Task<int> ListClientsAsync()
     {
@@ -118,16 +111,16 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         return 0;
     }
 
-    private async Task<int> Report<T>(Task<Outcome<T>> work, Func<T, string> describe) => await Print(await work, describe);
-
-    private async Task<int> Print<T>(Outcome<T> outcome, Func<T, string> describe, string context = "")
+    private async Task<int> Report<T>(Task<Outcome<T>> work, Func<T, string> describe)
     {
+        var outcome = await work;
         if (outcome.Succeeded)
         {
             await stdout.WriteLineAsync(describe(outcome.Value!));
             return 0;
         }
-        await stderr.WriteLineAsync($"error: {context}{outcome.Failure!.Message}");
+        // A refusal of several names says why for each, one per line.
+        foreach (var line in outcome.Failure!.Message.Split('\n')) await stderr.WriteLineAsync($"error: {line}");
         return 1;
     }
 

@@ -160,15 +160,31 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public async Task Creating_a_taken_name_exits_1_and_the_other_names_are_still_created()
+    public async Task Creating_a_taken_name_with_another_exits_1_naming_it_and_creates_neither()
     {
         (await Cli("clients", "create", "alpha")).ExitCode.Should().Be(0);
 
         var run = await Cli("clients", "create", "alpha", "beta");
 
         run.ExitCode.Should().Be(1);
-        run.Err.Should().Be("error: alpha: A client named 'alpha' already exists." + Environment.NewLine);
-        run.OutLines.Should().Equal("created beta");
+        run.ErrLines.Should().Equal(
+            "error: alpha: A client named 'alpha' already exists.",
+            "error: Nothing was created: fix the names above and try again.");
+        run.Out.Should().BeEmpty();
+        (await Cli("clients", "list")).OutLines.Skip(1).Should().Equal("alpha\tyes\t0\t0\t0\t100");
+    }
+
+    [Fact]
+    public async Task Creating_good_names_with_a_bad_one_creates_none_and_names_the_bad_one()
+    {
+        var run = await Cli("clients", "create", "a", "good", "BAD");
+
+        run.ExitCode.Should().Be(1);
+        run.ErrLines.Should().Equal(
+            "error: BAD: " + ClientName.Validate("BAD"),
+            "error: Nothing was created: fix the names above and try again.");
+        run.Out.Should().BeEmpty();
+        (await Cli("clients", "list")).OutLines.Should().ContainSingle("only the header is listed");
     }
 
     [Fact]
@@ -315,7 +331,10 @@ public sealed class CliTests : IDisposable
 /// <summary>One in-process run of the command line: its exit code and what it wrote.</summary>
 internal sealed record CliRunnerResult(int ExitCode, string Out, string Err)
 {
-    public IReadOnlyList<string> OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+    public IReadOnlyList<string> OutLines => Lines(Out);
+    public IReadOnlyList<string> ErrLines => Lines(Err);
+
+    private static List<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
 
     public static async Task<CliRunnerResult> RunAsync(string[] args)
     {
