@@ -237,6 +237,12 @@ public sealed class CliTests : IDisposable
         await using (var db = await Contexts().CreateDbContextAsync())
             (await db.Managers.Select(m => m.Email).ToListAsync()).Should().Equal("ops@example.org");
 
+        var again = await Cli("managers", "add", "bot", "OPS@example.org");
+        again.ExitCode.Should().Be(0, again.Err);
+        again.OutLines.Should().Equal("ops@example.org is already a manager of bot.");
+        await using (var db = await Contexts().CreateDbContextAsync())
+            (await db.Managers.CountAsync()).Should().Be(1);
+
         var notAnEmail = await Cli("managers", "add", "bot", "ops");
         notAnEmail.ExitCode.Should().Be(1);
         notAnEmail.Err.Should().Contain("'ops' is not an e-mail address");
