@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Lumen.Domain.Budget;
 using Lumen.Infrastructure;
@@ -47,6 +48,14 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         {
             // Bad settings (provider, connection string, secret): say what is wrong, no stack trace.
             await stderr.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+        catch (DbException e)
+        {
+            // Unreachable, refusing the login, or failing the statement: the operator fixes the server or the setting,
+            // so the provider's own message is what helps; a stack trace would not.
+            var provider = DatabaseOptions.FromConfiguration(builder.Configuration).Provider;
+            await stderr.WriteLineAsync($"error: the database cannot be used ({provider}): {e.Message}");
             return 1;
         }
     }

@@ -319,6 +319,31 @@ public sealed class CliTests : IDisposable
         run.Err.Should().NotContain("   at ");
     }
 
+    [Theory]
+    [InlineData("clients", "list")]
+    [InlineData("init-db")]
+    public async Task An_unreachable_database_is_one_clear_error_line_and_exit_1(params string[] words)
+    {
+        var closedPort = ClosedLoopbackPort();
+
+        var run = await CliRunnerResult.RunAsync([.. words, "--config", ConfigPath, "--Database:Provider=PostgreSQL",
+            $"--ConnectionStrings:Lumen=Host=127.0.0.1;Port={closedPort};Database=lumen;Username=lumen;Timeout=3",
+            $"--Lumen:ApiKeySecret={Secret}"]);
+
+        run.ExitCode.Should().Be(1);
+        run.Out.Should().BeEmpty();
+        var line = run.ErrLines.Should().ContainSingle().Subject;
+        line.Should().StartWith("error: the database cannot be used (PostgreSQL): ").And.Contain($"127.0.0.1:{closedPort}");
+    }
+
+    /// <summary>A loopback port nothing listens on: bound and released, so it was free a moment ago.</summary>
+    private static int ClosedLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private Task<CliRunnerResult> Cli(params string[] words) => CliRunnerResult.RunAsync(
         [.. words, "--config", ConfigPath, $"--ConnectionStrings:Lumen={ConnectionString}", $"--Lumen:ApiKeySecret={Secret}"]);
 
