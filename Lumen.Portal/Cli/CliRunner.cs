@@ -98,7 +98,7 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         await stdout.WriteLineAsync($"database ready; config {state.Path} applied");
         foreach (var change in report.Changes) await stdout.WriteLineAsync($"  {change.Client}: {change.Summary}");
         await stdout.WriteLineAsync($"{report.Changes.Count} client(s) changed, {report.Unchanged} unchanged, " +
-            $"{report.SkippedEntries.Count} named entr{(report.SkippedEntries.Count == 1 ? "y" : "ies")} skipped (no such client yet)");
+            $"{report.SkippedEntries.Count} named {Counted.Noun(report.SkippedEntries.Count, "entry", "entries")} skipped (no such client yet)");
         return 0;
     }
 
