@@ -34,6 +34,17 @@ public sealed record BudgetSettings
         : refresh * 1_000_000m > RefillMath.MaxRefreshMicrosPerHour ? "refresh must be at most 1,000,000 coins per hour."
         : null;
 
+    /// <summary>
+    /// The §2.2 warning for an entry (<paramref name="where"/>, e.g. clients.default) whose starting is above a real
+    /// max, else null: one text for the config's warnings on /clients and for that client's own page.
+    /// </summary>
+    public static string? StartingAboveMax(decimal max, decimal starting, string where) =>
+        max > 0 && starting > max
+            ? $"starting ({Plain(starting)}) of {where} is above max ({Plain(max)}); a new pool starts at {Plain(max)}."
+            : null;
+
+    private static string Plain(decimal coins) => coins.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
+
     public BudgetKind Kind => Max.Value == UnlimitedMax ? BudgetKind.Unlimited
         : Max.Value == 0 ? BudgetKind.Blocked
         : BudgetKind.Capped;

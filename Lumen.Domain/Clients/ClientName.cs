@@ -23,19 +23,20 @@ public sealed record ClientName
     public static ClientName Create(string? text) =>
         TryCreate(text, out var name, out var error) ? name : throw new ArgumentException(error, nameof(text));
 
-    /// <summary>Null when the text is a valid name, else a message a person can act on.</summary>
-    public static string? Validate(string? text)
+    /// <summary>Null when the text is a valid name, else every rule it breaks, in one message a person can act on.</summary>
+    public static string? Validate(string? text) => Problems(text) is { Count: > 0 } problems ? string.Join(" ", problems) : null;
+
+    /// <summary>Each rule the text breaks, one sentence each (empty for a valid name): the one home of the rule text.</summary>
+    public static IReadOnlyList<string> Problems(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text)) return "A client name is required.";
-        if (text.Length > MaxLength) return $"A client name has at most {MaxLength} characters.";
-        if (!IsLowerLetterOrDigit(text[0])) return "A client name must start with a lower-case letter or a digit.";
-        foreach (var c in text)
-        {
-            if (!IsLowerLetterOrDigit(c) && c is not ('-' or '_' or '.'))
-                return "A client name may only hold lower-case letters, digits, '-', '_' and '.'.";
-        }
-        if (text == Reserved) return "\"default\" is reserved for the settings of clients without a named entry.";
-        return null;
+        if (string.IsNullOrWhiteSpace(text)) return ["A client name is required."];
+        var problems = new List<string>();
+        if (text.Length > MaxLength) problems.Add($"A client name has at most {MaxLength} characters.");
+        if (!IsLowerLetterOrDigit(text[0])) problems.Add("A client name must start with a lower-case letter or a digit.");
+        if (text.Any(c => !IsLowerLetterOrDigit(c) && c is not ('-' or '_' or '.')))
+            problems.Add("A client name may only hold lower-case letters, digits, '-', '_' and '.'.");
+        if (text == Reserved) problems.Add("\"default\" is reserved for the settings of clients without a named entry.");
+        return problems;
     }
 
     private static bool IsLowerLetterOrDigit(char c) => c is >= 'a' and <= 'z' or >= '0' and <= '9';

@@ -24,4 +24,7 @@ public sealed class ClientsSection
     public ClientSettings Unnamed => Default is not null ? ClientSettings.FromEntry(Default, EntrySource.DefaultEntry) : ClientSettings.Nothing;
 
     public bool HasNamedEntry(ClientName name) => _named.ContainsKey(name.Value);
+
+    /// <summary>How messages name an entry: <c>clients.default</c>, or <c>client 'name'</c> for a named one.</summary>
+    public static string EntryLabel(string name) => name == ClientName.Reserved ? "clients.default" : $"client '{name}'";
 }

@@ -16,36 +16,80 @@ public sealed class ClientService(
     /// <summary>Creates a client with its named entry (or default) applied at once and a pool at <c>starting</c>.</summary>
     public async Task<Outcome<ClientRow>> CreateAsync(Actor actor, string? name, CancellationToken ct = default)
     {
+        var created = await CreateAllAsync(actor, [name], refused => refused[0].Reason, ct);
+        return created.Succeeded ? created.Value![0] : created.Failure!;
+    }
+
+    /// <summary>
+    /// Creates every client named, in one transaction, or none: each name is checked first (its rules, taken, given
+    /// twice), and a refusal names every bad one, one per line as "name: why".
+    /// </summary>
+    public Task<Outcome<IReadOnlyList<ClientRow>>> CreateAllAsync(Actor actor, IReadOnlyList<string?> names, CancellationToken ct = default) =>
+        CreateAllAsync(actor, names, refused => new Failure(
+            refused.Any(r => r.Reason.Kind == FailureKind.Invalid) ? FailureKind.Invalid : FailureKind.Conflict,
+            string.Join('\n', refused.Select(r => $"{r.Name}: {r.Reason.Message}"))
+                + (names.Count > refused.Count ? "\nNothing was created: fix the names above and try again." : "")), ct);
+
+    private async Task<Outcome<IReadOnlyList<ClientRow>>> CreateAllAsync(
+        Actor actor, IReadOnlyList<string?> names, Func<IReadOnlyList<RefusedName>, Failure> refuse, CancellationToken ct)
+    {
         if (!access.IsAdmin(actor)) return new Failure(FailureKind.Forbidden, "Only admins can create clients.");
-        var text = name?.Trim();
-        if (!ClientName.TryCreate(text, out var clientName, out var error)) return new Failure(FailureKind.Invalid, error);
+        var texts = names.Select(n => n?.Trim() ?? "").ToList();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (await RefusalsAsync(db, texts, ct) is { Count: > 0 } refused) return refuse(refused);
         if (config.InForce is not { } current)
             return new Failure(FailureKind.Invalid, "The config file has errors and no valid config was ever loaded; fix it first.");
 
-        var settings = AppliedSettings.From(current.Clients.Resolve(clientName));
         var now = clock.GetUtcNow();
-        var row = new ClientRow { Name = clientName.Value, CreatedAt = now.UtcDateTime, CreatedBy = actor.NormalizedEmail, IsActive = true };
-        PoolMapping.SetAccess(row, settings);
-        row.Pool = PoolMapping.NewPool(0, row.Name, settings.Budget, now);
-
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        if (await db.Clients.AnyAsync(c => c.Name == clientName.Value, ct)) return Taken(clientName);
-        db.Clients.Add(row);
+        var created = texts.Select(text => NewClient(actor, ClientName.Create(text), current, now)).ToList();
+        db.Clients.AddRange(created.Select(c => c.Row));
         try
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(ct); // one transaction: all of them or none
         }
         catch (DbUpdateException)
         {
-            // Someone else created the same name between our check and our insert: the unique index decided.
-            return Taken(clientName);
+            // Someone else created one of these names between our check and our insert: the unique index decided.
+            db.ChangeTracker.Clear();
+            if (await RefusalsAsync(db, texts, ct) is { Count: > 0 } taken) return refuse(taken);
+            throw;
         }
-        notifier.Publish(new ClientChange(row.Name, ClientChangeKind.Created, $"{actor.NormalizedEmail} created {row.Name}", null, settings));
+        foreach (var (row, settings) in created)
+            notifier.Publish(new ClientChange(row.Name, ClientChangeKind.Created, $"{actor.NormalizedEmail} created {row.Name}", null, settings));
         // A reload puts its config in force before it reads the clients; if one did so while we inserted, it may not
-        // have seen this row, so apply what is in force now rather than keep settings that no longer are.
+        // have seen these rows, so apply what is in force now rather than keep settings that no longer are.
         if (config.InForce is { } latest && !ReferenceEquals(latest, current)) await sync.ApplyAsync(latest, ct);
-        return row;
+        return created.Select(c => c.Row).ToList();
     }
+
+    private static (ClientRow Row, AppliedSettings Settings) NewClient(Actor actor, ClientName name, LumenConfig config, DateTimeOffset now)
+    {
+        var settings = AppliedSettings.From(config.Clients.Resolve(name));
+        var row = new ClientRow { Name = name.Value, CreatedAt = now.UtcDateTime, CreatedBy = actor.NormalizedEmail, IsActive = true };
+        PoolMapping.SetAccess(row, settings);
+        row.Pool = PoolMapping.NewPool(0, row.Name, settings.Budget, now);
+        return (row, settings);
+    }
+
+    /// <summary>Every name that cannot be created, in the order given: one breaking the name rules, taken, or given twice.</summary>
+    private static async Task<List<RefusedName>> RefusalsAsync(LumenDbContext db, List<string> texts, CancellationToken ct)
+    {
+        var valid = texts.Where(t => ClientName.Validate(t) is null).Distinct().ToList();
+        var taken = (await db.Clients.Where(c => valid.Contains(c.Name)).Select(c => c.Name).ToListAsync(ct)).ToHashSet();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var refused = new List<RefusedName>();
+        foreach (var text in texts)
+        {
+            var reason = ClientName.Validate(text) is { } error ? new Failure(FailureKind.Invalid, error)
+                : taken.Contains(text) ? Taken(text)
+                : !seen.Add(text) ? new Failure(FailureKind.Invalid, $"'{text}' is given more than once.")
+                : null;
+            if (reason is not null) refused.Add(new RefusedName(text, reason));
+        }
+        return refused;
+    }
+
+    private sealed record RefusedName(string Name, Failure Reason);
 
     public async Task<Outcome<ClientRow>> SetActiveAsync(Actor actor, string name, bool active, CancellationToken ct = default)
     {
@@ -74,6 +118,6 @@ public sealed class ClientService(
         return await query.OrderBy(c => c.Name).ToListAsync(ct);
     }
 
-    private static Failure Taken(ClientName name) =>
+    private static Failure Taken(string name) =>
         new(FailureKind.Conflict, $"A client named '{name}' already exists.");
 }

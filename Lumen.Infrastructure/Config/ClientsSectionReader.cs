@@ -50,7 +50,7 @@ internal static class ClientsSectionReader
             if (!isDefault && ClientName.Validate(name) is { } invalid)
                 issues.Error(key, $"Invalid client name '{name}': {invalid}");
 
-            var entry = ReadEntry(value, isDefault ? "clients.default" : $"client '{name}'", issues, listed);
+            var entry = ReadEntry(value, ClientsSection.EntryLabel(name), issues, listed);
             if (entry is null) continue;
             if (isDefault) defaultEntry = entry;
             else named[name] = entry;
@@ -95,9 +95,8 @@ internal static class ClientsSectionReader
         }, MisplacedAccessKey);
         if (issues.ErrorCount > errorsBefore) return null;
 
-        if (max > 0 && starting > max)
-            issues.Warning(startingNode!, $"starting ({NodeReader.Format(starting.Value)}) of {where} is above max " +
-                $"({NodeReader.Format(max.Value)}); a new pool starts at {NodeReader.Format(max.Value)}.");
+        if (max is { } m && starting is { } s && BudgetSettings.StartingAboveMax(m, s, where) is { } warning)
+            issues.Warning(startingNode!, warning);
         return new ClientEntry(max, refresh, starting, access);
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Hosting;
+using Lumen.Infrastructure.Common;
 using Microsoft.Extensions.Logging;
 
 namespace Lumen.Infrastructure.Config;
@@ -54,6 +55,8 @@ public sealed partial class ConfigWatcher(
         watcher.Error += (_, e) => { WatchError(logger, e.GetException()); _signal.Release(); };
         watcher.EnableRaisingEvents = true;
 
+        // Which file is in force is the first thing an operator needs (a relative path depends on where it started).
+        Watching(logger, state.Path);
         await ReloadAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -128,7 +131,9 @@ public sealed partial class ConfigWatcher(
         {
             var report = await sync.ApplyAsync(result.Config!, ct);
             _appliedHash = hash;
-            Applied(logger, report.Changes.Count, report.SkippedEntries.Count);
+            int changed = report.Changes.Count, skipped = report.SkippedEntries.Count;
+            var (clients, entries) = (Counted.Noun(changed, "client", "clients"), Counted.Noun(skipped, "entry", "entries"));
+            Applied(logger, changed, clients, skipped, entries);
             Reloaded?.Invoke(new ConfigReload(result, report));
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -148,8 +153,11 @@ public sealed partial class ConfigWatcher(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Config file {Path} rejected with {Count} error(s); the last good config stays in force")]
     private static partial void Rejected(ILogger logger, string path, int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Config applied: {Changed} client(s) changed, {Skipped} named entr(ies) waiting for their client")]
-    private static partial void Applied(ILogger logger, int changed, int skipped);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Config file {Path} loaded; watching it for changes")]
+    private static partial void Watching(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Config applied: {Changed} {Clients} changed, {Skipped} named {Entries} skipped (no such client yet)")]
+    private static partial void Applied(ILogger logger, int changed, string clients, int skipped, string entries);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Applying the config to the database failed; will retry")]
     private static partial void ApplyFailed(ILogger logger, Exception exception);

@@ -8,11 +8,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Infrastructure.Managers;
 
+/// <summary>What adding a manager did: added them, or found them there already (harmless, but worth saying).</summary>
+public sealed record ManagerAddition(ManagerRow Manager, string Client, bool AlreadyManager)
+{
+    /// <summary>What the portal and the command line both tell the person when nothing needed adding.</summary>
+    public string AlreadyMessage => $"{Manager.Email} is already a manager of {Client}.";
+}
+
 /// <summary>Assigning managers to clients by e-mail (§6): admins only; the person need not have signed in yet.</summary>
 public sealed class ManagerService(
     IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ClientChangeNotifier notifier, TimeProvider clock)
 {
-    public async Task<Outcome<ManagerRow>> AddAsync(Actor actor, string client, string? email, CancellationToken ct = default)
+    public async Task<Outcome<ManagerAddition>> AddAsync(Actor actor, string client, string? email, CancellationToken ct = default)
     {
         if (ValidateEmail(email) is { } invalid) return new Failure(FailureKind.Invalid, invalid);
         var normalized = Actor.Normalize(email!);
@@ -21,7 +28,7 @@ public sealed class ManagerService(
         if (!found.Succeeded) return found.Failure!;
         var clientId = found.Value!.Id;
         var existing = await db.Managers.FirstOrDefaultAsync(m => m.ClientId == clientId && m.Email == normalized, ct);
-        if (existing is not null) return existing;
+        if (existing is not null) return new ManagerAddition(existing, found.Value.Name, AlreadyManager: true);
         var row = new ManagerRow { ClientId = clientId, Email = normalized, AddedAt = clock.GetUtcNow().UtcDateTime, AddedBy = actor.NormalizedEmail };
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -38,12 +45,13 @@ public sealed class ManagerService(
                 // adding twice is harmless, so their row is the answer.
                 await tx.RollbackAsync(ct);
                 db.ChangeTracker.Clear();
-                return await db.Managers.AsNoTracking().FirstOrDefaultAsync(m => m.ClientId == clientId && m.Email == normalized, ct)
+                var theirs = await db.Managers.AsNoTracking().FirstOrDefaultAsync(m => m.ClientId == clientId && m.Email == normalized, ct)
                     ?? throw new InvalidOperationException($"Adding manager {normalized} to '{found.Value.Name}' failed.", e);
+                return new ManagerAddition(theirs, found.Value.Name, AlreadyManager: true);
             }
         }
         notifier.Publish(new ClientChange(found.Value.Name, ClientChangeKind.ManagersChanged, $"{actor.NormalizedEmail} added manager {normalized}"));
-        return row;
+        return new ManagerAddition(row, found.Value.Name, AlreadyManager: false);
     }
 
     public async Task<Outcome<bool>> RemoveAsync(Actor actor, string client, string email, CancellationToken ct = default)

@@ -43,10 +43,14 @@ public static class AuthEndpoints
         return app;
     }
 
-    /// <summary>Only paths of this site, so a crafted link cannot send someone elsewhere after signing in.</summary>
+    /// <summary>
+    /// Only paths of this site, so a crafted link cannot send someone elsewhere after signing in or out: one leading
+    /// slash, then no second slash, and no backslash or control character anywhere (browsers drop a tab or newline
+    /// and read a backslash as a slash, so "/\t/evil.example" would land on another host). Anything else is "/".
+    /// </summary>
     public static string LocalOnly(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+        returnUrl is ['/', ..] && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            && !returnUrl.Contains('\\', StringComparison.Ordinal) && !returnUrl.Any(char.IsControl)
             ? returnUrl
             : "/";
 }

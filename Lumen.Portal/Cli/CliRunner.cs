@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Lumen.Domain.Budget;
 using Lumen.Infrastructure;
@@ -49,6 +50,14 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
             await stderr.WriteLineAsync($"error: {e.Message}");
             return 1;
         }
+        catch (DbException e)
+        {
+            // Unreachable, refusing the login, or failing the statement: the operator fixes the server or the setting,
+            // so the provider's own message is what helps; a stack trace would not.
+            var provider = DatabaseOptions.FromConfiguration(builder.Configuration).Provider;
+            await stderr.WriteLineAsync($"error: the database cannot be used ({provider}): {e.Message}");
+            return 1;
+        }
     }
 
     public async Task<int> RunAsync(CliArguments args)
@@ -66,7 +75,8 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         ["clients", "list"] => ListClientsAsync,
         ["keys", "create", var client] => () => Report(Get<ApiKeyService>().CreateAsync(Actor.Cli, client, args.Name), k => k.FullKey),
         ["keys", "revoke", var client, var key] => () => Report(Get<ApiKeyService>().RevokeAsync(Actor.Cli, client, key), k => $"revoked {k.Hint}"),
-        ["managers", "add", var client, var email] => () => Report(Get<ManagerService>().AddAsync(Actor.Cli, client, email), m => $"{m.Email} manages {client}"),
+        ["managers", "add", var client, var email] => () => Report(Get<ManagerService>().AddAsync(Actor.Cli, client, email),
+            m => m.AlreadyManager ? m.AlreadyMessage : $"{m.Manager.Email} manages {client}"),
         ["managers", "remove", var client, var email] => () => Report(Get<ManagerService>().RemoveAsync(Actor.Cli, client, email), _ => $"{email} no longer manages {client}"),
         ["consent", "grant", var client, var model] => () => Report(Get<ConsentService>().GrantAsync(Actor.Cli, client, model), c => $"consent for {c.Model} recorded"),
         ["consent", "withdraw", var client, var model] => () => Report(Get<ConsentService>().WithdrawAsync(Actor.Cli, client, model), c => $"consent for {c.Model} withdrawn"),
@@ -88,20 +98,13 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         await stdout.WriteLineAsync($"database ready; config {state.Path} applied");
         foreach (var change in report.Changes) await stdout.WriteLineAsync($"  {change.Client}: {change.Summary}");
         await stdout.WriteLineAsync($"{report.Changes.Count} client(s) changed, {report.Unchanged} unchanged, " +
-            $"{report.SkippedEntries.Count} named entr{(report.SkippedEntries.Count == 1 ? "y" : "ies")} skipped (no such client yet)");
+            $"{report.SkippedEntries.Count} named {Counted.Noun(report.SkippedEntries.Count, "entry", "entries")} skipped (no such client yet)");
         return 0;
     }
 
-    private async Task<int> CreateClientsAsync(IEnumerable<string> names)
-    {
-        var failed = 0;
-        foreach (var name in names)
-        {
-            var outcome = await Get<ClientService>().CreateAsync(Actor.Cli, name);
-            failed += await Print(outcome, c => $"created {c.Name}", $"{name}: ");
-        }
-        return failed == 0 ? 0 : 1;
-    }
+    // All or none: a half-created batch would leave the operator to work out which names to run again.
+    private Task<int> CreateClientsAsync(string[] names) =>
+        Report(Get<ClientService>().CreateAllAsync(Actor.Cli, names), created => string.Join(Environment.NewLine, created.Select(c => $"created {c.Name}")));
 
     private async Task<int> ListClientsAsync()
     {
@@ -118,16 +121,16 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         return 0;
     }
 
-    private async Task<int> Report<T>(Task<Outcome<T>> work, Func<T, string> describe) => await Print(await work, describe);
-
-    private async Task<int> Print<T>(Outcome<T> outcome, Func<T, string> describe, string context = "")
+    private async Task<int> Report<T>(Task<Outcome<T>> work, Func<T, string> describe)
     {
+        var outcome = await work;
         if (outcome.Succeeded)
         {
             await stdout.WriteLineAsync(describe(outcome.Value!));
             return 0;
         }
-        await stderr.WriteLineAsync($"error: {context}{outcome.Failure!.Message}");
+        // A refusal of several names says why for each, one per line.
+        foreach (var line in outcome.Failure!.Message.Split('\n')) await stderr.WriteLineAsync($"error: {line}");
         return 1;
     }
 

@@ -30,7 +30,7 @@ public class ConfigLoaderRejectionTests
         { "access list item not text", "clients:\n  bot:\n    model_access:\n      whitelist: [dummy, [x]]\n", 4, 26, "Items of whitelist of model_access of client 'bot' must be text, found a list" },
         { "entry a number", "clients:\n  bot: 5\n", 2, 8, "The entry of client 'bot' must be a mapping" },
         { "entry a list", "clients:\n  bot:\n    - max: 1\n", 3, 5, "must be a mapping (max, refresh, starting, model_access), found a list" },
-        { "invalid client name", "clients:\n  Bad_Name: {}\n", 2, 3, "Invalid client name 'Bad_Name': A client name must start with a lower-case letter or a digit." },
+        { "invalid client name", "clients:\n  Bad_Name: {}\n", 2, 3, "Invalid client name 'Bad_Name': A client name must start with a lower-case letter or a digit. A client name may only hold lower-case letters, digits, '-', '_' and '.'." },
         { "invalid character", "clients:\n  bot!: {}\n", 2, 3, "may only hold lower-case letters" },
         { "name too long", $"clients:\n  {new string('a', 65)}: {{}}\n", 2, 3, "at most 64 characters" },
         { "duplicate client name", "clients:\n  bot: {}\n  bot: {max: 1}\n", 3, 3, "Duplicate client name 'bot': it already has an entry on line 2." },

@@ -29,6 +29,15 @@ public class ClientNameTests
     }
 
     [Fact]
+    public void A_name_breaking_several_rules_is_told_every_rule_it_breaks()
+    {
+        ClientName.Validate("-Bad Name" + new string('x', 64)).Should().Be(
+            "A client name has at most 64 characters. " +
+            "A client name must start with a lower-case letter or a digit. " +
+            "A client name may only hold lower-case letters, digits, '-', '_' and '.'.");
+    }
+
+    [Fact]
     public void Names_are_at_most_64_characters()
     {
         ClientName.TryCreate(new string('a', 64), out _, out _).Should().BeTrue();

@@ -45,6 +45,44 @@ public sealed class ClientCreationTests(PostgresServer postgres)
     }
 
     [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Several_names_with_one_bad_or_taken_create_none_and_the_refusal_names_each_bad_one(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var portal = new TestPortal(db);
+        await portal.CreateClientAsync("taken");
+        var changes = new List<ClientChange>();
+        portal.Notifier.Changed += changes.AddRange;
+
+        var outcome = await portal.Clients.CreateAllAsync(Actor.Cli, ["a", "good", "BAD", "taken", "a"]);
+
+        outcome.Failure.Should().Be(new Failure(FailureKind.Invalid,
+            "BAD: A client name must start with a lower-case letter or a digit. A client name may only hold lower-case letters, digits, '-', '_' and '.'.\n" +
+            "taken: A client named 'taken' already exists.\n" +
+            "a: 'a' is given more than once.\n" +
+            "Nothing was created: fix the names above and try again."));
+        await using var context = await db.Factory.CreateDbContextAsync();
+        (await context.Clients.Select(c => c.Name).ToListAsync()).Should().Equal("taken");
+        (await context.CoinPools.CountAsync()).Should().Be(1);
+        changes.Should().BeEmpty();
+    }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Several_good_names_are_created_together_each_with_its_own_entry(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var portal = new TestPortal(db);
+        var changes = new List<ClientChange>();
+        portal.Notifier.Changed += changes.AddRange;
+
+        var created = (await portal.Clients.CreateAllAsync(Actor.Cli, ["research-bot", " other "])).Unwrap();
+
+        created.Select(c => c.Name).Should().Equal("research-bot", "other");
+        (await LoadAsync(db, "research-bot")).Pool.MaxMicros.Should().Be(500_000000, "its named entry");
+        (await LoadAsync(db, "other")).Pool.MaxMicros.Should().Be(100_000000, "clients.default");
+        changes.Select(c => (c.Client, c.Kind)).Should().Equal(("research-bot", ClientChangeKind.Created), ("other", ClientChangeKind.Created));
+    }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task A_client_without_a_named_entry_gets_the_default_entry(DatabaseProviderKind provider)
     {
         await using var db = await TestDatabases.CreateAsync(provider, postgres);

@@ -14,6 +14,21 @@ namespace Lumen.Tests.Infrastructure.Config;
 public sealed class ConfigWatcherTests
 {
     [Fact]
+    public async Task At_start_the_log_names_the_watched_file_and_counts_in_proper_words()
+    {
+        await using var watched = await WatchedConfig.StartAsync(WatchedYaml.With("  default: {max: 1}\n  waiting-bot: {max: 2}"));
+        await watched.CreateClientAsync("bot");
+        var mark = watched.Mark;
+        await watched.SaveAsync(WatchedYaml.With("  default: {max: 3}\n  waiting-bot: {max: 2}\n  other-bot: {max: 2}"));
+        await watched.ReloadAfterAsync(mark);
+
+        var lines = watched.Logs.GetSnapshot().Select(r => r.Message).ToList();
+        lines.Should().StartWith($"Config file {watched.Path} loaded; watching it for changes");
+        lines.Should().Contain("Config applied: 0 clients changed, 1 named entry skipped (no such client yet)");
+        lines.Should().Contain("Config applied: 1 client changed, 2 named entries skipped (no such client yet)");
+    }
+
+    [Fact]
     public async Task Saving_in_place_applies_the_new_max_and_publishes_the_change_with_before_and_after()
     {
         await using var watched = await WatchedConfig.StartAsync(WatchedYaml.Default(max: 100));

@@ -8,6 +8,7 @@ using Lumen.Infrastructure.Usage;
 using Lumen.Tests.Infrastructure.Databases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Lumen.Tests.Infrastructure.Config;
 
@@ -43,6 +44,7 @@ internal sealed class WatchedConfig : IAsyncDisposable
 
     public string Path => System.IO.Path.Combine(_folder, "config.yaml");
     public ConfigWatcher Watcher { get; }
+    public FakeLogCollector Logs => _services.GetFakeLogCollector();
     public ConfigState State => _services.GetRequiredService<ConfigState>();
     public ConfigSync Sync => _services.GetRequiredService<ConfigSync>();
     public ClientService Clients => _services.GetRequiredService<ClientService>();
@@ -58,6 +60,7 @@ internal sealed class WatchedConfig : IAsyncDisposable
         var database = await SqliteDatabase.CreateAsync();
         var services = new ServiceCollection()
             .AddLogging()
+            .AddFakeLogging()
             .AddSingleton(clock ?? TimeProvider.System)
             .AddLumenCore(database.Options)
             .AddSingleton(ConfigState.Load(path))

@@ -36,12 +36,16 @@ public sealed class ManagerServiceTests(PostgresServer postgres)
         await using var portal = new TestPortal(db);
         await portal.CreateClientAsync("alpha");
 
-        var first = (await portal.Managers.AddAsync(TestPortal.Admin, "alpha", "  Jane.Doe@Example.ORG ")).Unwrap();
-        var second = (await portal.Managers.AddAsync(TestPortal.Admin, "alpha", "jane.doe@example.org")).Unwrap();
+        var firstAdd = (await portal.Managers.AddAsync(TestPortal.Admin, "alpha", "  Jane.Doe@Example.ORG ")).Unwrap();
+        var secondAdd = (await portal.Managers.AddAsync(TestPortal.Admin, "alpha", "jane.doe@example.org")).Unwrap();
+        var (first, second) = (firstAdd.Manager, secondAdd.Manager);
 
         first.Email.Should().Be("jane.doe@example.org");
         first.AddedBy.Should().Be("admin@example.org");
         second.Id.Should().Be(first.Id);
+        firstAdd.AlreadyManager.Should().BeFalse();
+        secondAdd.AlreadyManager.Should().BeTrue();
+        secondAdd.AlreadyMessage.Should().Be("jane.doe@example.org is already a manager of alpha.");
         var listed = (await portal.Managers.ListAsync(TestPortal.Admin, "alpha")).Unwrap();
         listed.Select(m => m.Email).Should().Equal("jane.doe@example.org");
         (await portal.Keys.ListAsync(new Actor("JANE.DOE@example.org"), "alpha")).Succeeded.Should().BeTrue(
@@ -73,8 +77,9 @@ public sealed class ManagerServiceTests(PostgresServer postgres)
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() =>
             (i % 2 == 0 ? first : second).Managers.AddAsync(TestPortal.Admin, "alpha", i % 4 < 2 ? "jane@example.org" : "JANE@example.org"))));
 
-        outcomes.Should().OnlyContain(o => o.Succeeded && o.Value!.Email == "jane@example.org");
-        outcomes.Select(o => o.Value!.Id).Distinct().Should().ContainSingle();
+        outcomes.Should().OnlyContain(o => o.Succeeded && o.Value!.Manager.Email == "jane@example.org");
+        outcomes.Select(o => o.Value!.Manager.Id).Distinct().Should().ContainSingle();
+        outcomes.Count(o => !o.Value!.AlreadyManager).Should().Be(1, "one add added her; the others found her there");
         (await first.Managers.ListAsync(TestPortal.Admin, "alpha")).Unwrap().Should().ContainSingle();
         (await ManagersColumnAsync(first, "alpha")).Should().Be(1, "the losing adds counted nothing");
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using Lumen.Domain.Clients;
 using Lumen.Infrastructure;
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Config;
@@ -149,15 +150,41 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public async Task Creating_a_taken_name_exits_1_and_the_other_names_are_still_created()
+    public async Task A_bad_name_is_told_every_rule_it_breaks_in_the_dialogs_words()
+    {
+        var run = await Cli("clients", "create", "-Bad!");
+
+        run.ExitCode.Should().Be(1);
+        run.Err.Should().Be("error: -Bad!: " + ClientName.Validate("-Bad!") + Environment.NewLine);
+        run.Err.Should().Contain("must start with a lower-case letter or a digit").And.Contain("may only hold lower-case letters");
+    }
+
+    [Fact]
+    public async Task Creating_a_taken_name_with_another_exits_1_naming_it_and_creates_neither()
     {
         (await Cli("clients", "create", "alpha")).ExitCode.Should().Be(0);
 
         var run = await Cli("clients", "create", "alpha", "beta");
 
         run.ExitCode.Should().Be(1);
-        run.Err.Should().Be("error: alpha: A client named 'alpha' already exists." + Environment.NewLine);
-        run.OutLines.Should().Equal("created beta");
+        run.ErrLines.Should().Equal(
+            "error: alpha: A client named 'alpha' already exists.",
+            "error: Nothing was created: fix the names above and try again.");
+        run.Out.Should().BeEmpty();
+        (await Cli("clients", "list")).OutLines.Skip(1).Should().Equal("alpha\tyes\t0\t0\t0\t100");
+    }
+
+    [Fact]
+    public async Task Creating_good_names_with_a_bad_one_creates_none_and_names_the_bad_one()
+    {
+        var run = await Cli("clients", "create", "a", "good", "BAD");
+
+        run.ExitCode.Should().Be(1);
+        run.ErrLines.Should().Equal(
+            "error: BAD: " + ClientName.Validate("BAD"),
+            "error: Nothing was created: fix the names above and try again.");
+        run.Out.Should().BeEmpty();
+        (await Cli("clients", "list")).OutLines.Should().ContainSingle("only the header is listed");
     }
 
     [Fact]
@@ -209,6 +236,12 @@ public sealed class CliTests : IDisposable
         add.OutLines.Should().Equal("ops@example.org manages bot");
         await using (var db = await Contexts().CreateDbContextAsync())
             (await db.Managers.Select(m => m.Email).ToListAsync()).Should().Equal("ops@example.org");
+
+        var again = await Cli("managers", "add", "bot", "OPS@example.org");
+        again.ExitCode.Should().Be(0, again.Err);
+        again.OutLines.Should().Equal("ops@example.org is already a manager of bot.");
+        await using (var db = await Contexts().CreateDbContextAsync())
+            (await db.Managers.CountAsync()).Should().Be(1);
 
         var notAnEmail = await Cli("managers", "add", "bot", "ops");
         notAnEmail.ExitCode.Should().Be(1);
@@ -286,6 +319,31 @@ public sealed class CliTests : IDisposable
         run.Err.Should().NotContain("   at ");
     }
 
+    [Theory]
+    [InlineData("clients", "list")]
+    [InlineData("init-db")]
+    public async Task An_unreachable_database_is_one_clear_error_line_and_exit_1(params string[] words)
+    {
+        var closedPort = ClosedLoopbackPort();
+
+        var run = await CliRunnerResult.RunAsync([.. words, "--config", ConfigPath, "--Database:Provider=PostgreSQL",
+            $"--ConnectionStrings:Lumen=Host=127.0.0.1;Port={closedPort};Database=lumen;Username=lumen;Timeout=3",
+            $"--Lumen:ApiKeySecret={Secret}"]);
+
+        run.ExitCode.Should().Be(1);
+        run.Out.Should().BeEmpty();
+        var line = run.ErrLines.Should().ContainSingle().Subject;
+        line.Should().StartWith("error: the database cannot be used (PostgreSQL): ").And.Contain($"127.0.0.1:{closedPort}");
+    }
+
+    /// <summary>A loopback port nothing listens on: bound and released, so it was free a moment ago.</summary>
+    private static int ClosedLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private Task<CliRunnerResult> Cli(params string[] words) => CliRunnerResult.RunAsync(
         [.. words, "--config", ConfigPath, $"--ConnectionStrings:Lumen={ConnectionString}", $"--Lumen:ApiKeySecret={Secret}"]);
 
@@ -304,7 +362,10 @@ public sealed class CliTests : IDisposable
 /// <summary>One in-process run of the command line: its exit code and what it wrote.</summary>
 internal sealed record CliRunnerResult(int ExitCode, string Out, string Err)
 {
-    public IReadOnlyList<string> OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+    public IReadOnlyList<string> OutLines => Lines(Out);
+    public IReadOnlyList<string> ErrLines => Lines(Err);
+
+    private static List<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
 
     public static async Task<CliRunnerResult> RunAsync(string[] args)
     {

@@ -38,6 +38,9 @@ public sealed class BudgetPanelTests : DetailPageTest
           shut:
             max: 0
             model_access: {default: whitelist}
+          over:
+            max: 10.0
+            starting: 50.0
         """;
 
     private IRenderedComponent<ClientDetailPage> Budget(string client)
@@ -131,6 +134,22 @@ public sealed class BudgetPanelTests : DetailPageTest
         Row(cut, "full-at").Value.Should().Be("does not apply (unlimited)");
         cut.Find(".budget-panel").TextContent.Should().NotContain("37.5");
     }
+
+    [Fact]
+    public async Task A_starting_above_max_shows_the_configs_warning_on_that_clients_page()
+    {
+        await Portal.CreateClientAsync("over");
+
+        var cut = Budget("over");
+
+        const string warning = "starting (50) of client 'over' is above max (10); a new pool starts at 10.";
+        Portal.Config.Latest.Warnings.Select(w => w.Message).Should().Contain(warning, "/clients shows the same words");
+        TextOf(cut.Find(".budget-panel .starting-above-max")).Should().Be(warning);
+    }
+
+    [Fact]
+    public void A_starting_within_max_shows_no_warning() =>
+        Budget(Alpha).FindAll(".starting-above-max").Should().BeEmpty("alpha's starting (100) is its max (100)");
 
     [Fact]
     public async Task A_blocked_client_says_so()

@@ -50,6 +50,32 @@ public sealed class ManagersPanelTests : DetailPageTest
         cut.Find(".new-manager-email input").GetAttribute("value").Should().BeNullOrEmpty("the field is cleared for the next one");
     }
 
+    [Fact]
+    public void Re_adding_a_manager_in_other_case_says_they_already_are_and_adds_nobody()
+    {
+        var cut = AdminPage();
+
+        Add(cut, "ALICE@Example.org");
+
+        cut.WaitForAssertion(() => SnackbarMessages.Should().Contain("alice@example.org is already a manager of alpha."));
+        SnackbarMessages.Should().NotContain("alice@example.org is a manager of alpha.");
+        ManagersInDatabase().Should().Equal("alice@example.org");
+        cut.FindAll(".add-manager .mud-input-error").Should().BeEmpty("it is not a failure");
+    }
+
+    [Fact]
+    public void Clearing_the_e_mail_field_takes_away_its_stale_error()
+    {
+        var cut = AdminPage();
+        Add(cut, "carol");
+        cut.WaitForAssertion(() => cut.FindAll(".add-manager .mud-input-helper-text").Should().ContainSingle());
+
+        cut.Find(".new-manager-email input").Input("");
+
+        cut.WaitForAssertion(() => cut.FindAll(".add-manager .mud-input-helper-text").Should().BeEmpty());
+        cut.FindAll(".add-manager .mud-input-error").Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData("", "An e-mail address is required.")]
     [InlineData("carol", "'carol' is not an e-mail address like name@example.org.")]

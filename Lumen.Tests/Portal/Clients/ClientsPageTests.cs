@@ -199,7 +199,8 @@ public sealed class ClientsPageTests : ClientsComponentTest
         provider.Find(".new-client-name input").Input("<script>alert(1)</script>");
         provider.FindAll("button").Single(b => b.TextContent.Trim() == "Create").Click();
 
-        provider.WaitForAssertion(() => provider.Find(".mud-input-helper-text.mud-input-error").TextContent.Should().Be("A client name must start with a lower-case letter or a digit."));
+        provider.WaitForAssertion(() => provider.Find(".mud-input-helper-text.mud-input-error").TextContent.Should().Be(
+            "A client name must start with a lower-case letter or a digit. A client name may only hold lower-case letters, digits, '-', '_' and '.'."));
         provider.FindAll("script").Should().BeEmpty("the typed text is text, never markup");
         (await Portal.Directory.QueryAsync(new Actor(AdminEmail), new())).Matching.Should().Be(0);
     }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Lumen.Tests.Portal.Site;
 
@@ -58,7 +59,11 @@ public sealed partial class PortalSite : WebApplicationFactory<Program>, IAsyncL
         builder.UseSetting("Lumen:ConfigPath", ConfigPath);
         builder.UseSetting("ConnectionStrings:Lumen", $"Data Source={Path.Combine(_dir, "lumen.db")}");
         builder.UseSetting("Lumen:ApiKeySecret", "portal-site-tests-secret-0123456789abcdefghij");
+        builder.ConfigureServices(services => services.AddFakeLogging());
     }
+
+    /// <summary>What the portal logged, for tests of what an operator would read.</summary>
+    public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
     public async Task CreateClientAsync(string name, params string[] managers)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using Lumen.Portal.Auth;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Lumen.Tests.Portal.Site;
 
@@ -38,13 +39,66 @@ public sealed class SignInTests(PortalSite site) : IClassFixture<PortalSite>
     }
 
     [Theory]
+    [InlineData("/auth/dev-sign-in")]
+    [InlineData("/auth/sign-out")]
+    public async Task A_post_without_an_antiforgery_token_logs_one_warning_line_and_no_stack_trace(string path)
+    {
+        using var browser = await site.BrowserAsync(null);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = PortalSite.Admin, ["returnUrl"] = "/" });
+        site.Logs.Clear();
+
+        using var response = await browser.PostAsync(new Uri(path, UriKind.Relative), form);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var logged = site.Logs.GetSnapshot().Where(r => r.Level >= LogLevel.Warning).ToList();
+        var line = logged.Should().ContainSingle().Subject;
+        line.Level.Should().Be(LogLevel.Warning);
+        line.Exception.Should().BeNull("one line, no stack trace");
+        line.Message.Should().StartWith($"Refused POST {path}: no valid antiforgery token");
+    }
+
+    [Theory]
     [InlineData("/clients?q=bot", "/clients?q=bot")]
     [InlineData("https://evil.example/", "/")]
     [InlineData("//evil.example/", "/")]
     [InlineData("/\\evil.example/", "/")]
     [InlineData(null, "/")]
+    [InlineData("/\t/evil.example/", "/")]
+    [InlineData("/\n/evil.example/", "/")]
+    [InlineData("/\r/evil.example/", "/")]
+    [InlineData("/\u0000/evil.example/", "/")]
+    [InlineData("/\u007f/evil.example/", "/")]
+    [InlineData("/clients\\..\\\\evil.example", "/")]
+    [InlineData("clients", "/")]
+    [InlineData("/clients/%2F%2Fevil.example?q=%09", "/clients/%2F%2Fevil.example?q=%09")]
     public void Only_local_return_urls_are_followed(string? returnUrl, string expected) =>
         AuthEndpoints.LocalOnly(returnUrl).Should().Be(expected);
+
+    [Fact]
+    public async Task Signing_in_with_a_return_url_holding_a_tab_lands_on_the_home_page()
+    {
+        using var browser = await site.BrowserAsync(null);
+        var token = await PortalSite.AntiforgeryTokenAsync(browser, "/auth/dev-sign-in");
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["email"] = PortalSite.Admin, ["returnUrl"] = "/\t/evil.example/",
+        });
+
+        using var response = await browser.PostAsync(new Uri("/auth/dev-sign-in", UriKind.Relative), form);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.Should().Be("/");
+    }
+
+    [Fact]
+    public async Task The_sign_in_challenge_drops_a_return_url_holding_a_tab()
+    {
+        using var browser = await site.BrowserAsync(null);
+
+        using var response = await browser.GetAsync(new Uri("/auth/sign-in?returnUrl=%2F%09%2Fevil.example%2F", UriKind.Relative));
+
+        response.Headers.Location!.OriginalString.Should().Be("/auth/dev-sign-in?returnUrl=%2F");
+    }
 
     [Fact]
     public async Task Sign_out_ends_the_session()
