@@ -55,24 +55,37 @@ internal sealed class LedgerSession : IAsyncDisposable
     public async Task CommitAsync(IReadOnlyList<LedgerEntry> entries)
     {
         await using var tx = await _connection.BeginTransactionAsync();
-        _charge.Command.Transaction = _log.Command.Transaction = _keyUsed.Command.Transaction = tx;
-        // Pool rows, then key rows, each in id order (stable, so one client's charges keep their order): two instances
-        // committing at once lock rows in the same order and do not deadlock each other.
-        var lastUse = new SortedDictionary<int, DateTimeOffset>();
-        foreach (var entry in entries.OrderBy(e => e.Charged ? e.Call.ClientId : int.MaxValue))
+        // Where the provider batches (PostgreSQL, SQL Server), every statement of the commit goes in one round trip;
+        // each charge is still its own UPDATE, run in order, and all of them commit together or not at all.
+        var batch = _connection.CanCreateBatch ? _connection.CreateBatch() : null;
+        await using (batch)
         {
-            var call = entry.Call;
-            if (entry.Charged)
+            if (batch is not null) batch.Transaction = tx;
+            else _charge.Command.Transaction = _log.Command.Transaction = _keyUsed.Command.Transaction = tx;
+            async Task RunAsync(Statement statement, params object?[] values)
             {
-                await _charge.RunAsync(entry.At.ToUnixTimeMilliseconds(), call.CoinsMicros, call.InputTokens,
-                    call.OutputTokens, call.ClientId);
-                if (call.ApiKeyId is { } key) lastUse[key] = lastUse.TryGetValue(key, out var seen) && seen > entry.At ? seen : entry.At;
+                if (batch is null) await statement.RunAsync(values);
+                else batch.BatchCommands.Add(statement.ForBatch(batch, values));
             }
-            await _log.RunAsync(call.ClientId, call.ApiKeyId, call.Model.Length > _modelMaxLength ? call.Model[.._modelMaxLength] : call.Model, call.Status,
-                call.ErrorCode, call.InputTokens, call.OutputTokens, call.CoinsMicros, call.DurationMs, entry.At.UtcDateTime,
-                call.Operation, call.Outcome.Word(), call.RequestId);
+
+            // Pool rows, then key rows, each in id order (stable, so one client's charges keep their order): two
+            // instances committing at once lock rows in the same order and do not deadlock each other.
+            var lastUse = new SortedDictionary<int, DateTimeOffset>();
+            foreach (var entry in entries.OrderBy(e => e.Charged ? e.Call.ClientId : int.MaxValue))
+            {
+                var call = entry.Call;
+                if (entry.Charged)
+                {
+                    await RunAsync(_charge, entry.At.ToUnixTimeMilliseconds(), call.CoinsMicros, call.InputTokens, call.OutputTokens, call.ClientId);
+                    if (call.ApiKeyId is { } key) lastUse[key] = lastUse.TryGetValue(key, out var seen) && seen > entry.At ? seen : entry.At;
+                }
+                await RunAsync(_log, call.ClientId, call.ApiKeyId, call.Model.Length > _modelMaxLength ? call.Model[.._modelMaxLength] : call.Model,
+                    call.Status, call.ErrorCode, call.InputTokens, call.OutputTokens, call.CoinsMicros, call.DurationMs, entry.At.UtcDateTime,
+                    call.Operation, call.Outcome.Word(), call.RequestId);
+            }
+            foreach (var (key, at) in lastUse) await RunAsync(_keyUsed, at.UtcDateTime, key);
+            if (batch is not null) await batch.ExecuteNonQueryAsync();
         }
-        foreach (var (key, at) in lastUse) await _keyUsed.RunAsync(at.UtcDateTime, key);
         CommitStarted = true;
         await tx.CommitAsync();
         CommitStarted = false;
@@ -114,6 +127,21 @@ internal sealed class LedgerSession : IAsyncDisposable
         {
             for (var i = 0; i < values.Length; i++) Command.Parameters[i].Value = values[i] ?? DBNull.Value;
             return Command.ExecuteNonQueryAsync();
+        }
+
+        /// <summary>This statement with <paramref name="values"/>, as one command of <paramref name="batch"/>.</summary>
+        public DbBatchCommand ForBatch(DbBatch batch, object?[] values)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = Command.CommandText;
+            for (var i = 0; i < values.Length; i++)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = Command.Parameters[i].ParameterName;
+                parameter.Value = values[i] ?? DBNull.Value;
+                command.Parameters.Add(parameter);
+            }
+            return command;
         }
 
         public ValueTask DisposeAsync() => Command.DisposeAsync();
