@@ -12,7 +12,9 @@
 # Settings (environment): BENCH_SECONDS (load window per run, default 10), BENCH_WARMUP (seconds for each gateway
 # target, default 10; the upstream and the bare proxy get 3, the 50 ms upstream none), BENCH_CONCURRENCY (default
 # "8 32"), BENCH_PUBLISH (0 reuses an earlier publish), BENCH_OUT (default /tmp/lumen-bench), BENCH_PORTAL_ENV
-# (extra VAR=value words for the portal, e.g. DOTNET_gcServer=1), BENCH_RUNS (which of a b c d e f g, default all), BENCH_MODEL_MS (the slow upstream's time per answer, default 50).
+# (extra VAR=value words for the portal, e.g. DOTNET_gcServer=1), BENCH_DB (sqlite, the default, or postgresql: a
+# throwaway PostgreSQL cluster on a free loopback port, fsync on, started and stopped here; BENCH_PG_OPTIONS adds
+# connection-string options, e.g. "Max Auto Prepare=20"), BENCH_RUNS (which of a b c d e f g, default all), BENCH_MODEL_MS (the slow upstream's time per answer, default 50).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,15 +39,17 @@ die() { echo "FAIL: $*" >&2; exit 1; }
 for tool in wrk sqlite3 curl dotnet python3; do command -v $tool >/dev/null || die "$tool is not installed (apt-get install -y wrk sqlite3 curl)"; done
 
 PIDS=()
+PG_STOP=""
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -z "$PG_STOP" ] || eval "$PG_STOP" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, database ${BENCH_DB:-sqlite}; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 mkdir -p "$OUT"
 if [ "${BENCH_PUBLISH:-1}" != 0 ]; then
   echo "publishing (Release) ..." >&2
@@ -86,12 +90,32 @@ clients:
     model_access: {default: whitelist}
 EOF
 
+BENCH_DB=${BENCH_DB:-sqlite}
+if [ "$BENCH_DB" = postgresql ]; then
+  # A throwaway cluster, as the tests start one (PostgreSQL refuses to run as root: then as the postgres user).
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+  [ -x "$PGBIN/initdb" ] || die "PostgreSQL server binaries are not installed (apt-get install -y postgresql)"
+  PGPORT=$(free_port)
+  PGDIR=$WORK/pg
+  mkdir -p "$PGDIR"
+  as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+  [ "$(id -u)" = 0 ] && chown postgres "$PGDIR" "$WORK" && chmod o+rx "$WORK"
+  as_pg "$PGBIN/initdb -D $PGDIR/data -A trust -U lumen" >"$WORK/pg-init.log" 2>&1 || die "initdb failed: $(tail -3 "$WORK/pg-init.log")"
+  as_pg "$PGBIN/pg_ctl -D $PGDIR/data -o '-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200' -l $PGDIR/log -w start" >/dev/null ||
+    die "PostgreSQL did not start: $(tail -5 "$PGDIR/log")"
+  PG_STOP="as_pg \"$PGBIN/pg_ctl -D $PGDIR/data -m fast -w stop\""
+  psql -h 127.0.0.1 -p "$PGPORT" -U lumen -d postgres -qc "CREATE DATABASE lumen" >/dev/null
+  export Database__Provider=PostgreSQL ConnectionStrings__Lumen="Host=127.0.0.1;Port=$PGPORT;Database=lumen;Username=lumen${BENCH_PG_OPTIONS:+;$BENCH_PG_OPTIONS}"
+  sql() { psql -h 127.0.0.1 -p "$PGPORT" -U lumen -d lumen -AtF '|' -c "$1"; }
+else
+  sql() { sqlite3 -readonly "$WORK/data/lumen.db" "$1"; }
+fi
+
 export ASPNETCORE_ENVIRONMENT=Production
 export Lumen__ApiKeySecret=bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz
 export LUMEN_CONFIG=$WORK/config.yaml
 # Production refuses to start without an identity provider. /v1 never signs anyone in, so this one is never contacted.
 export Oidc__Authority=https://oidc.invalid/ Oidc__ClientId=bench Oidc__ClientSecret=bench
-DB=$WORK/data/lumen.db
 
 cli() { (cd "$WORK" && "$PORTAL_BIN/Lumen.Portal" "$@"); }
 
@@ -134,12 +158,13 @@ helpers_ticks() { echo $(($(cpu_ticks "$UPSTREAM_PID") + $(cpu_ticks "$SLOW_PID"
 status_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 
 # The client's pool and its request-log totals, as one line of |-separated numbers.
-POOL_SQL="SELECT p.Requests, p.BalanceMicros, p.BalanceAsOfMs, p.CoinsSpentMicros, p.InputTokens, p.OutputTokens,
-  (SELECT COUNT(*) FROM request_log r WHERE r.ClientId = c.Id AND r.Status = 200),
-  (SELECT COALESCE(SUM(r.CoinsMicros), 0) FROM request_log r WHERE r.ClientId = c.Id AND r.Status = 200),
-  (SELECT COUNT(*) FROM request_log r WHERE r.ClientId = c.Id AND r.Status <> 200)
-  FROM clients c JOIN coin_pools p ON p.ClientId = c.Id WHERE c.Name = '%s';"
-pool() { sqlite3 -readonly "$DB" "$(printf "$POOL_SQL" "$1")"; }
+# (Names quoted, as PostgreSQL keeps the schema's mixed case only so; SQLite reads them the same.)
+POOL_SQL='SELECT p."Requests", p."BalanceMicros", p."BalanceAsOfMs", p."CoinsSpentMicros", p."InputTokens", p."OutputTokens",
+  (SELECT COUNT(*) FROM request_log r WHERE r."ClientId" = c."Id" AND r."Status" = 200),
+  (SELECT COALESCE(SUM(r."CoinsMicros"), 0) FROM request_log r WHERE r."ClientId" = c."Id" AND r."Status" = 200),
+  (SELECT COUNT(*) FROM request_log r WHERE r."ClientId" = c."Id" AND r."Status" <> 200)
+  FROM clients c JOIN coin_pools p ON p."ClientId" = c."Id" WHERE c."Name" = '"'%s'"';'
+pool() { sql "$(printf "$POOL_SQL" "$1")"; }
 
 TABLE=$OUT/results.md
 {
@@ -173,8 +198,8 @@ run() {
     IFS='|' read -r r0 b0 a0 s0 i0 o0 l0 lc0 f0 <<<"$before"
     IFS='|' read -r r1 b1 a1 s1 i1 o1 l1 lc1 f1 <<<"$after"
     # Every call of a run is the same request, so every log row must show the same tokens and coins.
-    rows=$(sqlite3 -readonly "$DB" "SELECT DISTINCT r.InputTokens || '|' || r.OutputTokens || '|' || r.CoinsMicros
-      FROM request_log r JOIN clients c ON c.Id = r.ClientId WHERE c.Name = '$client' AND r.Status = 200;")
+    rows=$(sql "SELECT DISTINCT r.\"InputTokens\" || '|' || r.\"OutputTokens\" || '|' || r.\"CoinsMicros\"
+      FROM request_log r JOIN clients c ON c.\"Id\" = r.\"ClientId\" WHERE c.\"Name\" = '$client' AND r.\"Status\" = 200;")
     [ "$(echo "$rows" | wc -l)" = 1 ] || die "$label: calls logged with different tokens or coins: $rows"
     IFS='|' read -r in out cost <<<"$rows"
     # Cost in micro-coins, rounded half away from zero to whole micro-coins (6 decimals, §4).

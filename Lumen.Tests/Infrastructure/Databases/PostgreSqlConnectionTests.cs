@@ -1,0 +1,22 @@
+using Lumen.Infrastructure.Persistence;
+
+namespace Lumen.Tests.Infrastructure.Databases;
+
+/// <summary>The portal's PostgreSQL connections prepare their frequent statements, unless the operator says otherwise.</summary>
+public sealed class PostgreSqlConnectionTests
+{
+    [Fact]
+    public void Auto_prepare_is_on_when_the_connection_string_does_not_set_it()
+    {
+        var prepared = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseProvider.PreparePostgreSql("Host=db;Database=lumen;Username=lumen"));
+
+        prepared.MaxAutoPrepare.Should().Be(DatabaseProvider.AutoPrepared);
+        (prepared.Host, prepared.Database, prepared.Username).Should().Be(("db", "lumen", "lumen"));
+    }
+
+    [Theory]
+    [InlineData("Host=db;Max Auto Prepare=0", 0)]
+    [InlineData("Host=db;MaxAutoPrepare=5", 5)]
+    public void An_operators_own_setting_is_kept(string connectionString, int expected) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(DatabaseProvider.PreparePostgreSql(connectionString)).MaxAutoPrepare.Should().Be(expected);
+}
