@@ -45,8 +45,8 @@ public sealed class GatewayMetrics
         _perClient = perClient;
     }
 
-    /// <summary>A call that ended, as logged; <paramref name="client"/> is null when its key did not match.</summary>
-    public void Ended(CallRecord call, string? client, TimeSpan elapsed)
+    /// <summary>A call that ended, as logged (its client's name is null when its key did not match).</summary>
+    public void Ended(CallRecord call, TimeSpan elapsed)
     {
         if (!_calls.Enabled && !_duration.Enabled) return; // nobody listens (Metrics:Enabled=false): no label work
         var tags = new TagList
@@ -54,7 +54,7 @@ public sealed class GatewayMetrics
             { "gen_ai.operation.name", call.Operation },
             { "gen_ai.request.model", ModelLabel(call.Model) },
         };
-        if (_perClient && client is not null) tags.Add("lumen.client", client);
+        if (_perClient && call.ClientName is not null) tags.Add("lumen.client", call.ClientName);
         var outcome = call.Outcome.Word();
         var counted = tags;
         counted.Add("lumen.outcome", outcome);

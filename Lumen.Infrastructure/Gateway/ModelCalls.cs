@@ -54,7 +54,7 @@ public sealed partial class ModelCalls
         if (caller is null)
         {
             _unidentified.Count(operation);
-            _metrics.Ended(new CallRecord(null, null, request?.Model ?? "", 401, null, 0, 0, 0, 0, CallOutcome.InvalidKey, operation), null, watch.Elapsed);
+            _metrics.Ended(new CallRecord(null, null, request?.Model ?? "", 401, null, 0, 0, 0, 0, CallOutcome.InvalidKey, operation), watch.Elapsed);
             return CallResult.Refused(GatewayError.InvalidKey());
         }
         var record = new CallRecord(caller.Client.Id, caller.KeyId, request?.Model ?? "", 0, null, 0, 0, 0, 0,
@@ -96,7 +96,7 @@ public sealed partial class ModelCalls
             DurationMs = (int)watch.ElapsedMilliseconds,
         };
         await _ledger.ChargeAsync(charged, CancellationToken.None);
-        _metrics.Ended(charged, charged.ClientName, watch.Elapsed);
+        _metrics.Ended(charged, watch.Elapsed);
         _usage.Touch(call.ClientName);
         return new CallResult(answer.Outcome, null);
     }
@@ -109,7 +109,7 @@ public sealed partial class ModelCalls
             Status = error.Status, ErrorCode = error.Code, Outcome = error.Outcome, DurationMs = (int)watch.ElapsedMilliseconds,
         };
         await _ledger.LogRefusalAsync(ended, CancellationToken.None);
-        _metrics.Ended(ended, ended.ClientName, watch.Elapsed);
+        _metrics.Ended(ended, watch.Elapsed);
         return CallResult.Refused(error);
     }
 

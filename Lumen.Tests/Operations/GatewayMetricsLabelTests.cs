@@ -25,7 +25,7 @@ public sealed class GatewayMetricsLabelTests
         using var coins = new MetricCollector<double>(meters, GatewayMetrics.MeterName, GatewayMetrics.CoinsCharged);
 
         metrics.Ended(new CallRecord(1, 1, "dummy", 200, null, 10, 5, 2_500_000, 3, CallOutcome.Ok, ClientName: "research-bot"),
-            "research-bot", TimeSpan.FromMilliseconds(3));
+            TimeSpan.FromMilliseconds(3));
 
         calls.LastMeasurement!.Tags.GetValueOrDefault("lumen.client").Should().Be(expected);
         coins.LastMeasurement!.Value.Should().Be(2.5);
