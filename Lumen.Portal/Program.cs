@@ -6,11 +6,16 @@ using Lumen.Portal.Clients;
 using Lumen.Portal.Components;
 using Lumen.Portal.Gateway;
 using Lumen.Portal.Hosting;
+using Lumen.Portal.Operations;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 
 // Operator verbs (§13) run and exit; anything else serves the portal.
 if (CliArguments.IsCommand(args)) return await CliRunner.RunAsync(args, Console.Out, Console.Error);
+
+// A start refused while services are set up (no identity provider outside Development) is one line too, not a stack
+// trace. Only for this process: under a test host the exception reaches the test, which asserts it.
+AppDomain.CurrentDomain.UnhandledException += (_, e) => LumenHostSetup.ExitOnStartRefusal(e.ExceptionObject);
 
 var builder = WebApplication.CreateBuilder(args);
 LumenHostSetup.AddCommandLineSwitches(builder.Configuration, args);
@@ -27,6 +32,7 @@ builder.Services.AddConfigWatcher();
 builder.Services.AddGateway(builder.Configuration);
 builder.Services.AddPortalAuthentication(builder.Configuration, builder.Environment);
 builder.Services.AddClientsHub();
+builder.AddOperations();
 
 var app = builder.Build();
 
@@ -50,6 +56,7 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAuth();
 app.MapClientsHub();
 app.MapGateway();
+app.MapOperations();
 
 await app.RunAsync();
 return 0;

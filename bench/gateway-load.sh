@@ -14,7 +14,9 @@
 # "8 32"), BENCH_PUBLISH (0 reuses an earlier publish), BENCH_OUT (default /tmp/lumen-bench), BENCH_PORTAL_ENV
 # (extra VAR=value words for the portal, e.g. DOTNET_gcServer=1), BENCH_DB (sqlite, the default, or postgresql: a
 # throwaway PostgreSQL cluster on a free loopback port, fsync on, started and stopped here; BENCH_PG_OPTIONS adds
-# connection-string options, e.g. "Max Auto Prepare=20"), BENCH_RUNS (which of a b c d e f g, default all), BENCH_MODEL_MS (the slow upstream's time per answer, default 50).
+# connection-string options, e.g. "Max Auto Prepare=20"), BENCH_RUNS (which of a b c d e f g, default all), BENCH_MODEL_MS (the slow upstream's time per answer, default 50),
+# BENCH_METRICS_AB (rounds of the metrics A/B, default 0: a second portal with Metrics__Enabled=false, and runs b and c
+# at c=32 against each in turn, order alternating by round, to show what the instrumentation costs per call).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +25,7 @@ WARMUP=${BENCH_WARMUP:-10}
 MODEL_MS=${BENCH_MODEL_MS:-50}
 MARGIN=3 # wrk runs WINDOW+MARGIN seconds; connections stop sending after WINDOW (see chat.lua)
 CONCURRENCY=${BENCH_CONCURRENCY:-"8 32"}
+AB_ROUNDS=${BENCH_METRICS_AB:-0}
 RUNS=${BENCH_RUNS:-"a b c d e f g"}
 OUT=${BENCH_OUT:-/tmp/lumen-bench}
 PORTAL_BIN=$OUT/portal
@@ -62,6 +65,7 @@ UPORT=$(free_port)
 SPORT=$(free_port)
 XPORT=$(free_port)
 PPORT=$(free_port)
+QPORT=$(free_port) # the portal with metrics off (BENCH_METRICS_AB)
 cat >"$WORK/config.yaml" <<EOF
 admins: [bench@example.org]
 models:
@@ -121,6 +125,10 @@ cli() { (cd "$WORK" && "$PORTAL_BIN/Lumen.Portal" "$@"); }
 
 CLIENTS=(bench-warm-b bench-warm-c bench-warm-g)
 for c in $CONCURRENCY; do CLIENTS+=("bench-b-c$c" "bench-c-c$c" "bench-f-c$c" "bench-g-c$c"); done
+if [ "$AB_ROUNDS" -gt 0 ]; then
+  CLIENTS+=(bench-warm-b-off bench-warm-c-off)
+  for i in $(seq 1 "$AB_ROUNDS"); do CLIENTS+=("bench-b-on-$i" "bench-c-on-$i" "bench-b-off-$i" "bench-c-off-$i"); done
+fi
 cli clients create "${CLIENTS[@]}" >/dev/null
 declare -A KEY
 for c in "${CLIENTS[@]}"; do KEY[$c]=$(cli keys create "$c" --name load | tail -n1); done
@@ -140,6 +148,13 @@ PIDS+=("$PROXY_PID")
 (cd "$WORK" && exec env ${BENCH_PORTAL_ENV:-} "$PORTAL_BIN/Lumen.Portal" --urls "http://127.0.0.1:$PPORT" --contentRoot "$PORTAL_BIN") >"$WORK/portal.log" 2>&1 &
 PORTAL_PID=$!
 PIDS+=("$PORTAL_PID")
+TARGET_PID=$PORTAL_PID # the portal whose CPU and memory a run reads
+if [ "$AB_ROUNDS" -gt 0 ]; then
+  # shellcheck disable=SC2086
+  (cd "$WORK" && exec env ${BENCH_PORTAL_ENV:-} Metrics__Enabled=false "$PORTAL_BIN/Lumen.Portal" --urls "http://127.0.0.1:$QPORT" --contentRoot "$PORTAL_BIN") >"$WORK/portal-off.log" 2>&1 &
+  OFF_PID=$!
+  PIDS+=("$OFF_PID")
+fi
 
 wait_for() { # url expected-status
   for _ in $(seq 1 120); do
@@ -152,6 +167,7 @@ wait_for "http://127.0.0.1:$UPORT/v1/models" 401
 wait_for "http://127.0.0.1:$SPORT/v1/models" 401
 wait_for "http://127.0.0.1:$XPORT/v1/models" 401
 wait_for "http://127.0.0.1:$PPORT/v1/models" 401
+[ "$AB_ROUNDS" = 0 ] || wait_for "http://127.0.0.1:$QPORT/v1/models" 401
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" | tail -n1; } # utime + stime (comm has no spaces here)
 helpers_ticks() { echo $(($(cpu_ticks "$UPSTREAM_PID") + $(cpu_ticks "$SLOW_PID") + $(cpu_ticks "$PROXY_PID"))); }
@@ -171,19 +187,19 @@ TABLE=$OUT/results.md
   echo "| run | target | conc. | req/s | p50 ms | p99 ms | max ms | portal CPU (cores) | portal CPU µs/call | upstreams CPU | wrk CPU | portal peak RSS MB | load | exact |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 } >"$TABLE"
-declare -A RPS
+declare -A RPS PERCALL
 
 # run LABEL URL MODEL CLIENT CONCURRENCY SECONDS [record]
 run() {
   local label=$1 url=$2 model=$3 client=$4 conc=$5 secs=$6 record=${7:-}
   local key=${KEY[$client]:-sk-bench} before after p0 u0 p1 u1 w line exact="n/a (no portal)"
-  [ "$url" = "http://127.0.0.1:$PPORT" ] && before=$(pool "$client")
+  [[ "$url" == "http://127.0.0.1:$PPORT" || "$url" == "http://127.0.0.1:$QPORT" ]] && before=$(pool "$client")
   local load
   load=$(cut -d' ' -f1 /proc/loadavg)
-  p0=$(cpu_ticks "$PORTAL_PID"); u0=$(helpers_ticks)
+  p0=$(cpu_ticks "$TARGET_PID"); u0=$(helpers_ticks)
   BENCH_OPERATION=${BENCH_OPERATION:-chat} BENCH_KEY=$key BENCH_MODEL=$model BENCH_SECONDS=$secs /usr/bin/time -f '%U %S' -o "$WORK/wrk.time" \
     wrk -t2 -c"$conc" -d"$((secs + MARGIN))s" --latency --timeout 10s -s "$LUA" "$url" >"$WORK/wrk.out"
-  p1=$(cpu_ticks "$PORTAL_PID"); u1=$(helpers_ticks)
+  p1=$(cpu_ticks "$TARGET_PID"); u1=$(helpers_ticks)
   line=$(grep '^BENCH ' "$WORK/wrk.out") || die "$label: wrk printed no BENCH line: $(cat "$WORK/wrk.out")"
   local sent ok failed unanswered elapsed rps p50 p99 max errs
   eval "$(echo "${line#BENCH }" | tr ' ' '\n' | grep -E '^(sent|ok|failed|unanswered|elapsed|rps|p50_ms|p99_ms|max_ms)=' | sed 's/_ms=/=/')"
@@ -225,10 +241,11 @@ run() {
   ucpu=$(awk -v d=$((u1 - u0)) -v t="$TICKS" -v e="$elapsed" 'BEGIN {printf "%.2f", d / t / e}')
   wcpu=$(awk -v u="$wu" -v s="$ws" -v e="$elapsed" 'BEGIN {printf "%.2f", (u + s) / e}')
   percall=$(awk -v d=$((p1 - p0)) -v t="$TICKS" -v n="$ok" 'BEGIN {printf "%.0f", d / t / n * 1e6}')
-  hwm=$(awk -v k="$(status_kb "$PORTAL_PID" VmHWM)" 'BEGIN {printf "%.0f", k / 1024}')
+  hwm=$(awk -v k="$(status_kb "$TARGET_PID" VmHWM)" 'BEGIN {printf "%.0f", k / 1024}')
   echo "$label c=$conc: $rps req/s, p50 $p50 ms, p99 $p99 ms, portal CPU $pcpu ($percall µs/call), peak RSS $hwm MB; exact: $exact" >&2
   if [ -n "$record" ]; then
     RPS[$record]=$rps
+    PERCALL[$record]=$percall
     echo "| $record | $label | $conc | $(printf '%.0f' "$rps") | $p50 | $p99 | $max | $pcpu | $percall | $ucpu | $wcpu | $hwm | $load | $exact |" >>"$TABLE"
   fi
 }
@@ -258,8 +275,41 @@ for c in $CONCURRENCY; do
   done
 done
 
+# The metrics A/B: the same runs against the portal with metrics on and the one with them off, in turn.
+if [ "$AB_ROUNDS" -gt 0 ]; then
+  GW_OFF="http://127.0.0.1:$QPORT"
+  TARGET_PID=$OFF_PID
+  run "gateway -> upstream, metrics off (warm-up)" "$GW_OFF" proxied bench-warm-b-off 32 "$WARMUP"
+  run "gateway dummy, metrics off (warm-up)" "$GW_OFF" dummy bench-warm-c-off 32 "$WARMUP"
+  ab_run() { # target state round
+    local url=$GW pid=$PORTAL_PID model=proxied name="gateway -> upstream"
+    [ "$2" = off ] && { url=$GW_OFF; pid=$OFF_PID; }
+    [ "$1" = c ] && { model=dummy; name="gateway dummy model"; }
+    TARGET_PID=$pid
+    run "$name, metrics $2" "$url" "$model" "bench-$1-$2-$3" 32 "$WINDOW" "$1-$2-r$3"
+  }
+  for i in $(seq 1 "$AB_ROUNDS"); do
+    for t in b c; do
+      if [ $((i % 2)) = 1 ]; then ab_run "$t" on "$i"; ab_run "$t" off "$i"; else ab_run "$t" off "$i"; ab_run "$t" on "$i"; fi
+    done
+  done
+  TARGET_PID=$PORTAL_PID
+fi
+
 {
   echo
+  if [ "$AB_ROUNDS" -gt 0 ]; then
+    for t in b c; do
+      for state in on off; do
+        rps_sum=0 cpu_sum=0
+        for i in $(seq 1 "$AB_ROUNDS"); do
+          rps_sum=$(awk -v s="$rps_sum" -v x="${RPS[$t-$state-r$i]}" 'BEGIN {print s + x}')
+          cpu_sum=$(awk -v s="$cpu_sum" -v x="${PERCALL[$t-$state-r$i]}" 'BEGIN {print s + x}')
+        done
+        echo "- metrics A/B, run $t, metrics $state: mean of $AB_ROUNDS rounds $(awk -v s="$rps_sum" -v n="$AB_ROUNDS" 'BEGIN {printf "%.0f", s / n}') req/s, $(awk -v s="$cpu_sum" -v n="$AB_ROUNDS" 'BEGIN {printf "%.0f", s / n}') portal CPU µs/call"
+      done
+    done
+  fi
   for c in $CONCURRENCY; do
     ratio() { awk -v x="${RPS[$1]:-}" -v y="${RPS[$2]:-}" 'BEGIN {if (x == "" || y == "") print "n/a"; else printf "%.0f%%", 100 * x / y}'; }
     echo "- c=$c: gateway -> upstream $(ratio "b-c$c" "a-c$c") of the upstream directly (a bare proxy: $(ratio "d-c$c" "a-c$c")); gateway -> ${MODEL_MS} ms upstream $(ratio "f-c$c" "e-c$c") of it directly; dummy embeddings $(ratio "g-c$c" "c-c$c") of dummy chat"

@@ -39,8 +39,15 @@ install_e2e_tools() {
   fi
 }
 
+# promtool (Debian's prometheus package, without its recommends) lints what /metrics serves
+# (Lumen.Tests/Operations/GatewayMetricsTests.cs).
+install_promtool() {
+  command -v promtool >/dev/null || apt_install --no-install-recommends prometheus
+}
+
 install_postgresql
 install_e2e_tools
+install_promtool
 
 results="$PWD/TestResults/test-sh"
 rm -rf "$results"

@@ -12,7 +12,7 @@ public static class ConfigLoader
     public static ConfigLoadResult LoadFile(string path)
     {
         string text;
-        try { text = File.ReadAllText(path); }
+        try { text = ConfigFileText.Read(path); }
         catch (IOException e) { return ConfigLoadResult.Invalid([new ConfigIssue(0, 0, $"Cannot read {path}: {e.Message}")]); }
         catch (UnauthorizedAccessException e) { return ConfigLoadResult.Invalid([new ConfigIssue(0, 0, $"Cannot read {path}: {e.Message}")]); }
         return Parse(text);

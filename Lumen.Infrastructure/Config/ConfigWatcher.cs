@@ -95,15 +95,16 @@ public sealed partial class ConfigWatcher(
         string text;
         try
         {
-            text = await File.ReadAllTextAsync(state.Path, ct);
+            text = await ConfigFileText.ReadAsync(state.Path, ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Missing for a moment while an editor replaces it, or unreadable: report once, keep the last good config.
+            // Missing for a moment while an editor replaces it, unreadable or too large: report once, keep the last good config.
             var missing = ConfigLoadResult.Invalid([new ConfigIssue(0, 0, $"Cannot read {state.Path}: {e.Message}")]);
-            if (_seenHash != "unreadable")
+            var seen = "unreadable: " + e.Message;
+            if (_seenHash != seen)
             {
-                _seenHash = "unreadable";
+                _seenHash = seen;
                 state.Apply(missing);
                 Reloaded?.Invoke(new ConfigReload(missing, null));
             }

@@ -4,6 +4,7 @@ using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Events;
 using Lumen.Infrastructure.Gateway.Upstream;
 using Lumen.Infrastructure.Usage;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +21,7 @@ public static class GatewayServices
         services.AddSingleton<UsageSignals>();
         services.AddSingleton<UnidentifiedCalls>();
         services.AddSingleton<CallerStatusQuery>();
+        services.AddSingleton(sp => new GatewayMetrics(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<ConfigState>(), sp.GetService<MetricsOptions>()?.PerClient ?? false));
         services.AddSingleton(sp => new ModelCalls(
             sp.GetRequiredService<KeyVerifier>(),
             new CallAdmission(sp.GetRequiredService<ConfigState>(), sp.GetRequiredService<ConsentService>(), sp.GetRequiredService<TimeProvider>()),
@@ -27,6 +29,7 @@ public static class GatewayServices
             sp.GetRequiredService<CoinLedger>(),
             sp.GetRequiredService<UsageSignals>(),
             sp.GetRequiredService<UnidentifiedCalls>(),
+            sp.GetRequiredService<GatewayMetrics>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ModelCalls>>()));
         return services;

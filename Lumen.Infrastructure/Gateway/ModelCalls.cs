@@ -22,11 +22,12 @@ public sealed partial class ModelCalls
     private readonly CoinLedger _ledger;
     private readonly UsageSignals _usage;
     private readonly UnidentifiedCalls _unidentified;
+    private readonly GatewayMetrics _metrics;
     private readonly TimeProvider _clock;
     private readonly ILogger _log;
 
     internal ModelCalls(KeyVerifier keys, CallAdmission admission, UpstreamAnswerer upstream, CoinLedger ledger,
-        UsageSignals usage, UnidentifiedCalls unidentified, TimeProvider clock, ILogger<ModelCalls> log)
+        UsageSignals usage, UnidentifiedCalls unidentified, GatewayMetrics metrics, TimeProvider clock, ILogger<ModelCalls> log)
     {
         _keys = keys;
         _admission = admission;
@@ -35,6 +36,7 @@ public sealed partial class ModelCalls
         _ledger = ledger;
         _usage = usage;
         _unidentified = unidentified;
+        _metrics = metrics;
         _clock = clock;
     }
 
@@ -50,10 +52,11 @@ public sealed partial class ModelCalls
         if (caller is null)
         {
             _unidentified.Count(operation);
+            _metrics.Ended(new CallRecord(null, null, request?.Model ?? "", 401, null, 0, 0, 0, 0, CallOutcome.InvalidKey, operation), watch.Elapsed);
             return CallResult.Refused(GatewayError.InvalidKey());
         }
         var record = new CallRecord(caller.Client.Id, caller.KeyId, request?.Model ?? "", 0, null, 0, 0, 0, 0,
-            Operation: operation, RequestId: requestId);
+            Operation: operation, RequestId: requestId, ClientName: caller.Client.Name);
         try
         {
             return await AdmitAndAnswerAsync(caller, request, problem, record, watch, output, callerGone);
@@ -84,12 +87,14 @@ public sealed partial class ModelCalls
 
         var cost = CallCost.For(answer.Usage.Input, answer.Usage.Output, model!.Price);
         var closed = answer.Outcome == CallOutcome.ClientClosed;
-        await _ledger.ChargeAsync(record with
+        var charged = record with
         {
             Status = closed ? GatewayError.ClientClosed().Status : 200, ErrorCode = closed ? GatewayError.ClientClosed().Code : null,
             Outcome = answer.Outcome, InputTokens = answer.Usage.Input, OutputTokens = answer.Usage.Output, CoinsMicros = cost.Micros,
             DurationMs = (int)watch.ElapsedMilliseconds,
-        }, CancellationToken.None);
+        };
+        await _ledger.ChargeAsync(charged, CancellationToken.None);
+        _metrics.Ended(charged, watch.Elapsed);
         _usage.Touch(call.ClientName);
         return new CallResult(answer.Outcome, null);
     }
@@ -97,10 +102,12 @@ public sealed partial class ModelCalls
     /// <summary>Logs a call that ended without a charge (a refusal or a failure), even if the caller has gone: it happened.</summary>
     private async Task<CallResult> EndAsync(CallRecord record, Stopwatch watch, GatewayError error)
     {
-        await _ledger.LogRefusalAsync(record with
+        var ended = record with
         {
             Status = error.Status, ErrorCode = error.Code, Outcome = error.Outcome, DurationMs = (int)watch.ElapsedMilliseconds,
-        }, CancellationToken.None);
+        };
+        await _ledger.LogRefusalAsync(ended, CancellationToken.None);
+        _metrics.Ended(ended, watch.Elapsed);
         return CallResult.Refused(error);
     }
 

@@ -18,4 +18,5 @@ public sealed record CallRecord(
     int DurationMs,
     CallOutcome Outcome = CallOutcome.Ok,
     string Operation = "chat",
-    string? RequestId = null);
+    string? RequestId = null,
+    string? ClientName = null); // not stored (the row has the id): for the metrics' optional client label

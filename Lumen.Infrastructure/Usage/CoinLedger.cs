@@ -1,5 +1,6 @@
 using Lumen.Domain.Budget;
 using Lumen.Infrastructure.Persistence;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,17 +16,22 @@ namespace Lumen.Infrastructure.Usage;
 public sealed class CoinLedger : IAsyncDisposable
 {
     private const int MaxBatch = 512;
+    public const string MeterName = "Lumen.Ledger";
+    public const string BatchSizeInstrument = "lumen.ledger.batch_size";
     private readonly IDbContextFactory<LumenDbContext> _contexts;
     private readonly TimeProvider _clock;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
     private readonly Task _writer;
     private LedgerSession? _session; // the writer's alone
     private bool _commitOutcomeUnknown; // the last failure happened during COMMIT: the batch may be written
+    private readonly Histogram<int>? _batchSizes; // how much the group commit groups: 1s under light load
 
-    public CoinLedger(IDbContextFactory<LumenDbContext> contexts, TimeProvider clock)
+    public CoinLedger(IDbContextFactory<LumenDbContext> contexts, TimeProvider clock, IMeterFactory? meters = null)
     {
         _contexts = contexts;
         _clock = clock;
+        _batchSizes = meters?.Create(MeterName).CreateHistogram(BatchSizeInstrument, "{write}", "Charges and log rows committed together",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -61,6 +67,7 @@ public sealed class CoinLedger : IAsyncDisposable
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write)) batch.Add(write);
+            _batchSizes?.Record(batch.Count);
             try
             {
                 await CommitAsync(batch);

@@ -64,7 +64,7 @@ public static class AuthSetup
         if (!string.IsNullOrWhiteSpace(configuration["AzureAd:ClientId"])) return SignInKind.EntraId;
         if (!string.IsNullOrWhiteSpace(configuration["Oidc:Authority"])) return SignInKind.OpenIdConnect;
         if (environment.IsDevelopment()) return SignInKind.Development;
-        throw new InvalidOperationException(
+        throw new Hosting.StartRefusedException(
             $"No identity provider is configured for the {environment.EnvironmentName} environment. Configure Microsoft Entra ID " +
             "(AzureAd:Instance, AzureAd:TenantId, AzureAd:ClientId, AzureAd:ClientSecret) or an OpenID Connect provider " +
             "(Oidc:Authority, Oidc:ClientId, Oidc:ClientSecret). The development sign-in page exists only in Development.");

@@ -1,5 +1,6 @@
 using Lumen.Infrastructure;
 using Lumen.Infrastructure.ApiKeys;
+using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Portal.Config;
 
@@ -12,21 +13,36 @@ public static class LumenHostSetup
     public static void AddCommandLineSwitches(IConfigurationBuilder configuration, string[] args) =>
         configuration.AddCommandLine(args, ConfigPathSetting.SwitchMappings);
 
+    private const string Refused = "Lumen Portal cannot start: ";
+
     /// <summary>
     /// Why the server must not start, in one line, or null: outside Development, a missing or short
-    /// <c>Lumen:ApiKeySecret</c> would fail every call later, so it stops the start instead.
+    /// <c>Lumen:ApiKeySecret</c> would fail every call later, so it stops the start instead; and a config file rejected
+    /// at the very first start leaves no last good config to serve with (§19).
     /// </summary>
     public static string? StartRefusal(IConfiguration configuration, IHostEnvironment environment)
     {
         try
         {
             ApiKeySecret.Resolve(configuration, environment.IsDevelopment(), DataFolder);
-            return null;
         }
         catch (InvalidOperationException e)
         {
-            return "Lumen Portal cannot start: " + e.Message;
+            return Refused + e.Message;
         }
+        var path = ConfigPathSetting.Resolve(configuration, environment.ContentRootPath);
+        var config = ConfigLoader.LoadFile(path);
+        if (config.IsValid) return null;
+        var errors = string.Join("; ", config.Errors.Select(e => e.ToString().ReplaceLineEndings(" ")));
+        return $"{Refused}the config file {path} is rejected, and there is no last good config to keep: {errors}";
+    }
+
+    /// <summary>For the process's unhandled-exception event: a <see cref="StartRefusedException"/> ends it with its one line.</summary>
+    public static void ExitOnStartRefusal(object exception)
+    {
+        if (exception is not StartRefusedException refused) return;
+        Console.Error.WriteLine(Refused + refused.Message);
+        Environment.Exit(1);
     }
 
     private static string DataFolder => Path.GetFullPath("data");

@@ -1,4 +1,5 @@
 using Lumen.Infrastructure.Events;
+using Lumen.Portal.Operations;
 
 namespace Lumen.Portal.Live;
 
@@ -15,6 +16,7 @@ public sealed class LiveChanges : IDisposable
     private readonly RefreshThrottle _throttle;
     private readonly Lock _gate = new();
     private List<ClientChange> _unseen = [];
+    private int _disposed;
 
     /// <param name="relevant">Which changes concern the view (called on the publisher's thread).</param>
     /// <param name="refresh">The view's refresh, given the changes since the last one (the view moves it onto its renderer).</param>
@@ -26,6 +28,7 @@ public sealed class LiveChanges : IDisposable
         _refresh = refresh;
         _throttle = new RefreshThrottle(RunAsync, clock);
         notifier.Changed += OnChanged;
+        LiveViewCount.Opened();
     }
 
     /// <summary>Asks for a refresh without a change of its own (a config reload, say).</summary>
@@ -54,6 +57,7 @@ public sealed class LiveChanges : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) LiveViewCount.Closed();
         _notifier.Changed -= OnChanged;
         _throttle.Dispose();
     }

@@ -1,10 +1,10 @@
-using System.Diagnostics;
+using Lumen.Infrastructure.Config;
 
 namespace Lumen.Tests.Portal;
 
 /// <summary>
-/// The portal as an operator starts it (its own process, Production): a secret that would fail every call later stops
-/// the start now, with one clear line.
+/// The portal as an operator starts it (its own process, Production): what would fail every call later, or leave it
+/// nothing to serve with, stops the start now, with one clear line.
 /// </summary>
 public sealed class StartCheckTests : IDisposable
 {
@@ -18,42 +18,72 @@ public sealed class StartCheckTests : IDisposable
     [InlineData("0123456789abcdef0123456789abcde", "the one given has 31")] // 31 bytes: one short
     public async Task Production_refuses_to_start_without_a_long_enough_api_key_secret(string? secret, string reason)
     {
-        var (exit, stdout, stderr) = await RunPortalAsync(secret);
+        var start = PortalProcess.StartInfo(_dir, "--urls", "http://127.0.0.1:0");
+        start.Environment.Remove("Lumen__ApiKeySecret");
+        if (secret is not null) start.Environment["Lumen__ApiKeySecret"] = secret;
+
+        var refusal = await RefusalAsync(start);
+
+        refusal.Should().StartWith("Lumen Portal cannot start: Lumen:ApiKeySecret").And.Contain(reason);
+    }
+
+    [Fact]
+    public async Task A_config_rejected_at_the_very_first_start_stops_the_start_with_its_errors_on_one_line()
+    {
+        WriteConfig("clients:\n  default:\n    max: 10\n    refesh: 1\n  Bad Name!: {max: 1}\n");
+
+        var refusal = await RefusalAsync(PortalProcess.StartInfo(_dir, "--urls", "http://127.0.0.1:0"));
+
+        refusal.Should().StartWith("Lumen Portal cannot start: the config file " + Path.Combine(_dir, "config", "config.yaml"))
+            .And.Contain("no last good config").And.Contain("line 4, column 5").And.Contain("'refesh'").And.Contain("Bad Name!");
+    }
+
+    [Fact]
+    public async Task A_missing_config_file_at_the_first_start_stops_the_start_with_one_line()
+    {
+        var refusal = await RefusalAsync(PortalProcess.StartInfo(_dir, "--urls", "http://127.0.0.1:0", "--config", "nowhere.yaml"));
+
+        refusal.Should().StartWith("Lumen Portal cannot start: the config file").And.Contain("nowhere.yaml").And.Contain("Cannot read");
+    }
+
+    [Fact]
+    public async Task A_config_file_over_4_MiB_stops_the_start_with_one_line()
+    {
+        WriteConfig("clients: {}\n#" + new string('x', (int)ConfigFileText.MaxBytes));
+
+        var refusal = await RefusalAsync(PortalProcess.StartInfo(_dir, "--urls", "http://127.0.0.1:0"));
+
+        refusal.Should().StartWith("Lumen Portal cannot start: the config file").And.Contain("may be at most 4 MiB");
+    }
+
+    [Fact]
+    public async Task Production_without_an_identity_provider_stops_the_start_with_one_line()
+    {
+        WriteConfig("clients: {}\n");
+        var start = PortalProcess.StartInfo(_dir, "--urls", "http://127.0.0.1:0");
+        start.Environment.Remove("Oidc__Authority");
+        start.Environment.Remove("Oidc__ClientId");
+
+        var refusal = await RefusalAsync(start);
+
+        refusal.Should().StartWith("Lumen Portal cannot start: No identity provider is configured for the Production environment");
+    }
+
+    /// <summary>Runs the portal, which must stop by itself with exit code 1 and one line on stderr, touching nothing.</summary>
+    private async Task<string> RefusalAsync(System.Diagnostics.ProcessStartInfo start)
+    {
+        var (exit, stdout, stderr) = await PortalProcess.RunAsync(start);
 
         exit.Should().Be(1);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().ContainSingle("one clear line, no stack trace").Which.Should()
-            .StartWith("Lumen Portal cannot start: Lumen:ApiKeySecret").And.Contain(reason);
         stdout.Should().NotContain("Exception");
         File.Exists(Path.Combine(_dir, "data", "lumen.db")).Should().BeFalse("nothing is touched before the checks pass");
+        return lines.Should().ContainSingle("one clear line, no stack trace").Subject;
     }
 
-    private async Task<(int Exit, string Stdout, string Stderr)> RunPortalAsync(string? secret)
+    private void WriteConfig(string yaml)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Lumen.Portal.dll"), "--urls", "http://127.0.0.1:0"])
-        {
-            WorkingDirectory = _dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Oidc__Authority"] = "https://oidc.invalid/";
-        start.Environment["Oidc__ClientId"] = "lumen";
-        start.Environment.Remove("Lumen__ApiKeySecret");
-        if (secret is not null) start.Environment["Lumen__ApiKeySecret"] = secret;
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("the portal did not stop by itself");
-        }
-        return (process.ExitCode, await stdout, await stderr);
+        Directory.CreateDirectory(Path.Combine(_dir, "config"));
+        File.WriteAllText(Path.Combine(_dir, "config", "config.yaml"), yaml);
     }
 }

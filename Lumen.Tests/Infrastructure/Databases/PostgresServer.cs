@@ -21,9 +21,24 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private string? clusterDir;
     private string? pgCtl;
+    private string? startCommand;
 
     /// <summary>Connection string to the server's maintenance database, for CREATE/DROP DATABASE.</summary>
     public string AdminConnectionString { get; private set; } = "";
+
+    /// <summary>A throwaway cluster of its own, whatever <c>LUMEN_TEST_POSTGRES</c> says: for tests that stop and start it.</summary>
+    public static async Task<PostgresServer> StartThrowawayAsync()
+    {
+        var server = new PostgresServer();
+        await server.StartClusterAsync();
+        return server;
+    }
+
+    /// <summary>Stops the throwaway cluster (fast: open sessions are ended), as an outage would.</summary>
+    public Task StopAsync() => RunAsync($"{Quote(pgCtl!)} -D {Quote(Path.Combine(clusterDir!, "data"))} -w stop -m fast");
+
+    /// <summary>Starts the stopped throwaway cluster again, on the same port.</summary>
+    public Task StartAsync() => RunAsync(startCommand!);
 
     public async Task InitializeAsync()
     {
@@ -66,7 +81,8 @@ public sealed class PostgresServer : IAsyncLifetime
     {
         NpgsqlConnection.ClearAllPools();
         if (clusterDir is null) return;
-        await RunAsync($"{Quote(pgCtl!)} -D {Quote(Path.Combine(clusterDir, "data"))} -w stop -m fast");
+        // A test that stopped the cluster and failed before starting it again leaves nothing to stop.
+        if (File.Exists(Path.Combine(clusterDir, "data", "postmaster.pid"))) await StopAsync();
         Directory.Delete(clusterDir, recursive: true);
     }
 
@@ -102,8 +118,9 @@ public sealed class PostgresServer : IAsyncLifetime
         var port = FreeLoopbackPort();
         var data = Quote(Path.Combine(dir, "data"));
         await RunAsync($"{Quote(Path.Combine(binDir, "initdb"))} -D {data} -A trust -U lumen");
-        await RunAsync($"{Quote(pgCtl)} -D {data} -o '-p {port} -k {dir} -c listen_addresses=127.0.0.1' " +
-                       $"-l {Quote(Path.Combine(dir, "log"))} -w start");
+        startCommand = $"{Quote(pgCtl)} -D {data} -o '-p {port} -k {dir} -c listen_addresses=127.0.0.1' " +
+                       $"-l {Quote(Path.Combine(dir, "log"))} -w start";
+        await RunAsync(startCommand);
         AdminConnectionString = new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1", Port = port, Username = "lumen", Database = "postgres",

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace Lumen.Tests.Portal;
+
+/// <summary>
+/// The built portal as its own process, as an operator runs it (Production unless told otherwise), in a working
+/// directory of the test's: for what only a real process shows (start refusals, signals, console logs).
+/// </summary>
+internal static class PortalProcess
+{
+    public const string Secret = "process-tests-secret-0123456789abcdefghijklmnop";
+
+    /// <summary>Production, a placeholder OpenID Connect provider (never contacted before a sign-in) and a good secret.</summary>
+    public static ProcessStartInfo StartInfo(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Lumen.Portal.dll"), .. args])
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Oidc__Authority"] = "https://oidc.invalid/";
+        start.Environment["Oidc__ClientId"] = "lumen";
+        start.Environment["Lumen__ApiKeySecret"] = Secret;
+        return start;
+    }
+
+    /// <summary>Runs to its end (at most a minute): exit code, stdout and stderr.</summary>
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(ProcessStartInfo start)
+    {
+        using var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("the portal did not stop by itself");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
