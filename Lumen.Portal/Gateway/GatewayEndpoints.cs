@@ -46,7 +46,7 @@ public static class GatewayEndpoints
         var (request, invalid) = body is null ? (null, problem) : parse(body);
         var result = await calls.RunAsync(operation, Bearer(http), GatewayBoundary.RequestId(http), request, invalid,
             new HttpCallOutput(http.Response), http.RequestAborted);
-        if (result.Error is { } error) await OpenAiResponses.WriteErrorAsync(http, error);
+        if (result.Error is { } error) await OpenAiResponses.WriteErrorAsync(http, error, operation);
     };
 
     private static async Task ListModelsAsync(HttpContext http, ModelCalls calls, TimeProvider clock)

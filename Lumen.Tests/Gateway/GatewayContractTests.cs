@@ -73,6 +73,20 @@ public sealed class GatewayContractTests(GatewayHost host)
     }
 
     [Fact]
+    public async Task A_responses_stream_that_fails_after_it_began_ends_with_the_Responses_error_event()
+    {
+        var client = await host.NewClientAsync();
+
+        var answer = await RawAnswer.PostAsync(host.BaseAddress, client.Key, """{"model":"stall-stream","stream":true,"input":"hi"}""", "/v1/responses");
+
+        answer.Status.Should().Be(200, "the stream had begun");
+        var last = System.Text.Json.Nodes.JsonNode.Parse(answer.Events[^1])!;
+        (last["type"]!.GetValue<string>(), last["code"]!.GetValue<string>()).Should().Be(("error", "upstream_timeout"));
+        last["message"]!.GetValue<string>().Should().Contain("silent");
+        await AssertLoggedOnceAndNotChargedAsync(client, 504, "upstream_timeout", "upstream_timeout");
+    }
+
+    [Fact]
     public async Task An_upstream_429_passes_on_with_its_Retry_After_and_none_of_its_words()
     {
         var client = await host.NewClientAsync();
