@@ -8,25 +8,42 @@ namespace Lumen.Infrastructure.Gateway.Upstream;
 /// <summary>Reads an upstream body into memory no further than a cap, so a huge answer costs the cap, not its size.</summary>
 internal static class BoundedBody
 {
-    /// <summary>The body, or null if it is longer than <paramref name="cap"/> bytes (reading stops there).</summary>
+    private const int Segment = 64 * 1024;
+
+    /// <summary>
+    /// The body, or null if it is longer than <paramref name="cap"/> bytes (reading stops there). Read in fixed
+    /// segments and copied once at the end: a growing buffer would double on its way to the cap, and hold the old copy
+    /// and the new one at once.
+    /// </summary>
     public static async Task<byte[]?> ReadAsync(HttpContent content, long cap, CancellationToken ct)
     {
         await using var stream = await content.ReadAsStreamAsync(ct);
-        using var buffer = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(81920);
+        var segments = new List<byte[]>();
+        var last = 0; // bytes used in the last segment
+        long total = 0;
         try
         {
-            int read;
-            while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+            while (true)
             {
-                if (buffer.Length + read > cap) return null;
-                buffer.Write(chunk, 0, read);
+                if (segments.Count == 0 || last == Segment)
+                {
+                    segments.Add(ArrayPool<byte>.Shared.Rent(Segment));
+                    last = 0;
+                }
+                var read = await stream.ReadAsync(segments[^1].AsMemory(last, Segment - last), ct);
+                if (read == 0) break;
+                total += read;
+                if (total > cap) return null;
+                last += read;
             }
-            return buffer.ToArray();
+            var body = new byte[total];
+            for (var i = 0; i < segments.Count; i++)
+                segments[i].AsSpan(0, i == segments.Count - 1 ? last : Segment).CopyTo(body.AsSpan(i * Segment));
+            return body;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(chunk);
+            foreach (var segment in segments) ArrayPool<byte>.Shared.Return(segment);
         }
     }
 }
