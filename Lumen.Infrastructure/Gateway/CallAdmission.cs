@@ -46,10 +46,11 @@ internal sealed class CallAdmission(ConfigState config, ConsentService consents,
     }
 
     /// <summary>
-    /// The models the caller can use now: allowed, or graylisted with consent; none while its budget admits no call
-    /// and refill never will (§10), since every one of them would be refused.
+    /// The models the caller can use now (allowed, or graylisted with consent) and those it could after consent, each
+    /// with its status; none while its budget admits no call and refill never will (§10), since every one of them
+    /// would be refused. <c>/v1/models</c> and <c>/v1/me</c> both read this.
     /// </summary>
-    public async Task<IReadOnlyList<ModelDefinition>> UsableModelsAsync(Caller caller, CancellationToken ct)
+    public async Task<IReadOnlyList<(ModelDefinition Model, AccessStatus Status)>> ModelsAsync(Caller caller, CancellationToken ct)
     {
         if (config.InForce is not { } current) return [];
         var now = clock.GetUtcNow();
@@ -57,6 +58,9 @@ internal sealed class CallAdmission(ConfigState config, ConsentService consents,
         if (pool.Budget.UsableAt(pool.Balance, now) is null) return [];
         var rule = PoolMapping.Access(caller.Client);
         var consented = await consents.ConsentedModelsAsync(caller.Client.Id, ct);
-        return current.Models.All.Where(m => rule.Decide(m.Name, current.Models, consented.Contains(m.Name)).IsAllowed).ToList();
+        return current.Models.All
+            .Select(m => (Model: m, rule.Decide(m.Name, current.Models, consented.Contains(m.Name)).Status))
+            .Where(m => m.Status is AccessStatus.Allowed or AccessStatus.Consented or AccessStatus.NeedsConsent)
+            .ToList();
     }
 }

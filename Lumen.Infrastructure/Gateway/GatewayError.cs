@@ -18,6 +18,14 @@ public sealed record GatewayError(int Status, string Type, string Code, string M
     public static GatewayError ModelNotFound(string model) => new(404, "invalid_request_error", "model_not_found",
         $"The model '{model}' does not exist.", CallOutcome.RefusedAccess);
 
+    /// <summary>The model's server does not serve this operation's path (it answered 404 or 405): the caller's model is not there for it.</summary>
+    public static GatewayError OperationNotServed(string model, string operation, int upstreamStatus) => new(404, "invalid_request_error", "model_not_found",
+        $"The model '{model}' does not serve {operation} requests (its server answered {upstreamStatus}).", CallOutcome.UpstreamError);
+
+    /// <summary>A <c>/v1</c> path or method this gateway has no endpoint for (404 or 405).</summary>
+    public static GatewayError NoEndpoint(int status, string method, string path) => new(status, "invalid_request_error", "invalid_request",
+        $"This gateway has no endpoint {method} {path}.", CallOutcome.InvalidRequest);
+
     public static GatewayError ModelNotAllowed(string model, string client) => new(403, "permission_denied", "model_not_allowed",
         $"Client '{client}' may not use the model '{model}'.", CallOutcome.RefusedAccess);
 
@@ -53,5 +61,5 @@ public sealed record GatewayError(int Status, string Type, string Code, string M
         "The gateway failed to handle the request; the error is logged.", CallOutcome.InternalError);
 
     /// <summary>The caller went away (499 in the log: nobody is there to see a status).</summary>
-    public static GatewayError ClientClosed() => new(499, "", "client_closed", "", CallOutcome.ClientClosed);
+    public static readonly GatewayError ClientClosed = new(499, "", "client_closed", "", CallOutcome.ClientClosed);
 }

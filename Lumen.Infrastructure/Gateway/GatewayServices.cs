@@ -20,11 +20,14 @@ public static class GatewayServices
         services.AddSingleton<UpstreamClients>();
         services.AddSingleton<UsageSignals>();
         services.AddSingleton<UnidentifiedCalls>();
-        services.AddSingleton<CallerStatusQuery>();
+        services.AddSingleton(sp => new CallAdmission(sp.GetRequiredService<ConfigState>(), sp.GetRequiredService<ConsentService>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new CallerStatusQuery(sp.GetRequiredService<KeyVerifier>(),
+            sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Persistence.LumenDbContext>>(),
+            sp.GetRequiredService<CallAdmission>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new GatewayMetrics(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<ConfigState>(), sp.GetService<MetricsOptions>()?.PerClient ?? false));
         services.AddSingleton(sp => new ModelCalls(
             sp.GetRequiredService<KeyVerifier>(),
-            new CallAdmission(sp.GetRequiredService<ConfigState>(), sp.GetRequiredService<ConsentService>(), sp.GetRequiredService<TimeProvider>()),
+            sp.GetRequiredService<CallAdmission>(),
             new UpstreamAnswerer(sp.GetRequiredService<UpstreamClients>(), options, sp.GetRequiredService<ILogger<UpstreamAnswerer>>()),
             sp.GetRequiredService<CoinLedger>(),
             sp.GetRequiredService<UsageSignals>(),

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lumen.Domain.Access;
 using Lumen.Domain.Budget;
 using Lumen.Domain.Calls;
 using Lumen.Domain.Models;
@@ -69,7 +70,7 @@ public sealed partial class ModelCalls
         }
         catch (OperationCanceledException)
         {
-            return await EndAsync(record, watch, GatewayError.ClientClosed());
+            return await EndAsync(record, watch, GatewayError.ClientClosed);
         }
     }
 
@@ -86,10 +87,10 @@ public sealed partial class ModelCalls
         if (!answer.Outcome.IsCharged()) return await EndAsync(record, watch, answer.Error!);
 
         var cost = CallCost.For(answer.Usage.Input, answer.Usage.Output, model!.Price);
-        var closed = answer.Outcome == CallOutcome.ClientClosed;
+        var ended = answer.Outcome == CallOutcome.ClientClosed ? GatewayError.ClientClosed : null;
         var charged = record with
         {
-            Status = closed ? GatewayError.ClientClosed().Status : 200, ErrorCode = closed ? GatewayError.ClientClosed().Code : null,
+            Status = ended?.Status ?? 200, ErrorCode = ended?.Code,
             Outcome = answer.Outcome, InputTokens = answer.Usage.Input, OutputTokens = answer.Usage.Output, CoinsMicros = cost.Micros,
             DurationMs = (int)watch.ElapsedMilliseconds,
         };
@@ -117,7 +118,8 @@ public sealed partial class ModelCalls
         var caller = await _keys.FindAsync(bearer, ct);
         if (caller is null) return ([], GatewayError.InvalidKey());
         if (CallAdmission.CheckCaller(caller) is { } refused) return ([], refused);
-        return (await _admission.UsableModelsAsync(caller, ct), null);
+        var models = await _admission.ModelsAsync(caller, ct);
+        return ([.. models.Where(m => m.Status != AccessStatus.NeedsConsent).Select(m => m.Model)], null);
     }
 
     /// <summary>The built-in model answers each operation its own way; every other model through its endpoints.</summary>

@@ -33,11 +33,7 @@ internal sealed partial class GatewayBoundary(RequestDelegate next, ILogger<Gate
         }
         if (!http.Response.HasStarted && http.Response.StatusCode is 404 or 405 && http.Response.ContentLength is null or 0)
         {
-            var what = $"{http.Request.Method} {http.Request.Path}";
-            await OpenAiResponses.WriteErrorAsync(http, GatewayError.BadRequest($"This gateway has no endpoint {what}.") with
-            {
-                Status = http.Response.StatusCode,
-            });
+            await OpenAiResponses.WriteErrorAsync(http, GatewayError.NoEndpoint(http.Response.StatusCode, http.Request.Method, http.Request.Path));
         }
     }
 

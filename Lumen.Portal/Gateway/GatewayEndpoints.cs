@@ -13,8 +13,6 @@ namespace Lumen.Portal.Gateway;
 /// </summary>
 public static class GatewayEndpoints
 {
-    public const string RequestIdHeader = GatewayBoundary.RequestIdHeader;
-
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration) =>
         services.AddLumenGateway(GatewayOptions.FromConfiguration(configuration));
 

@@ -12,14 +12,7 @@ internal static class RequestBody
         if (http.Request.ContentLength > limit) return (null, GatewayError.RequestTooLarge(limit));
         // Kestrel's own limit would fail the read with an exception of its own; ours is the one that answers.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16384];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > limit) return (null, GatewayError.RequestTooLarge(limit));
-            buffer.Write(chunk, 0, read);
-        }
-        return (buffer.ToArray(), null);
+        var body = await BoundedBody.ReadAsync(http.Request.Body, limit, http.RequestAborted);
+        return body is null ? (null, GatewayError.RequestTooLarge(limit)) : (body, null);
     }
 }

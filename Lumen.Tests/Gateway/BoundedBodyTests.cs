@@ -1,4 +1,4 @@
-using Lumen.Infrastructure.Gateway.Upstream;
+using Lumen.Infrastructure.Gateway;
 
 namespace Lumen.Tests.Gateway;
 

@@ -40,7 +40,7 @@ public sealed class GatewayCallPathTests(GatewayHost host)
         await response.Content.ReadAsStringAsync();
 
         ((int)response.StatusCode).Should().Be(status);
-        var id = response.Headers.GetValues(GatewayEndpoints.RequestIdHeader).Should().ContainSingle().Subject;
+        var id = response.Headers.GetValues(GatewayBoundary.RequestIdHeader).Should().ContainSingle().Subject;
         id.Should().MatchRegex("^req_[0-9a-f]{32}$");
         var row = (await client.LogAsync(1)).Should().ContainSingle().Subject;
         (row.RequestId, row.Status, row.ErrorCode ?? "", row.Outcome, row.Operation, row.Model).Should().Be((id, status, code, outcome, "chat", model));
@@ -63,7 +63,7 @@ public sealed class GatewayCallPathTests(GatewayHost host)
         (await broke.LogAsync(1)).Single().Outcome.Should().Be("refused_budget");
         var row = (await unreadable.LogAsync(1)).Single();
         (row.Status, row.ErrorCode, row.Outcome).Should().Be((400, "invalid_request", "invalid_request"));
-        row.RequestId.Should().Be(invalid.Headers.GetValues(GatewayEndpoints.RequestIdHeader).Single());
+        row.RequestId.Should().Be(invalid.Headers.GetValues(GatewayBoundary.RequestIdHeader).Single());
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class GatewayCallPathTests(GatewayHost host)
         using var unknownPath = await SendAsync(http, HttpMethod.Get, "/v1/no-such-endpoint", client.Key, null);
 
         foreach (var response in new[] { models, anonymous, unknownPath })
-            response.Headers.GetValues(GatewayEndpoints.RequestIdHeader).Should().ContainSingle().Which.Should().StartWith("req_");
+            response.Headers.GetValues(GatewayBoundary.RequestIdHeader).Should().ContainSingle().Which.Should().StartWith("req_");
         (models.StatusCode, anonymous.StatusCode).Should().Be((HttpStatusCode.OK, HttpStatusCode.Unauthorized));
     }
 

@@ -152,11 +152,7 @@ internal sealed partial class UpstreamAnswerer(UpstreamClients upstreams, Gatewa
             case 429:
                 return Answer.Failed(GatewayError.UpstreamRateLimited(call.Model, RetryAfter(response)));
             case 404 or 405:
-                return Answer.Failed(GatewayError.ModelNotFound(call.Model) with
-                {
-                    Message = $"The model '{call.Model}' does not serve {call.Request.Operation} requests (its server answered {status}).",
-                    Outcome = Domain.Calls.CallOutcome.UpstreamError,
-                });
+                return Answer.Failed(GatewayError.OperationNotServed(call.Model, call.Request.Operation, status));
             case 401 or 403:
                 return Failed(call, "its server refused the gateway's credentials");
             case >= 400 and < 500:

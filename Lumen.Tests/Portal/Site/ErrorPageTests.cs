@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Lumen.Tests.Portal.Site;
 
@@ -28,13 +30,27 @@ public sealed class ErrorPageTests : IDisposable
             b.UseSetting("Lumen:ApiKeySecret", "error-page-secret-0123456789abcdefghijklmnop");
             b.UseSetting("Oidc:Authority", "https://oidc.invalid/");
             b.UseSetting("Oidc:ClientId", "lumen");
+            // A request that fails inside the portal's own pipeline, behind its exception handler.
+            b.ConfigureServices(s => s.AddTransient<IStartupFilter, FailingPathFilter>());
         });
         using var http = factory.CreateClient();
 
-        using var response = await http.GetAsync(new Uri("/Error", UriKind.Relative));
+        using var response = await http.GetAsync(new Uri("/boom", UriKind.Relative));
         var html = await response.Content.ReadAsStringAsync();
 
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
-        html.Should().Contain("Something went wrong").And.Contain("Request id");
+        response.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        html.Should().Contain("Something went wrong").And.Contain("Request id").And.NotContain(FailingPathFilter.Secret);
     }
+}
+
+/// <summary>Appends, after the portal's endpoints, a step that throws for <c>/boom</c> with a message nobody may see.</summary>
+internal sealed class FailingPathFilter : IStartupFilter
+{
+    public const string Secret = "internal detail 10.0.0.7:5432";
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        next(app);
+        app.Run(http => http.Request.Path == "/boom" ? throw new InvalidOperationException(Secret) : Task.CompletedTask);
+    };
 }
