@@ -2,7 +2,7 @@ using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Managers;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.Usage;
@@ -15,14 +15,14 @@ namespace Lumen.Infrastructure;
 public static class InfrastructureServices
 {
     /// <summary>
-    /// The database, the use-case services and the change notifier. The caller registers <see cref="ConfigState"/>
+    /// The database, the use-case services and the change feed. The caller registers <see cref="ConfigState"/>
     /// and an <see cref="ApiKeyHasher"/> (their inputs come from the host: paths, environment, secrets).
     /// </summary>
     public static IServiceCollection AddLumenCore(this IServiceCollection services, DatabaseOptions database)
     {
         services.AddLumenDatabase(database);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ClientChangeNotifier>();
+        services.AddSingleton<ChangeFeed>();
         services.AddSingleton<ClientAccess>();
         services.AddSingleton<ClientService>();
         services.AddSingleton<ClientTotalsCache>();
@@ -43,6 +43,18 @@ public static class InfrastructureServices
         services.AddSingleton(options ?? ConfigWatcherOptions.Default);
         services.AddSingleton<ConfigWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigWatcher>());
+        return services;
+    }
+
+    /// <summary>
+    /// Reads the change journal, so that open views hear of changes other processes made (the command line, another
+    /// instance) within a few seconds (§18). The server's; the command line only writes to it.
+    /// </summary>
+    public static IServiceCollection AddChangeJournalReader(this IServiceCollection services, ChangeJournalOptions? options = null)
+    {
+        services.AddSingleton(options ?? ChangeJournalOptions.Default);
+        services.AddSingleton<ChangeJournalReader>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeJournalReader>());
         return services;
     }
 

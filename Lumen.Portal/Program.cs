@@ -1,4 +1,5 @@
 using Lumen.Infrastructure;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Portal.Auth;
 using Lumen.Portal.Cli;
@@ -29,6 +30,8 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddLumen(builder.Configuration, builder.Environment);
 builder.Services.AddConfigWatcher();
+builder.Services.AddChangeJournalReader(new ChangeJournalOptions(
+    TimeSpan.FromSeconds(builder.Configuration.GetValue("Lumen:ChangePollSeconds", 2.0))));
 builder.Services.AddGateway(builder.Configuration);
 builder.Services.AddPortalAuthentication(builder.Configuration, builder.Environment);
 builder.Services.AddClientsHub();

@@ -2,7 +2,7 @@ using Lumen.Domain.ApiKeys;
 using Lumen.Domain.Clients;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Common;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +11,7 @@ namespace Lumen.Infrastructure.ApiKeys;
 /// <summary>Creating, revoking and verifying API keys (§9). The full key exists only in the creator's hands.</summary>
 public sealed class ApiKeyService(
     IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ApiKeyHasher hasher,
-    ClientChangeNotifier notifier, TimeProvider clock)
+    ChangeFeed changes, TimeProvider clock)
 {
     public const int MaxLabelLength = 100;
 
@@ -38,7 +38,7 @@ public sealed class ApiKeyService(
         };
         db.ApiKeys.Add(row);
         await db.SaveChangesAsync(ct);
-        notifier.Publish(new ClientChange(found.Value.Name, ClientChangeKind.KeysChanged, $"{actor.NormalizedEmail} created key {row.Hint}"));
+        await changes.PublishAsync(new Change(found.Value.Name, ChangeKind.KeysChanged, $"{actor.NormalizedEmail} created key {row.Hint}"));
         return new CreatedKey(row, key.FullKey);
     }
 
@@ -57,7 +57,7 @@ public sealed class ApiKeyService(
         row.RevokedAt = clock.GetUtcNow().UtcDateTime;
         row.RevokedBy = actor.NormalizedEmail;
         await db.SaveChangesAsync(ct);
-        notifier.Publish(new ClientChange(found.Value.Name, ClientChangeKind.KeysChanged, $"{actor.NormalizedEmail} revoked key {row.Hint}"));
+        await changes.PublishAsync(new Change(found.Value.Name, ChangeKind.KeysChanged, $"{actor.NormalizedEmail} revoked key {row.Hint}"));
         return row;
     }
 

@@ -36,22 +36,6 @@ public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, 
         return names.ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>Who manages each of the named clients (e-mail → their clients among <paramref name="names"/>).</summary>
-    public async Task<IReadOnlyDictionary<string, IReadOnlySet<string>>> ManagersOfAsync(IReadOnlyCollection<string> names,
-        CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        // One array/JSON parameter however many names: a config save can change 100,000 clients, past every
-        // provider's limit on separate parameters.
-        var pairs = await (
-            from m in db.Managers
-            join c in db.Clients on m.ClientId equals c.Id
-            where EF.Parameter(names).Contains(c.Name)
-            select new { m.Email, c.Name }).ToListAsync(ct);
-        return pairs.GroupBy(p => p.Email, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, IReadOnlySet<string> (g) => g.Select(p => p.Name).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
-    }
-
     /// <summary>Some e-mail addresses of managers, A→Z (the development sign-in page offers them to pick).</summary>
     public async Task<IReadOnlyList<string>> ManagerEmailsAsync(int max, CancellationToken ct = default)
     {

@@ -2,7 +2,7 @@ using Lumen.Domain.Clients;
 using Lumen.Domain.Config;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +11,7 @@ namespace Lumen.Infrastructure.Clients;
 /// <summary>Creating clients and switching them on and off (§3). The portal and the command line both come here.</summary>
 public sealed class ClientService(
     IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ConfigState config, ConfigSync sync,
-    ClientChangeNotifier notifier, TimeProvider clock)
+    ChangeFeed changes, TimeProvider clock)
 {
     /// <summary>Creates a client with its named entry (or default) applied at once and a pool at <c>starting</c>.</summary>
     public async Task<Outcome<ClientRow>> CreateAsync(Actor actor, string? name, CancellationToken ct = default)
@@ -54,8 +54,8 @@ public sealed class ClientService(
             if (await RefusalsAsync(db, texts, ct) is { Count: > 0 } taken) return refuse(taken);
             throw;
         }
-        foreach (var (row, settings) in created)
-            notifier.Publish(new ClientChange(row.Name, ClientChangeKind.Created, $"{actor.NormalizedEmail} created {row.Name}", null, settings));
+        await changes.PublishAsync(created.Select(c =>
+            new Change(c.Row.Name, ChangeKind.Created, $"{actor.NormalizedEmail} created {c.Row.Name}", null, c.Settings)).ToList());
         // A reload puts its config in force before it reads the clients; if one did so while we inserted, it may not
         // have seen these rows, so apply what is in force now rather than keep settings that no longer are.
         if (config.InForce is { } latest && !ReferenceEquals(latest, current)) await sync.ApplyAsync(latest, ct);
@@ -100,7 +100,7 @@ public sealed class ClientService(
         if (client.IsActive == active) return client;
         client.IsActive = active;
         await db.SaveChangesAsync(ct);
-        notifier.Publish(new ClientChange(client.Name, ClientChangeKind.ActiveChanged,
+        await changes.PublishAsync(new Change(client.Name, ChangeKind.ActiveChanged,
             $"{actor.NormalizedEmail} {(active ? "activated" : "deactivated")} {client.Name}"));
         return client;
     }

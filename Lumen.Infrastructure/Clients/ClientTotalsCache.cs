@@ -1,14 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 
 namespace Lumen.Infrastructure.Clients;
 
 /// <summary>
 /// The summary cards' totals (§7), kept for up to a second per viewer scope: over 100,000 clients they are the one
 /// full scan behind a page of the table, and paging, sorting or searching does not change them. Any client change
-/// this instance publishes (usage, a config apply, a new client, managers, active) starts afresh at once; changes
-/// made through another instance show within the second.
+/// the feed delivers (usage, a config apply, a new client, managers, active; another instance's too, from the
+/// journal) starts afresh at once.
 /// </summary>
 public sealed class ClientTotalsCache : IDisposable
 {
@@ -17,15 +17,12 @@ public sealed class ClientTotalsCache : IDisposable
     // Scopes are "every client" and one per manager; past this many, start over rather than grow.
     private const int MaxScopes = 1000;
 
-    private readonly ClientChangeNotifier _notifier;
+    private readonly IDisposable _subscription;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private long _generation;
 
-    public ClientTotalsCache(ClientChangeNotifier notifier)
-    {
-        _notifier = notifier;
-        notifier.Changed += OnChanged;
-    }
+    public ClientTotalsCache(ChangeFeed feed) =>
+        _subscription = feed.Subscribe(ChangeViewer.Portal, null, _ => Interlocked.Increment(ref _generation));
 
     /// <summary>The totals for <paramref name="managerEmail"/>'s clients (null: every client), from <paramref name="query"/> when not fresh.</summary>
     internal async Task<ClientTotalsRow> GetAsync(string? managerEmail, Func<Task<ClientTotalsRow>> query)
@@ -43,9 +40,7 @@ public sealed class ClientTotalsCache : IDisposable
         return totals;
     }
 
-    private void OnChanged(IReadOnlyList<ClientChange> changes) => Interlocked.Increment(ref _generation);
-
-    public void Dispose() => _notifier.Changed -= OnChanged;
+    public void Dispose() => _subscription.Dispose();
 
     private sealed record Entry(ClientTotalsRow Totals, long Generation, long Started);
 }

@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Lumen.Domain.Clients;
 using Lumen.Domain.Config;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.Usage;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Lumen.Infrastructure.Config;
 
 /// <summary>What applying a config did: the changed clients and the named entries skipped for want of a client.</summary>
-public sealed record SyncReport(IReadOnlyList<ClientChange> Changes, IReadOnlyList<string> SkippedEntries, int Unchanged);
+public sealed record SyncReport(IReadOnlyList<Change> Changes, IReadOnlyList<string> SkippedEntries, int Unchanged);
 
 /// <summary>
 /// Applies a valid config to every existing client in one transaction (§11): the init-db command and the watcher
@@ -19,7 +19,7 @@ public sealed record SyncReport(IReadOnlyList<ClientChange> Changes, IReadOnlyLi
 /// the ones that change are updated together, grouped by what they now get, so a save that changes 10,000 clients
 /// costs a few statements and one that changes one client of 100,000 reads a handful of rows.
 /// </summary>
-public sealed class ConfigSync(IDbContextFactory<LumenDbContext> contexts, ClientChangeNotifier notifier, TimeProvider clock)
+public sealed class ConfigSync(IDbContextFactory<LumenDbContext> contexts, ChangeFeed feed, TimeProvider clock)
 {
     // Pools per budget statement: well under SQL Server's 2,100 parameters.
     private const int BudgetBatch = 1000;
@@ -27,7 +27,7 @@ public sealed class ConfigSync(IDbContextFactory<LumenDbContext> contexts, Clien
     public async Task<SyncReport> ApplyAsync(LumenConfig config, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        var changes = new List<ClientChange>();
+        var changes = new List<Change>();
         var targets = new Targets(config);
         var newPools = new List<CoinPoolRow>();
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -59,7 +59,7 @@ public sealed class ConfigSync(IDbContextFactory<LumenDbContext> contexts, Clien
             {
                 target.Changed.Add(client.Id);
                 newPools.Add(PoolMapping.NewPool(client.Id, client.Name, after.Budget, now));
-                changes.Add(new ClientChange(client.Name, ClientChangeKind.SettingsApplied, "config applied; pool created", null, after));
+                changes.Add(new Change(client.Name, ChangeKind.SettingsApplied, "config applied; pool created", null, after));
                 continue;
             }
             if (target.IsAppliedTo(client)) continue;
@@ -67,7 +67,7 @@ public sealed class ConfigSync(IDbContextFactory<LumenDbContext> contexts, Clien
             if (before == after) continue;
             target.Changed.Add(client.Id);
             if (before.Budget != after.Budget) target.BudgetChanged.Add(client.Id);
-            changes.Add(new ClientChange(client.Name, ClientChangeKind.SettingsApplied, after.DescribeChangeFrom(before), before, after));
+            changes.Add(new Change(client.Name, ChangeKind.SettingsApplied, after.DescribeChangeFrom(before), before, after));
         }
 
         foreach (var target in targets.All)
@@ -85,7 +85,7 @@ public sealed class ConfigSync(IDbContextFactory<LumenDbContext> contexts, Clien
 
         var existing = clients.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var skipped = config.Clients.Named.Keys.Where(n => !existing.Contains(n)).Order(StringComparer.Ordinal).ToList();
-        notifier.Publish(changes);
+        await feed.PublishAsync(changes);
         return new SyncReport(changes, skipped, total - changes.Count);
     }
 

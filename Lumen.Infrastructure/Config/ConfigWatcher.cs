@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Hosting;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Common;
 using Microsoft.Extensions.Logging;
 
@@ -20,9 +21,11 @@ public sealed record ConfigReload(ConfigLoadResult Result, SyncReport? Sync);
 /// file and rename it over the original both raise events on the folder; a burst of writes is applied once, after
 /// the file has been quiet for the settle time. A periodic check of the file's content catches anything the
 /// file-system events miss and retries an apply that failed. A rejected file changes nothing in force.
+/// Each load is announced on the change feed after the clients are written, so a view refreshes once and shows both.
 /// </summary>
 public sealed partial class ConfigWatcher(
-    ConfigState state, ConfigSync sync, ConfigWatcherOptions options, ILogger<ConfigWatcher> logger) : BackgroundService
+    ConfigState state, ConfigSync sync, ChangeFeed feed, ConfigWatcherOptions options, ILogger<ConfigWatcher> logger)
+    : BackgroundService
 {
     private readonly SemaphoreSlim _signal = new(0);
     // One reload at a time: the hashes below decide "new content?", and overlapping reloads would each apply the save.
@@ -106,6 +109,7 @@ public sealed partial class ConfigWatcher(
             {
                 _seenHash = seen;
                 state.Apply(missing);
+                await feed.PublishAsync(Change.ConfigLoaded("config file unreadable"));
                 Reloaded?.Invoke(new ConfigReload(missing, null));
             }
             return;
@@ -122,6 +126,7 @@ public sealed partial class ConfigWatcher(
             {
                 Rejected(logger, state.Path, result.Errors.Count);
                 state.Apply(result);
+                await feed.PublishAsync(Change.ConfigLoaded("config file rejected"));
                 Reloaded?.Invoke(new ConfigReload(result, null));
             }
             return;
@@ -135,12 +140,14 @@ public sealed partial class ConfigWatcher(
             int changed = report.Changes.Count, skipped = report.SkippedEntries.Count;
             var (clients, entries) = (Counted.Noun(changed, "client", "clients"), Counted.Noun(skipped, "entry", "entries"));
             Applied(logger, changed, clients, skipped, entries);
+            await feed.PublishAsync(Change.ConfigLoaded("config file applied"));
             Reloaded?.Invoke(new ConfigReload(result, report));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The database may be down for a moment: the next periodic check retries, since nothing was marked applied.
             ApplyFailed(logger, e);
+            await feed.PublishAsync(Change.ConfigLoaded("config file in force; applying it to the clients failed"));
         }
     }
 

@@ -3,7 +3,7 @@ using Lumen.Domain.Clients;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +12,7 @@ namespace Lumen.Infrastructure.Consent;
 /// <summary>Recording and withdrawing consent for graylisted models (§5), by a client's managers or an admin.</summary>
 public sealed class ConsentService(
     IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ConfigState config,
-    ClientChangeNotifier notifier, TimeProvider clock)
+    ChangeFeed changes, TimeProvider clock)
 {
     /// <summary>Records consent; refused for a model that is not graylisted for the client; recording twice is harmless.</summary>
     public async Task<Outcome<ConsentRow>> GrantAsync(Actor actor, string client, string model, CancellationToken ct = default)
@@ -33,7 +33,7 @@ public sealed class ConsentService(
         var consent = new ConsentRow { ClientId = row.Id, Model = model, GrantedAt = clock.GetUtcNow().UtcDateTime, GrantedBy = actor.NormalizedEmail };
         db.Consents.Add(consent);
         await db.SaveChangesAsync(ct);
-        notifier.Publish(new ClientChange(row.Name, ClientChangeKind.ConsentChanged, $"{actor.NormalizedEmail} recorded consent for {model}"));
+        await changes.PublishAsync(new Change(row.Name, ChangeKind.ConsentChanged, $"{actor.NormalizedEmail} recorded consent for {model}"));
         return consent;
     }
 
@@ -55,7 +55,7 @@ public sealed class ConsentService(
         }
         var consent = active[0];
         await db.SaveChangesAsync(ct);
-        notifier.Publish(new ClientChange(found.Value.Name, ClientChangeKind.ConsentChanged, $"{actor.NormalizedEmail} withdrew consent for {model}"));
+        await changes.PublishAsync(new Change(found.Value.Name, ChangeKind.ConsentChanged, $"{actor.NormalizedEmail} withdrew consent for {model}"));
         return consent;
     }
 

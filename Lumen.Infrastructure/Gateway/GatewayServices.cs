@@ -1,7 +1,7 @@
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Gateway.Upstream;
 using Lumen.Infrastructure.Usage;
 using System.Diagnostics.Metrics;

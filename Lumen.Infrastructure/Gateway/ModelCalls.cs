@@ -4,7 +4,7 @@ using Lumen.Domain.Budget;
 using Lumen.Domain.Calls;
 using Lumen.Domain.Models;
 using Lumen.Infrastructure.ApiKeys;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Gateway.Upstream;
 using Lumen.Infrastructure.Usage;
 using Microsoft.Extensions.Logging;

@@ -2,7 +2,7 @@ using System.Net.Mail;
 using Lumen.Domain.Clients;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Common;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,7 +17,7 @@ public sealed record ManagerAddition(ManagerRow Manager, string Client, bool Alr
 
 /// <summary>Assigning managers to clients by e-mail (§6): admins only; the person need not have signed in yet.</summary>
 public sealed class ManagerService(
-    IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ClientChangeNotifier notifier, TimeProvider clock)
+    IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ChangeFeed changes, TimeProvider clock)
 {
     public async Task<Outcome<ManagerAddition>> AddAsync(Actor actor, string client, string? email, CancellationToken ct = default)
     {
@@ -50,7 +50,7 @@ public sealed class ManagerService(
                 return new ManagerAddition(theirs, found.Value.Name, AlreadyManager: true);
             }
         }
-        notifier.Publish(new ClientChange(found.Value.Name, ClientChangeKind.ManagersChanged, $"{actor.NormalizedEmail} added manager {normalized}"));
+        await changes.PublishAsync(new Change(found.Value.Name, ChangeKind.ManagersChanged, $"{actor.NormalizedEmail} added manager {normalized}") { Concerns = normalized });
         return new ManagerAddition(row, found.Value.Name, AlreadyManager: false);
     }
 
@@ -69,7 +69,7 @@ public sealed class ManagerService(
             await tx.CommitAsync(ct);
         }
         if (removed == 0) return new Failure(FailureKind.NotFound, $"{normalized} is not a manager of '{found.Value.Name}'.");
-        notifier.Publish(new ClientChange(found.Value.Name, ClientChangeKind.ManagersChanged, $"{actor.NormalizedEmail} removed manager {normalized}"));
+        await changes.PublishAsync(new Change(found.Value.Name, ChangeKind.ManagersChanged, $"{actor.NormalizedEmail} removed manager {normalized}") { Concerns = normalized });
         return true;
     }
 

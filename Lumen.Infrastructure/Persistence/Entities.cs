@@ -121,3 +121,15 @@ public sealed class RequestLogRow
     /// <summary>The id the caller got as <c>X-Request-Id</c>; null on rows written before ids existed.</summary>
     public string? RequestId { get; set; }
 }
+
+/// <summary>One batch of changes a process published, for the other processes' views (§18); kept for minutes.</summary>
+public sealed class ChangeJournalRow
+{
+    public long Id { get; set; }
+    /// <summary>Unix milliseconds, by the writer's clock.</summary>
+    public long AtMs { get; set; }
+    /// <summary>The <see cref="Changes.ChangeFeed.Instance"/> that wrote it.</summary>
+    public string Instance { get; set; } = "";
+    /// <summary>The batch as JSON: client, kind and summary of each change.</summary>
+    public string Changes { get; set; } = "";
+}

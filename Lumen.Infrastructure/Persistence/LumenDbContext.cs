@@ -15,6 +15,7 @@ public abstract class LumenDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
     public DbSet<ConsentRow> Consents => Set<ConsentRow>();
     public DbSet<RequestLogRow> RequestLog => Set<RequestLogRow>();
+    public DbSet<ChangeJournalRow> ChangeJournal => Set<ChangeJournalRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -88,6 +89,11 @@ public abstract class LumenDbContext(DbContextOptions options) : DbContext(optio
             e.Property(r => r.Outcome).HasMaxLength(24).HasDefaultValue("");
             e.Property(r => r.RequestId).HasMaxLength(40);
             e.HasIndex(r => new { r.ClientId, r.At });
+        });
+        b.Entity<ChangeJournalRow>(e =>
+        {
+            e.ToTable("change_journal");
+            e.Property(r => r.Instance).HasMaxLength(32);
         });
     }
 

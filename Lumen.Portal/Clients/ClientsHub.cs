@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Lumen.Infrastructure.Changes;
 using Lumen.Portal.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -6,24 +8,74 @@ namespace Lumen.Portal.Clients;
 
 /// <summary>
 /// <c>/hubs/clients</c>: the dashboard's change events for listeners outside Blazor (§7), authorised like
-/// <c>/clients</c>. Clients only listen; <see cref="ClientsHubBroadcaster"/> sends each person the changes of the
-/// clients they may see, as <c>clientsChanged</c> with a list of <see cref="ClientChangeMessage"/>.
+/// <c>/clients</c>. Clients only listen: each connection is one subscription to the change feed as its person, so it
+/// hears of exactly the clients they may see, as <c>clientsChanged</c> with a list of <see cref="ClientChangeMessage"/>.
 /// </summary>
 [Authorize(Policy = PortalPolicies.ClientsArea)]
-public sealed class ClientsHub : Hub
+public sealed class ClientsHub(ClientsHubListeners listeners) : Hub
 {
     public const string Path = "/hubs/clients";
     public const string ChangedMethod = "clientsChanged";
+
+    public override Task OnConnectedAsync()
+    {
+        listeners.Listen(Context.ConnectionId, PortalUser.ActorOf(Context.User));
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        listeners.Forget(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
 }
 
-/// <summary>What the hub sends for one changed client.</summary>
-public sealed record ClientChangeMessage(string Client, string Kind, string Summary);
+/// <summary>
+/// What the hub sends for one change. <see cref="Client"/> is null for a change too large to name each client (a save
+/// that changes many): reload everything.
+/// </summary>
+public sealed record ClientChangeMessage(string? Client, string Kind, string Summary);
 
-/// <summary>SignalR addresses people by their normalised e-mail, the same key the permission checks use.</summary>
-public sealed class EmailUserIdProvider : IUserIdProvider
+/// <summary>The hub's feed subscriptions, one per open connection.</summary>
+public sealed partial class ClientsHubListeners(ChangeFeed feed, IHubContext<ClientsHub> hub, ILogger<ClientsHubListeners> logger)
+    : IDisposable
 {
-    public string? GetUserId(HubConnectionContext connection) =>
-        PortalUser.EmailOf(connection.User) is { } email ? Lumen.Infrastructure.Common.Actor.Normalize(email) : null;
+    private readonly ConcurrentDictionary<string, IDisposable> _subscriptions = new(StringComparer.Ordinal);
+
+    public void Listen(string connectionId, Lumen.Infrastructure.Common.Actor? person)
+    {
+        // A config load is for the portal's own views; what it changed arrives as the clients' changes.
+        var subscription = feed.Subscribe(ChangeViewer.Of(person), c => c.Kind != ChangeKind.ConfigLoaded,
+            changes => _ = SendAsync(connectionId, changes.Select(c => new ClientChangeMessage(c.Client, c.Kind.ToString(), c.Summary)).ToList()));
+        if (_subscriptions.TryGetValue(connectionId, out var old)) old.Dispose();
+        _subscriptions[connectionId] = subscription;
+    }
+
+    public void Forget(string connectionId)
+    {
+        if (_subscriptions.TryRemove(connectionId, out var subscription)) subscription.Dispose();
+    }
+
+    private async Task SendAsync(string connectionId, IReadOnlyList<ClientChangeMessage> messages)
+    {
+        try
+        {
+            await hub.Clients.Client(connectionId).SendAsync(ClientsHub.ChangedMethod, messages);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            SendFailed(logger, e);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var subscription in _subscriptions.Values) subscription.Dispose();
+        _subscriptions.Clear();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sending client changes to a hub listener failed")]
+    private static partial void SendFailed(ILogger logger, Exception exception);
 }
 
 public static class ClientsHubSetup
@@ -31,8 +83,7 @@ public static class ClientsHubSetup
     public static IServiceCollection AddClientsHub(this IServiceCollection services)
     {
         services.AddSignalR();
-        services.AddSingleton<IUserIdProvider, EmailUserIdProvider>();
-        services.AddHostedService<ClientsHubBroadcaster>();
+        services.AddSingleton<ClientsHubListeners>();
         return services;
     }
 

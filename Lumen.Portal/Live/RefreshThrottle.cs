@@ -4,12 +4,14 @@ namespace Lumen.Portal.Live;
 /// Runs a view's refresh at most once per <see cref="Interval"/> (§7: about one refresh a second per view). The first
 /// request after a quiet spell runs at once; requests that arrive while one is waiting or running coalesce into a
 /// single trailing refresh, so the last change is always shown. Thread-safe: change events arrive on any thread.
+/// A refresh that throws is handed to <c>failed</c> (nobody awaits the throttle's task) and later requests run as usual.
 /// </summary>
 public sealed class RefreshThrottle : IDisposable
 {
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(1);
 
     private readonly Func<Task> _refresh;
+    private readonly Action<Exception> _failed;
     private readonly TimeProvider _clock;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposed = new();
@@ -17,9 +19,10 @@ public sealed class RefreshThrottle : IDisposable
     private bool _again;
     private DateTimeOffset _lastRun = DateTimeOffset.MinValue;
 
-    public RefreshThrottle(Func<Task> refresh, TimeProvider? clock = null, TimeSpan? interval = null)
+    public RefreshThrottle(Func<Task> refresh, Action<Exception> failed, TimeProvider? clock = null, TimeSpan? interval = null)
     {
         _refresh = refresh;
+        _failed = failed;
         _clock = clock ?? TimeProvider.System;
         Interval = interval ?? DefaultInterval;
     }
@@ -62,10 +65,11 @@ public sealed class RefreshThrottle : IDisposable
             {
                 return; // the view went away while refreshing
             }
-            catch
+            catch (Exception e)
             {
                 lock (_gate) _scheduled = false; // a failed refresh must not stop later ones
-                throw;
+                _failed(e);
+                return;
             }
             lock (_gate)
             {

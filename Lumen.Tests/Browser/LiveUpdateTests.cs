@@ -147,6 +147,23 @@ public sealed class LiveUpdateTests(BrowserFixture browser, LiveUpdateTests.Live
         }
     }
 
+    [Fact]
+    public async Task A_change_made_on_the_command_line_reaches_the_open_page_within_five_seconds()
+    {
+        await Page.DevSignInAsync(BrowserConfig.Admin);
+        await Expect(Clients.Row("quiet-bot")).ToBeVisibleAsync();
+        await MarkWindowAsync();
+
+        var (exit, stdout, stderr) = await Portal.RunCommandLineAsync("clients", "create", "cli-made-bot");
+        exit.Should().Be(0, $"the command line succeeds (stdout: {stdout}; stderr: {stderr})");
+        var ran = System.Diagnostics.Stopwatch.StartNew();
+
+        // Another process: this portal hears of it only from the database (§18, the change journal).
+        await Expect(Clients.Link("cli-made-bot")).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await Expect(Clients.Status).ToContainTextAsync("cli created cli-made-bot", new() { Timeout = 5_000 - (float)ran.Elapsed.TotalMilliseconds });
+        await ExpectNoReloadAsync();
+    }
+
     private static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 
     /// <summary>Leaves a mark on the window object: a reload would wipe it.</summary>

@@ -140,6 +140,17 @@ public class PortalServer : WebApplicationFactory<Program>, IAsyncLifetime
         return await db.Clients.CountAsync();
     }
 
+    /// <summary>
+    /// The command line as an operator runs it: a process of its own over this portal's database and config file.
+    /// </summary>
+    public Task<(int Exit, string Stdout, string Stderr)> RunCommandLineAsync(params string[] args)
+    {
+        var start = Lumen.Tests.Portal.PortalProcess.StartInfo(_dir, args);
+        start.Environment["ConnectionStrings__Lumen"] = $"Data Source={Path.Combine(_dir, "lumen.db")}";
+        start.Environment["Lumen__ConfigPath"] = ConfigPath;
+        return Lumen.Tests.Portal.PortalProcess.RunAsync(start);
+    }
+
     public async Task<LumenDbContext> DbAsync() =>
         await Services.GetRequiredService<IDbContextFactory<LumenDbContext>>().CreateDbContextAsync();
 

@@ -5,7 +5,7 @@ using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Managers;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.Usage;
@@ -102,7 +102,7 @@ public sealed class TestPortal : IAsyncDisposable
     public ManagerService Managers => Get<ManagerService>();
     public ConsentService Consents => Get<ConsentService>();
     public CoinLedger Ledger => Get<CoinLedger>();
-    public ClientChangeNotifier Notifier => Get<ClientChangeNotifier>();
+    public ChangeFeed Feed => Get<ChangeFeed>();
     public ClientDirectory Directory => Get<ClientDirectory>();
     public ConfigSync Sync => Get<ConfigSync>();
 

@@ -1,5 +1,6 @@
 using Bunit;
 using Lumen.Domain.Config;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Config;
 using Lumen.Portal.Auth;
 using Lumen.Portal.Components.Pages;
@@ -10,9 +11,12 @@ namespace Lumen.Tests.Portal;
 
 public sealed class HomePageTests : PortalComponentTest
 {
+    private ChangeFeed? _feed;
+
     private IRenderedComponent<Home> RenderHome(ConfigState state, bool admin = true)
     {
         Services.AddSingleton(state);
+        _feed = Services.AddFeedWithoutDatabase(state);
         var auth = AddAuthorization();
         auth.SetAuthorized("someone@example.org");
         if (admin) auth.SetPolicies(PortalPolicies.Admin, PortalPolicies.ClientsArea);
@@ -54,12 +58,12 @@ public sealed class HomePageTests : PortalComponentTest
     }
 
     [Fact]
-    public void Page_re_renders_when_the_config_changes()
+    public async Task Page_re_renders_when_the_config_changes()
     {
         var state = new ConfigState("/etc/lumen/config.yaml", SampleConfig.Rejected(new ConfigIssue(1, 1, "broken")));
         var cut = RenderHome(state);
 
-        state.Apply(SampleConfig.Valid());
+        await _feed!.ApplyAsync(state, SampleConfig.Valid());
 
         cut.WaitForAssertion(() => cut.FindAll(".models-table tbody tr").Should().HaveCount(2));
         cut.FindAll(".config-errors").Should().BeEmpty();

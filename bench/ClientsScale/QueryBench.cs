@@ -3,7 +3,7 @@ using Lumen.Infrastructure;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,8 +33,8 @@ internal static class QueryBench
         await using var services = Services(dbPath);
         var directory = services.GetRequiredService<ClientDirectory>();
         // Publishing any change makes the directory recompute the summary totals (they are kept up to a second).
-        var notifier = services.GetRequiredService<ClientChangeNotifier>();
-        var change = new ClientChange(BenchConfig.NamedClient, ClientChangeKind.UsageChanged, "bench");
+        var feed = services.GetRequiredService<ChangeFeed>();
+        var change = new Change(BenchConfig.NamedClient, ChangeKind.UsageChanged, "bench");
         var admin = new Actor(BenchConfig.Admin);
         var manager = new Actor(BenchConfig.BusyManager);
         var total = (await directory.QueryAsync(admin, new ClientQuery())).Totals.Clients;
@@ -77,7 +77,7 @@ internal static class QueryBench
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             for (var i = 0; i < runs; i++)
             {
-                notifier.Publish(change);
+                await feed.PublishAsync(change);
                 cold.Add(await Samples.TimeAsync(() => directory.QueryAsync(actor, query)));
             }
             var cpuPerQuery = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / runs;

@@ -2,7 +2,7 @@ using Lumen.Domain.Access;
 using Lumen.Domain.Budget;
 using Lumen.Domain.Config;
 using Lumen.Infrastructure.Common;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Tests.Infrastructure.Databases;
 using Microsoft.EntityFrameworkCore;
@@ -18,8 +18,8 @@ public sealed class ClientCreationTests(PostgresServer postgres)
     {
         await using var db = await TestDatabases.CreateAsync(provider, postgres);
         await using var portal = new TestPortal(db);
-        var changes = new List<ClientChange>();
-        portal.Notifier.Changed += changes.AddRange;
+        var changes = new List<Change>();
+        using var listening = portal.Feed.Subscribe(ChangeViewer.Portal, null, changes.AddRange);
 
         var created = await portal.Clients.CreateAsync(new Actor("ADMIN@example.org"), "research-bot");
 
@@ -40,7 +40,7 @@ public sealed class ClientCreationTests(PostgresServer postgres)
         (await portal.Ledger.GetPoolAsync(client.Id))!.Balance.Should().Be(new Coins(500m));
 
         changes.Should().ContainSingle();
-        changes[0].Should().Match<ClientChange>(c => c.Client == "research-bot" && c.Kind == ClientChangeKind.Created
+        changes[0].Should().Match<Change>(c => c.Client == "research-bot" && c.Kind == ChangeKind.Created
             && c.After!.Source == EntrySource.NamedEntry && c.After.Budget.Max == new Coins(500m));
     }
 
@@ -50,8 +50,8 @@ public sealed class ClientCreationTests(PostgresServer postgres)
         await using var db = await TestDatabases.CreateAsync(provider, postgres);
         await using var portal = new TestPortal(db);
         await portal.CreateClientAsync("taken");
-        var changes = new List<ClientChange>();
-        portal.Notifier.Changed += changes.AddRange;
+        var changes = new List<Change>();
+        using var listening = portal.Feed.Subscribe(ChangeViewer.Portal, null, changes.AddRange);
 
         var outcome = await portal.Clients.CreateAllAsync(Actor.Cli, ["a", "good", "BAD", "taken", "a"]);
 
@@ -71,15 +71,15 @@ public sealed class ClientCreationTests(PostgresServer postgres)
     {
         await using var db = await TestDatabases.CreateAsync(provider, postgres);
         await using var portal = new TestPortal(db);
-        var changes = new List<ClientChange>();
-        portal.Notifier.Changed += changes.AddRange;
+        var changes = new List<Change>();
+        using var listening = portal.Feed.Subscribe(ChangeViewer.Portal, null, changes.AddRange);
 
         var created = (await portal.Clients.CreateAllAsync(Actor.Cli, ["research-bot", " other "])).Unwrap();
 
         created.Select(c => c.Name).Should().Equal("research-bot", "other");
         (await LoadAsync(db, "research-bot")).Pool.MaxMicros.Should().Be(500_000000, "its named entry");
         (await LoadAsync(db, "other")).Pool.MaxMicros.Should().Be(100_000000, "clients.default");
-        changes.Select(c => (c.Client, c.Kind)).Should().Equal(("research-bot", ClientChangeKind.Created), ("other", ClientChangeKind.Created));
+        changes.Select(c => (c.Client, c.Kind)).Should().Equal(("research-bot", ChangeKind.Created), ("other", ChangeKind.Created));
     }
 
     [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
@@ -126,8 +126,8 @@ public sealed class ClientCreationTests(PostgresServer postgres)
         await using var db = await TestDatabases.CreateAsync(provider, postgres);
         await using var portal = new TestPortal(db);
         await portal.CreateClientAsync("research-bot");
-        var changes = new List<ClientChange>();
-        portal.Notifier.Changed += changes.AddRange;
+        var changes = new List<Change>();
+        using var listening = portal.Feed.Subscribe(ChangeViewer.Portal, null, changes.AddRange);
 
         var cases = new (string? Name, FailureKind Kind, string Message)[]
         {

@@ -29,7 +29,7 @@ public sealed class ConfigSyncTests(PostgresServer postgres)
 
         var report = await portal.Sync.ApplyAsync(lowered);
 
-        report.Changes.Should().HaveCount(Clients).And.OnlyContain(c => c.Client.StartsWith("bot-", StringComparison.Ordinal));
+        report.Changes.Should().HaveCount(Clients).And.OnlyContain(c => c.Client!.StartsWith("bot-", StringComparison.Ordinal));
         report.Changes[0].Summary.Should().Be("max 100 → 40; whitelist +llama3");
         await using (var ctx = await portal.Contexts.CreateDbContextAsync())
         {

@@ -2,7 +2,7 @@ using Lumen.Domain.Budget;
 using Lumen.Domain.Config;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Tests.Infrastructure.Config;
@@ -41,7 +41,7 @@ public sealed class ConfigWatcherTests
         reload.Sync.Should().NotBeNull();
         reload.Sync!.Changes.Should().ContainSingle(c => c.Client == "bot");
         (await watched.PoolAsync(bot)).Budget.Max.Should().Be((Coins)50m);
-        var change = watched.ChangesFor("bot").Should().ContainSingle(c => c.Kind == ClientChangeKind.SettingsApplied).Subject;
+        var change = watched.ChangesFor("bot").Should().ContainSingle(c => c.Kind == ChangeKind.SettingsApplied).Subject;
         change.Before!.Budget.Max.Should().Be((Coins)100m);
         change.After!.Budget.Max.Should().Be((Coins)50m);
         change.Summary.Should().Contain("max 100 → 50");
@@ -83,7 +83,7 @@ public sealed class ConfigWatcherTests
         watched.ReloadsSince(mark).Where(r => r.Sync is not null).Should().ContainSingle(
             "writes that follow each other within the settle time are one save");
         (await watched.PoolAsync(bot)).Budget.Max.Should().Be((Coins)220m);
-        watched.ChangesFor("bot").Where(c => c.Kind == ClientChangeKind.SettingsApplied).Should().ContainSingle();
+        watched.ChangesFor("bot").Where(c => c.Kind == ChangeKind.SettingsApplied).Should().ContainSingle();
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class ConfigWatcherTests
         var error = watched.State.Latest.Errors.Should().ContainSingle().Subject;
         error.Message.Should().Contain("'refesh'").And.Contain("did you mean 'refresh'");
         (error.Line, error.Column).Should().Be((WatchedYaml.ClientsLine + 3, 5));
-        watched.ChangesFor("bot").Should().NotContain(c => c.Kind == ClientChangeKind.SettingsApplied);
+        watched.ChangesFor("bot").Should().NotContain(c => c.Kind == ChangeKind.SettingsApplied);
 
         mark = watched.Mark;
         await watched.SaveAsync(WatchedYaml.Default(max: 5));
@@ -201,7 +201,7 @@ public sealed class ConfigWatcherTests
 
         watched.ReloadsSince(mark).Where(r => r.Sync is not null).Should().ContainSingle(
             "one save is one apply, however many asked for a reload at once");
-        watched.ChangesFor("bot").Where(c => c.Kind == ClientChangeKind.SettingsApplied).Should().ContainSingle();
+        watched.ChangesFor("bot").Where(c => c.Kind == ChangeKind.SettingsApplied).Should().ContainSingle();
     }
 
     [Fact]

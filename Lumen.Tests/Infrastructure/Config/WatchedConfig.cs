@@ -2,7 +2,7 @@ using Lumen.Infrastructure;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.Usage;
 using Lumen.Tests.Infrastructure.Databases;
@@ -26,11 +26,12 @@ internal sealed class WatchedConfig : IAsyncDisposable
 
     private readonly Lock _gate = new();
     private readonly List<ConfigReload> _reloads = [];
-    private readonly List<ClientChange> _changes = [];
+    private readonly List<Change> _changes = [];
     private TaskCompletionSource _next = NewSignal();
     private readonly string _folder;
     private readonly TestDatabase _database;
     private readonly ServiceProvider _services;
+    private readonly IDisposable _listening;
 
     private WatchedConfig(string folder, TestDatabase database, ServiceProvider services)
     {
@@ -39,7 +40,7 @@ internal sealed class WatchedConfig : IAsyncDisposable
         _services = services;
         Watcher = services.GetRequiredService<ConfigWatcher>();
         Watcher.Reloaded += OnReloaded;
-        services.GetRequiredService<ClientChangeNotifier>().Changed += OnChanged;
+        _listening = services.GetRequiredService<ChangeFeed>().Subscribe(ChangeViewer.Portal, null, OnChanged);
     }
 
     public string Path => System.IO.Path.Combine(_folder, "config.yaml");
@@ -84,7 +85,7 @@ internal sealed class WatchedConfig : IAsyncDisposable
         lock (_gate) return _reloads.Skip(mark).ToList();
     }
 
-    public IReadOnlyList<ClientChange> ChangesFor(string client)
+    public IReadOnlyList<Change> ChangesFor(string client)
     {
         lock (_gate) return _changes.Where(c => c.Client == client).ToList();
     }
@@ -130,6 +131,7 @@ internal sealed class WatchedConfig : IAsyncDisposable
     {
         await Watcher.StopAsync(CancellationToken.None);
         Watcher.Reloaded -= OnReloaded;
+        _listening.Dispose();
         await _services.DisposeAsync();
         await _database.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
@@ -147,7 +149,7 @@ internal sealed class WatchedConfig : IAsyncDisposable
         signal.SetResult();
     }
 
-    private void OnChanged(IReadOnlyList<ClientChange> changes)
+    private void OnChanged(IReadOnlyList<Change> changes)
     {
         lock (_gate) _changes.AddRange(changes);
     }

@@ -168,7 +168,7 @@ public sealed class BudgetPanelTests : DetailPageTest
     {
         var cut = Budget(Alpha);
 
-        Portal.Config.Apply(ConfigLoader.Parse(Yaml.Replace("max: 100.0", "max: 40.0", StringComparison.Ordinal)));
+        await Portal.Feed.ApplyAsync(Portal.Config, ConfigLoader.Parse(Yaml.Replace("max: 100.0", "max: 40.0", StringComparison.Ordinal)));
 
         cut.WaitForAssertion(() => cut.Find(".sources-note").TextContent.Should().Contain("A new config is being applied"));
         Row(cut, "max").Should().Be(("100 coins", "clients.default (no named entry)"), "the pool has not been changed yet");

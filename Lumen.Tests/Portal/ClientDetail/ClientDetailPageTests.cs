@@ -1,7 +1,7 @@
 using Bunit;
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Common;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Portal.Clients.Detail;
 
 namespace Lumen.Tests.Portal.ClientDetail;
@@ -60,7 +60,7 @@ public sealed class ClientDetailPageTests : DetailPageTest
         cut.WaitForAssertion(() => TextOf(cut.Find(".usage-panel .requests dd")).Should().Be("0"));
 
         await Portal.SetUsageAsync(IdOf(Alpha), 1234, 56789, 4321, 2_500_000);
-        Portal.Notifier.Publish(new ClientChange(Alpha, ClientChangeKind.UsageChanged, "usage"));
+        await Portal.Feed.PublishAsync(new Change(Alpha, ChangeKind.UsageChanged, "usage"));
 
         cut.WaitForAssertion(() =>
         {
@@ -79,14 +79,14 @@ public sealed class ClientDetailPageTests : DetailPageTest
         cut.WaitForAssertion(() => TextOf(cut.Find(".usage-panel .requests dd")).Should().Be("0"));
         await SqlAsync("ALTER TABLE coin_pools RENAME TO coin_pools_away");
 
-        Portal.Notifier.Publish(new ClientChange(Alpha, ClientChangeKind.UsageChanged, "usage"));
+        await Portal.Feed.PublishAsync(new Change(Alpha, ChangeKind.UsageChanged, "usage"));
 
         cut.WaitForAssertion(() => cut.Find(".load-error[role=alert]").TextContent.Should().Contain("The client could not be loaded"));
         TextOf(cut.Find(".usage-panel .requests dd")).Should().Be("0", "the last figures stay on screen");
 
         await SqlAsync("ALTER TABLE coin_pools_away RENAME TO coin_pools");
         await Portal.SetUsageAsync(IdOf(Alpha), 7, 70, 7, 700);
-        Portal.Notifier.Publish(new ClientChange(Alpha, ClientChangeKind.UsageChanged, "usage"));
+        await Portal.Feed.PublishAsync(new Change(Alpha, ChangeKind.UsageChanged, "usage"));
         Portal.Clock.Advance(TimeSpan.FromSeconds(1)); // the page refreshes at most once a second
 
         cut.WaitForAssertion(() => TextOf(cut.Find(".usage-panel .requests dd")).Should().Be("7"));
@@ -94,13 +94,13 @@ public sealed class ClientDetailPageTests : DetailPageTest
     }
 
     [Fact]
-    public void Changes_to_other_clients_are_neither_shown_nor_announced()
+    public async Task Changes_to_other_clients_are_neither_shown_nor_announced()
     {
         var cut = RenderPage(Admin);
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.Should().Be(Alpha));
 
-        Portal.Notifier.Publish(new ClientChange(Beta, ClientChangeKind.KeysChanged, "cli created key for beta"));
-        Portal.Notifier.Publish(new ClientChange(Alpha, ClientChangeKind.KeysChanged, "cli created key for alpha"));
+        await Portal.Feed.PublishAsync(new Change(Beta, ChangeKind.KeysChanged, "cli created key for beta"));
+        await Portal.Feed.PublishAsync(new Change(Alpha, ChangeKind.KeysChanged, "cli created key for alpha"));
 
         cut.WaitForAssertion(() => cut.Find(".live-notice").TextContent.Should().Contain("cli created key for alpha"));
         cut.Find(".live-notice").TextContent.Should().NotContain("beta");

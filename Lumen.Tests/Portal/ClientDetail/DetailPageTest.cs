@@ -6,7 +6,7 @@ using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Managers;
 using Lumen.Portal.Clients.Detail;
 using Lumen.Tests.Infrastructure;
@@ -46,7 +46,7 @@ public abstract class DetailPageTest : PortalComponentTest
         Portal = new TestPortal(_database, Yaml);
         Services.AddSingleton(Portal.Config);
         Services.AddSingleton<TimeProvider>(Portal.Clock);
-        Services.AddSingleton(Portal.Notifier);
+        Services.AddSingleton(Portal.Feed);
         Services.AddSingleton(Portal.Get<ClientAccess>());
         Services.AddSingleton(Portal.Get<ClientDetailsQuery>());
         Services.AddSingleton(Portal.Clients);

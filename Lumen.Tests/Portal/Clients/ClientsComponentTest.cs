@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Bunit;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Config;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Portal.Auth;
 using Lumen.Tests.Infrastructure;
 using Lumen.Tests.Infrastructure.Databases;
@@ -32,7 +32,7 @@ public abstract class ClientsComponentTest : PortalComponentTest
         Services.AddSingleton(Portal.Directory);
         Services.AddSingleton(Portal.Get<ClientAccess>());
         Services.AddSingleton(Portal.Clients);
-        Services.AddSingleton(Portal.Notifier);
+        Services.AddSingleton(Portal.Feed);
         Services.AddSingleton(Portal.Sync);
     }
 

@@ -1,6 +1,6 @@
 using Bunit;
 using Lumen.Infrastructure.Common;
-using Lumen.Infrastructure.Events;
+using Lumen.Infrastructure.Changes;
 using Lumen.Portal.Clients;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
@@ -118,7 +118,7 @@ public sealed class ClientsPageTests : ClientsComponentTest
 
         await using (var db = await Portal.Contexts.CreateDbContextAsync())
             await db.Database.ExecuteSqlRawAsync("ALTER TABLE coin_pools_away RENAME TO coin_pools");
-        Portal.Notifier.Publish(new ClientChange("research-bot", ClientChangeKind.UsageChanged, "test"));
+        await Portal.Feed.PublishAsync(new Change("research-bot", ChangeKind.UsageChanged, "test"));
         Portal.Clock.Advance(TimeSpan.FromSeconds(1));
 
         cut.WaitForAssertion(() => RowNames(cut).Should().Equal("data-pipeline", "grading-assistant", "research-bot"));
@@ -174,11 +174,9 @@ public sealed class ClientsPageTests : ClientsComponentTest
         var cut = Render<ClientsPage>();
         cut.WaitForAssertion(() => RowNames(cut).Should().Equal("research-bot"));
 
-        var renders = cut.RenderCount;
+        // The feed leaves other people's clients out of what this page hears: had it heard of data-pipeline, the
+        // notice after the next change (shown with every change since the last refresh) would name it.
         (await Portal.Clients.SetActiveAsync(Actor.Cli, "data-pipeline", false)).Unwrap();
-        // The page refreshes for every change: look at it right after this one, before the next replaces the notice.
-        cut.WaitForState(() => cut.RenderCount > renders);
-        cut.Find("[role=status]").TextContent.Should().NotContain("data-pipeline");
         Portal.Clock.Advance(TimeSpan.FromSeconds(2));
         (await Portal.Clients.SetActiveAsync(Actor.Cli, "research-bot", false)).Unwrap();
 

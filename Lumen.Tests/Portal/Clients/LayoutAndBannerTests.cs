@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Bunit;
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Config;
 using Lumen.Portal.Auth;
 using Lumen.Portal.Components.Layout;
@@ -13,10 +14,13 @@ public sealed class LayoutAndBannerTests : PortalComponentTest
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 9, 30, 0, TimeSpan.Zero));
 
+    private ChangeFeed? _feed;
+
     private ConfigState UseConfig()
     {
         var state = new ConfigState("/srv/lumen/config.yaml", SampleConfig.Valid(), _clock);
         Services.AddSingleton(state);
+        _feed = Services.AddFeedWithoutDatabase(state);
         return state;
     }
 
@@ -69,7 +73,7 @@ public sealed class LayoutAndBannerTests : PortalComponentTest
     }
 
     [Fact]
-    public void Admins_see_the_error_banner_while_the_file_is_bad_and_it_goes_when_fixed()
+    public async Task Admins_see_the_error_banner_while_the_file_is_bad_and_it_goes_when_fixed()
     {
         var state = UseConfig();
         SignIn("admin@example.org", PortalPolicies.Admin, PortalPolicies.ClientsArea);
@@ -77,7 +81,7 @@ public sealed class LayoutAndBannerTests : PortalComponentTest
         cut.FindAll(".config-error-banner").Should().BeEmpty();
 
         _clock.Advance(TimeSpan.FromMinutes(5));
-        state.Apply(SampleConfig.Rejected(new ConfigIssue(9, 5, "unknown key 'refesh' in clients.research-bot (did you mean 'refresh'?)")));
+        await _feed!.ApplyAsync(state, SampleConfig.Rejected(new ConfigIssue(9, 5, "unknown key 'refesh' in clients.research-bot (did you mean 'refresh'?)")));
 
         cut.WaitForAssertion(() => cut.Find(".config-error-banner"));
         var banner = cut.Find(".config-error-banner");
@@ -86,7 +90,7 @@ public sealed class LayoutAndBannerTests : PortalComponentTest
             .And.Contain("line 9, column 5: unknown key 'refesh'")
             .And.Contain("The last good config is in force since 2026-11-23 09:30:00 UTC.");
 
-        state.Apply(SampleConfig.Valid());
+        await _feed!.ApplyAsync(state, SampleConfig.Valid());
         cut.WaitForAssertion(() => cut.FindAll(".config-error-banner").Should().BeEmpty());
     }
 

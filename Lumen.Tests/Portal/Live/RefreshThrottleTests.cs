@@ -8,7 +8,38 @@ public sealed class RefreshThrottleTests
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
     private int _runs;
 
-    private RefreshThrottle Throttle() => new(() => { Interlocked.Increment(ref _runs); return Task.CompletedTask; }, _clock);
+    private readonly List<Exception> _failures = [];
+
+    private RefreshThrottle Throttle() => new(() => { Interlocked.Increment(ref _runs); return Task.CompletedTask; }, Failed, _clock);
+
+    private void Failed(Exception e)
+    {
+        lock (_failures) _failures.Add(e);
+    }
+
+    [Fact]
+    public async Task A_failing_refresh_is_handed_over_and_later_requests_still_run()
+    {
+        var attempts = 0;
+        using var throttle = new RefreshThrottle(() => Interlocked.Increment(ref attempts) == 1
+            ? Task.FromException(new InvalidOperationException("the database went away"))
+            : Task.CompletedTask, Failed, _clock);
+
+        throttle.Request();
+        await Eventually(() => _failures.Count == 1);
+        _failures.Single().Message.Should().Be("the database went away");
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        throttle.Request();
+        await Eventually(() => attempts == 2);
+        _failures.Should().HaveCount(1, "the second refresh succeeded");
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(10);
+        condition().Should().BeTrue();
+    }
 
     [Fact]
     public async Task First_request_runs_at_once()

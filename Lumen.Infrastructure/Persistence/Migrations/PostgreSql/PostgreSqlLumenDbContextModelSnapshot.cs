@@ -82,6 +82,31 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.ChangeJournalRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Instance")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("change_journal", (string)null);
+                });
+
             modelBuilder.Entity("Lumen.Infrastructure.Persistence.ClientRow", b =>
                 {
                     b.Property<int>("Id")

@@ -81,6 +81,31 @@ namespace Lumen.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.ChangeJournalRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AtMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Instance")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("change_journal", (string)null);
+                });
+
             modelBuilder.Entity("Lumen.Infrastructure.Persistence.ClientRow", b =>
                 {
                     b.Property<int>("Id")

@@ -74,6 +74,29 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.ChangeJournalRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Instance")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("change_journal", (string)null);
+                });
+
             modelBuilder.Entity("Lumen.Infrastructure.Persistence.ClientRow", b =>
                 {
                     b.Property<int>("Id")
