@@ -6,6 +6,7 @@ using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Managers;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.Usage;
+using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,7 +33,8 @@ public static class InfrastructureServices
         services.AddSingleton<KeyVerifier>();
         services.AddSingleton<ManagerService>();
         services.AddSingleton<ConsentService>();
-        services.AddSingleton<CoinLedger>();
+        services.AddSingleton(sp => new CoinLedger(
+            sp.GetRequiredService<IDbContextFactory<LumenDbContext>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
         services.AddSingleton<ConfigSync>();
         return services;
     }
@@ -56,13 +58,5 @@ public static class InfrastructureServices
         services.AddSingleton<ChangeJournalReader>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeJournalReader>());
         return services;
-    }
-
-    /// <summary>Creates or migrates the database (and, for SQLite, switches it to write-ahead logging once).</summary>
-    public static async Task MigrateAsync(IDbContextFactory<LumenDbContext> contexts, CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        await db.Database.MigrateAsync(ct);
-        if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
     }
 }

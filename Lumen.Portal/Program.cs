@@ -8,7 +8,6 @@ using Lumen.Portal.Components;
 using Lumen.Portal.Gateway;
 using Lumen.Portal.Hosting;
 using Lumen.Portal.Operations;
-using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 
 // Operator verbs (§13) run and exit; anything else serves the portal.
@@ -40,7 +39,7 @@ builder.AddOperations();
 var app = builder.Build();
 
 if (app.Services.GetRequiredService<DatabaseOptions>().MigrateOnStartup)
-    await InfrastructureServices.MigrateAsync(app.Services.GetRequiredService<IDbContextFactory<LumenDbContext>>());
+    await app.Services.GetRequiredService<LumenDatabase>().MigrateAsync();
 
 if (!app.Environment.IsDevelopment())
 {

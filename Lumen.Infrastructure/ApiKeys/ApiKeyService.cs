@@ -10,7 +10,7 @@ namespace Lumen.Infrastructure.ApiKeys;
 
 /// <summary>Creating, revoking and verifying API keys (§9). The full key exists only in the creator's hands.</summary>
 public sealed class ApiKeyService(
-    IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ApiKeyHasher hasher,
+    LumenDatabase contexts, ClientAccess access, ApiKeyHasher hasher,
     ChangeFeed changes, TimeProvider clock)
 {
     public const int MaxLabelLength = 100;
@@ -39,11 +39,11 @@ public sealed class ApiKeyService(
         db.ApiKeys.Add(row);
         await db.SaveChangesAsync(ct);
         await changes.PublishAsync(new Change(found.Value.Name, ChangeKind.KeysChanged, $"{actor.NormalizedEmail} created key {row.Hint}"));
-        return new CreatedKey(row, key.FullKey);
+        return new CreatedKey(ApiKeyInfo.From(row), key.FullKey);
     }
 
     /// <summary>Revokes a key given by public id, hint or full key; it fails on its next call. Revoking twice is harmless.</summary>
-    public async Task<Outcome<ApiKeyRow>> RevokeAsync(Actor actor, string client, string keyHintOrId, CancellationToken ct = default)
+    public async Task<Outcome<ApiKeyInfo>> RevokeAsync(Actor actor, string client, string keyHintOrId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var found = await access.FindAsync(db, actor, client, ClientAction.ManageKeys, ct);
@@ -53,21 +53,22 @@ public sealed class ApiKeyService(
         var row = publicId is null ? null
             : await db.ApiKeys.FirstOrDefaultAsync(k => k.ClientId == clientId && k.PublicId == publicId, ct);
         if (row is null) return new Failure(FailureKind.NotFound, $"Client '{found.Value.Name}' has no key '{keyHintOrId}'.");
-        if (row.RevokedAt is not null) return row;
+        if (row.RevokedAt is not null) return ApiKeyInfo.From(row);
         row.RevokedAt = clock.GetUtcNow().UtcDateTime;
         row.RevokedBy = actor.NormalizedEmail;
         await db.SaveChangesAsync(ct);
         await changes.PublishAsync(new Change(found.Value.Name, ChangeKind.KeysChanged, $"{actor.NormalizedEmail} revoked key {row.Hint}"));
-        return row;
+        return ApiKeyInfo.From(row);
     }
 
-    public async Task<Outcome<IReadOnlyList<ApiKeyRow>>> ListAsync(Actor actor, string client, CancellationToken ct = default)
+    public async Task<Outcome<IReadOnlyList<ApiKeyInfo>>> ListAsync(Actor actor, string client, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var found = await access.FindAsync(db, actor, client, ClientAction.View, ct);
         if (!found.Succeeded) return found.Failure!;
         var clientId = found.Value!.Id;
-        return await db.ApiKeys.AsNoTracking().Where(k => k.ClientId == clientId).OrderByDescending(k => k.CreatedAt).ToListAsync(ct);
+        var rows = await db.ApiKeys.AsNoTracking().Where(k => k.ClientId == clientId).OrderByDescending(k => k.CreatedAt).ToListAsync(ct);
+        return rows.Select(ApiKeyInfo.From).ToList();
     }
 
     /// <summary>The public id inside a full key, a hint (<c>lmn_id_…abcd</c>) or the bare id.</summary>
@@ -81,5 +82,3 @@ public sealed class ApiKeyService(
     }
 }
 
-/// <summary>A just-created key: the stored row and the full key, to be shown once.</summary>
-public sealed record CreatedKey(ApiKeyRow Row, string FullKey);

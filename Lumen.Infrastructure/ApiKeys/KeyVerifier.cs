@@ -10,7 +10,7 @@ namespace Lumen.Infrastructure.ApiKeys;
 /// ignore it), secret by HMAC in constant time. One query reads the key with its client and pool, which is all a
 /// model call needs to be admitted.
 /// </summary>
-public sealed class KeyVerifier(IDbContextFactory<LumenDbContext> contexts, ApiKeyHasher hasher)
+public sealed class KeyVerifier(LumenDatabase contexts, ApiKeyHasher hasher)
 {
     /// <summary>The key's status, client and key id (§9, §10): what the portal's tools and tests ask.</summary>
     public async Task<KeyCheck> VerifyAsync(string? presented, CancellationToken ct = default)

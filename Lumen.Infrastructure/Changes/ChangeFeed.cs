@@ -17,13 +17,13 @@ public sealed partial class ChangeFeed
     /// <summary>Past this many changes of one kind in a batch, one general change stands for them (a 100,000-client save).</summary>
     public const int MaxNamed = 1000;
 
-    private readonly IDbContextFactory<LumenDbContext> _contexts;
+    private readonly LumenDatabase _contexts;
     private readonly ClientAccess _access;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private Subscription[] _subscriptions = [];
 
-    public ChangeFeed(IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ILogger<ChangeFeed>? logger = null)
+    public ChangeFeed(LumenDatabase contexts, ClientAccess access, ILogger<ChangeFeed>? logger = null)
     {
         _contexts = contexts;
         _access = access;

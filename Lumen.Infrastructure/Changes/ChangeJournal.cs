@@ -14,7 +14,7 @@ internal static class ChangeJournal
 {
     public static readonly TimeSpan KeptFor = TimeSpan.FromMinutes(10);
 
-    public static async Task AppendAsync(IDbContextFactory<LumenDbContext> contexts, string instance, IReadOnlyList<Change> changes)
+    public static async Task AppendAsync(LumenDatabase contexts, string instance, IReadOnlyList<Change> changes)
     {
         await using var db = await contexts.CreateDbContextAsync();
         db.ChangeJournal.Add(new ChangeJournalRow

@@ -17,7 +17,7 @@ public sealed record ChangeJournalOptions(TimeSpan PollInterval)
 /// <see cref="LookBack"/> and skips the rows it has delivered already.
 /// </summary>
 public sealed partial class ChangeJournalReader(
-    IDbContextFactory<LumenDbContext> contexts, ChangeFeed feed, ChangeJournalOptions options, TimeProvider clock,
+    LumenDatabase contexts, ChangeFeed feed, ChangeJournalOptions options, TimeProvider clock,
     ILogger<ChangeJournalReader> logger) : BackgroundService
 {
     private static readonly TimeSpan LookBack = TimeSpan.FromSeconds(10);

@@ -18,7 +18,7 @@ public sealed class ClientAccess(ConfigState config)
     /// The client (tracked in <paramref name="db"/>) if the actor may do <paramref name="action"/> to it. An unknown
     /// name and a client the actor may not see give the same answer.
     /// </summary>
-    public async Task<Outcome<ClientRow>> FindAsync(LumenDbContext db, Actor actor, string name, ClientAction action,
+    internal async Task<Outcome<ClientRow>> FindAsync(LumenDbContext db, Actor actor, string name, ClientAction action,
         CancellationToken ct = default)
     {
         var key = name.Trim().ToLowerInvariant();

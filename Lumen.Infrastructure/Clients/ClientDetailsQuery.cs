@@ -1,7 +1,10 @@
 using Lumen.Domain.Access;
 using Lumen.Domain.Clients;
 using Lumen.Domain.Config;
+using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Consent;
+using Lumen.Infrastructure.Managers;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.Usage;
@@ -24,8 +27,8 @@ public sealed record ClientDetails(
     AppliedSettings Applied,
     ClientSettings? Resolved,
     IReadOnlyList<ModelAccessLine> Models,
-    IReadOnlyList<ManagerRow> Managers,
-    IReadOnlyList<ApiKeyRow> Keys)
+    IReadOnlyList<ManagerInfo> Managers,
+    IReadOnlyList<ApiKeyInfo> Keys)
 {
     /// <summary>
     /// Whether <see cref="Resolved"/> (the config in force, with the source of every field) is what the client has
@@ -41,14 +44,14 @@ public sealed record ClientDetails(
 /// active or the latest withdrawn one. <see cref="ConsentIgnored"/>: consent is on record but the model is not
 /// graylisted now, so it does not count (§5) until the model is graylisted again.
 /// </summary>
-public sealed record ModelAccessLine(string Model, AccessDecision Decision, ConsentRow? Consent)
+public sealed record ModelAccessLine(string Model, AccessDecision Decision, ConsentInfo? Consent)
 {
     public bool ConsentIgnored => Consent is { WithdrawnAt: null } && !Decision.IsGraylisted;
 }
 
 /// <summary>Reads <see cref="ClientDetails"/>, behind the same §6 check as every use case.</summary>
 public sealed class ClientDetailsQuery(
-    IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ConfigState config, TimeProvider clock)
+    LumenDatabase contexts, ClientAccess access, ConfigState config, TimeProvider clock)
 {
     /// <summary>The client's details, or NotFound for an unknown name and for a client the viewer may not see alike.</summary>
     public async Task<Outcome<ClientDetails>> LoadAsync(Actor actor, string name, CancellationToken ct = default)
@@ -72,12 +75,13 @@ public sealed class ClientDetailsQuery(
         {
             var active = consents.FirstOrDefault(c => c.Model == m.Name && c.WithdrawnAt is null);
             var latest = active ?? consents.Where(c => c.Model == m.Name).MaxBy(c => c.WithdrawnAt);
-            return new ModelAccessLine(m.Name, rule.Decide(m.Name, inForce!.Models, active is not null), latest);
+            return new ModelAccessLine(m.Name, rule.Decide(m.Name, inForce!.Models, active is not null),
+                latest is null ? null : ConsentInfo.From(latest));
         }).ToList();
 
         return new ClientDetails(
             client.Name,
-            DateTime.SpecifyKind(client.CreatedAt, DateTimeKind.Utc),
+            StoredTime.Utc(client.CreatedAt),
             client.CreatedBy,
             client.IsActive,
             access.IsAdmin(actor),
@@ -86,7 +90,7 @@ public sealed class ClientDetailsQuery(
             PoolMapping.Applied(client, pool),
             inForce?.Clients.Resolve(ClientName.Create(client.Name)),
             models,
-            managers,
-            keys);
+            [.. managers.Select(ManagerInfo.From)],
+            [.. keys.Select(ApiKeyInfo.From)]);
     }
 }

@@ -10,7 +10,7 @@ namespace Lumen.Infrastructure.Clients;
 /// The clients table of §7: the clients an actor may see, filtered, sorted and paged in the database so that
 /// 100,000 clients page as fast as ten, with the summary totals over every client the actor may see.
 /// </summary>
-public sealed class ClientDirectory(IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ClientTotalsCache totalsCache)
+public sealed class ClientDirectory(LumenDatabase contexts, ClientAccess access, ClientTotalsCache totalsCache)
 {
     /// <summary>Whether the actor may open <c>/clients</c> at all (§6): an admin, or a manager of some client.</summary>
     public async Task<bool> CanSeeClientsAsync(Actor actor, CancellationToken ct = default)

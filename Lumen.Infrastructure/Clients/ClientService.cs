@@ -4,17 +4,18 @@ using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
+using Lumen.Infrastructure.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Infrastructure.Clients;
 
 /// <summary>Creating clients and switching them on and off (§3). The portal and the command line both come here.</summary>
 public sealed class ClientService(
-    IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ConfigState config, ConfigSync sync,
+    LumenDatabase contexts, ClientAccess access, ConfigState config, ConfigSync sync,
     ChangeFeed changes, TimeProvider clock)
 {
     /// <summary>Creates a client with its named entry (or default) applied at once and a pool at <c>starting</c>.</summary>
-    public async Task<Outcome<ClientRow>> CreateAsync(Actor actor, string? name, CancellationToken ct = default)
+    public async Task<Outcome<ClientInfo>> CreateAsync(Actor actor, string? name, CancellationToken ct = default)
     {
         var created = await CreateAllAsync(actor, [name], refused => refused[0].Reason, ct);
         return created.Succeeded ? created.Value![0] : created.Failure!;
@@ -24,13 +25,13 @@ public sealed class ClientService(
     /// Creates every client named, in one transaction, or none: each name is checked first (its rules, taken, given
     /// twice), and a refusal names every bad one, one per line as "name: why".
     /// </summary>
-    public Task<Outcome<IReadOnlyList<ClientRow>>> CreateAllAsync(Actor actor, IReadOnlyList<string?> names, CancellationToken ct = default) =>
+    public Task<Outcome<IReadOnlyList<ClientInfo>>> CreateAllAsync(Actor actor, IReadOnlyList<string?> names, CancellationToken ct = default) =>
         CreateAllAsync(actor, names, refused => new Failure(
             refused.Any(r => r.Reason.Kind == FailureKind.Invalid) ? FailureKind.Invalid : FailureKind.Conflict,
             string.Join('\n', refused.Select(r => $"{r.Name}: {r.Reason.Message}"))
                 + (names.Count > refused.Count ? "\nNothing was created: fix the names above and try again." : "")), ct);
 
-    private async Task<Outcome<IReadOnlyList<ClientRow>>> CreateAllAsync(
+    private async Task<Outcome<IReadOnlyList<ClientInfo>>> CreateAllAsync(
         Actor actor, IReadOnlyList<string?> names, Func<IReadOnlyList<RefusedName>, Failure> refuse, CancellationToken ct)
     {
         if (!access.IsAdmin(actor)) return new Failure(FailureKind.Forbidden, "Only admins can create clients.");
@@ -59,7 +60,7 @@ public sealed class ClientService(
         // A reload puts its config in force before it reads the clients; if one did so while we inserted, it may not
         // have seen these rows, so apply what is in force now rather than keep settings that no longer are.
         if (config.InForce is { } latest && !ReferenceEquals(latest, current)) await sync.ApplyAsync(latest, ct);
-        return created.Select(c => c.Row).ToList();
+        return created.Select(c => ClientInfo.From(c.Row)).ToList();
     }
 
     private static (ClientRow Row, AppliedSettings Settings) NewClient(Actor actor, ClientName name, LumenConfig config, DateTimeOffset now)
@@ -91,22 +92,22 @@ public sealed class ClientService(
 
     private sealed record RefusedName(string Name, Failure Reason);
 
-    public async Task<Outcome<ClientRow>> SetActiveAsync(Actor actor, string name, bool active, CancellationToken ct = default)
+    public async Task<Outcome<ClientInfo>> SetActiveAsync(Actor actor, string name, bool active, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var found = await access.FindAsync(db, actor, name, ClientAction.SetActive, ct);
-        if (!found.Succeeded) return found;
+        if (!found.Succeeded) return found.Failure!;
         var client = found.Value!;
-        if (client.IsActive == active) return client;
+        if (client.IsActive == active) return ClientInfo.From(client);
         client.IsActive = active;
         await db.SaveChangesAsync(ct);
         await changes.PublishAsync(new Change(client.Name, ChangeKind.ActiveChanged,
             $"{actor.NormalizedEmail} {(active ? "activated" : "deactivated")} {client.Name}"));
-        return client;
+        return ClientInfo.From(client);
     }
 
-    /// <summary>Every client the actor may see, by name, with its pool (for the command line's list).</summary>
-    public async Task<IReadOnlyList<ClientRow>> ListAsync(Actor actor, CancellationToken ct = default)
+    /// <summary>Every client the actor may see, by name, with its pool refilled to now (for the command line's list).</summary>
+    public async Task<IReadOnlyList<ClientSummary>> ListAsync(Actor actor, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var query = db.Clients.AsNoTracking().Include(c => c.Pool).AsQueryable();
@@ -115,7 +116,9 @@ public sealed class ClientService(
             var email = actor.NormalizedEmail;
             query = query.Where(c => c.Managers.Any(m => m.Email == email));
         }
-        return await query.OrderBy(c => c.Name).ToListAsync(ct);
+        var rows = await query.OrderBy(c => c.Name).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        return rows.Select(c => new ClientSummary(ClientInfo.From(c), PoolSnapshot.From(c.Pool, now))).ToList();
     }
 
     private static Failure Taken(string name) =>

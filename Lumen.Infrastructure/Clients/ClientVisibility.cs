@@ -23,7 +23,7 @@ internal static class ClientVisibility
 
     /// <summary>Who manages each of the named clients (normalised e-mail → their clients among <paramref name="names"/>).</summary>
     public static async Task<IReadOnlyDictionary<string, IReadOnlySet<string>>> ManagersOfAsync(
-        IDbContextFactory<LumenDbContext> contexts, IReadOnlyCollection<string> names, CancellationToken ct = default)
+        LumenDatabase contexts, IReadOnlyCollection<string> names, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         // One array/JSON parameter however many names: a batch can name many clients, past every provider's limit on

@@ -19,7 +19,7 @@ public sealed record SyncReport(IReadOnlyList<Change> Changes, IReadOnlyList<str
 /// the ones that change are updated together, grouped by what they now get, so a save that changes 10,000 clients
 /// costs a few statements and one that changes one client of 100,000 reads a handful of rows.
 /// </summary>
-public sealed class ConfigSync(IDbContextFactory<LumenDbContext> contexts, ChangeFeed feed, TimeProvider clock)
+public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProvider clock)
 {
     // Pools per budget statement: well under SQL Server's 2,100 parameters.
     private const int BudgetBatch = 1000;
@@ -63,7 +63,20 @@ public sealed class ConfigSync(IDbContextFactory<LumenDbContext> contexts, Chang
                 continue;
             }
             if (target.IsAppliedTo(client)) continue;
-            var before = PoolMapping.Applied(client, client.Pool);
+            AppliedSettings before;
+            try
+            {
+                before = PoolMapping.Applied(client, client.Pool);
+            }
+            catch (InvalidDataException unreadable)
+            {
+                // Applying writes every access column from the config, so it replaces what cannot be read rather than
+                // fail every reload over one row; nothing is decided from the unreadable value, and the change says so.
+                target.Changed.Add(client.Id);
+                if (PoolMapping.Budget(client.Pool) != after.Budget) target.BudgetChanged.Add(client.Id);
+                changes.Add(new Change(client.Name, ChangeKind.SettingsApplied, $"config applied; {unreadable.Message}", null, after));
+                continue;
+            }
             if (before == after) continue;
             target.Changed.Add(client.Id);
             if (before.Budget != after.Budget) target.BudgetChanged.Add(client.Id);

@@ -11,11 +11,11 @@ namespace Lumen.Infrastructure.Consent;
 
 /// <summary>Recording and withdrawing consent for graylisted models (§5), by a client's managers or an admin.</summary>
 public sealed class ConsentService(
-    IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ConfigState config,
+    LumenDatabase contexts, ClientAccess access, ConfigState config,
     ChangeFeed changes, TimeProvider clock)
 {
     /// <summary>Records consent; refused for a model that is not graylisted for the client; recording twice is harmless.</summary>
-    public async Task<Outcome<ConsentRow>> GrantAsync(Actor actor, string client, string model, CancellationToken ct = default)
+    public async Task<Outcome<ConsentInfo>> GrantAsync(Actor actor, string client, string model, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var found = await access.FindAsync(db, actor, client, ClientAction.ManageConsent, ct);
@@ -29,16 +29,16 @@ public sealed class ConsentService(
                 : $"Model '{model}' is not graylisted for '{row.Name}' ({decision.Explain()}): consent does not apply.");
 
         var existing = await Active(db, row.Id, model).FirstOrDefaultAsync(ct);
-        if (existing is not null) return existing;
+        if (existing is not null) return ConsentInfo.From(existing);
         var consent = new ConsentRow { ClientId = row.Id, Model = model, GrantedAt = clock.GetUtcNow().UtcDateTime, GrantedBy = actor.NormalizedEmail };
         db.Consents.Add(consent);
         await db.SaveChangesAsync(ct);
         await changes.PublishAsync(new Change(row.Name, ChangeKind.ConsentChanged, $"{actor.NormalizedEmail} recorded consent for {model}"));
-        return consent;
+        return ConsentInfo.From(consent);
     }
 
     /// <summary>Withdraws the active consent; the record stays as history.</summary>
-    public async Task<Outcome<ConsentRow>> WithdrawAsync(Actor actor, string client, string model, CancellationToken ct = default)
+    public async Task<Outcome<ConsentInfo>> WithdrawAsync(Actor actor, string client, string model, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var found = await access.FindAsync(db, actor, client, ClientAction.ManageConsent, ct);
@@ -56,7 +56,7 @@ public sealed class ConsentService(
         var consent = active[0];
         await db.SaveChangesAsync(ct);
         await changes.PublishAsync(new Change(found.Value.Name, ChangeKind.ConsentChanged, $"{actor.NormalizedEmail} withdrew consent for {model}"));
-        return consent;
+        return ConsentInfo.From(consent);
     }
 
     /// <summary>The models a client has active consent for (the gateway and the detail page read this).</summary>

@@ -46,7 +46,6 @@ public sealed class CallerStatusQuery
         var models = await _admission.ModelsAsync(caller, ct);
         return (new CallerStatus(caller.Client.Name, now, pool, pool.Budget.UsableAt(pool.Balance, now),
             [.. models.Select(m => (m.Model.Name, m.Status))], key.Hint,
-            DateTime.SpecifyKind(key.CreatedAt, DateTimeKind.Utc),
-            key.LastUsedAt is { } used ? DateTime.SpecifyKind(used, DateTimeKind.Utc) : null), null);
+            StoredTime.Utc(key.CreatedAt), StoredTime.Utc(key.LastUsedAt)), null);
     }
 }

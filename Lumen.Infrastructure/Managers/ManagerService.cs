@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Lumen.Infrastructure.Managers;
 
 /// <summary>What adding a manager did: added them, or found them there already (harmless, but worth saying).</summary>
-public sealed record ManagerAddition(ManagerRow Manager, string Client, bool AlreadyManager)
+public sealed record ManagerAddition(ManagerInfo Manager, string Client, bool AlreadyManager)
 {
     /// <summary>What the portal and the command line both tell the person when nothing needed adding.</summary>
     public string AlreadyMessage => $"{Manager.Email} is already a manager of {Client}.";
@@ -17,7 +17,7 @@ public sealed record ManagerAddition(ManagerRow Manager, string Client, bool Alr
 
 /// <summary>Assigning managers to clients by e-mail (§6): admins only; the person need not have signed in yet.</summary>
 public sealed class ManagerService(
-    IDbContextFactory<LumenDbContext> contexts, ClientAccess access, ChangeFeed changes, TimeProvider clock)
+    LumenDatabase contexts, ClientAccess access, ChangeFeed changes, TimeProvider clock)
 {
     public async Task<Outcome<ManagerAddition>> AddAsync(Actor actor, string client, string? email, CancellationToken ct = default)
     {
@@ -28,7 +28,7 @@ public sealed class ManagerService(
         if (!found.Succeeded) return found.Failure!;
         var clientId = found.Value!.Id;
         var existing = await db.Managers.FirstOrDefaultAsync(m => m.ClientId == clientId && m.Email == normalized, ct);
-        if (existing is not null) return new ManagerAddition(existing, found.Value.Name, AlreadyManager: true);
+        if (existing is not null) return new ManagerAddition(ManagerInfo.From(existing), found.Value.Name, AlreadyManager: true);
         var row = new ManagerRow { ClientId = clientId, Email = normalized, AddedAt = clock.GetUtcNow().UtcDateTime, AddedBy = actor.NormalizedEmail };
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -47,11 +47,11 @@ public sealed class ManagerService(
                 db.ChangeTracker.Clear();
                 var theirs = await db.Managers.AsNoTracking().FirstOrDefaultAsync(m => m.ClientId == clientId && m.Email == normalized, ct)
                     ?? throw new InvalidOperationException($"Adding manager {normalized} to '{found.Value.Name}' failed.", e);
-                return new ManagerAddition(theirs, found.Value.Name, AlreadyManager: true);
+                return new ManagerAddition(ManagerInfo.From(theirs), found.Value.Name, AlreadyManager: true);
             }
         }
         await changes.PublishAsync(new Change(found.Value.Name, ChangeKind.ManagersChanged, $"{actor.NormalizedEmail} added manager {normalized}") { Concerns = normalized });
-        return new ManagerAddition(row, found.Value.Name, AlreadyManager: false);
+        return new ManagerAddition(ManagerInfo.From(row), found.Value.Name, AlreadyManager: false);
     }
 
     public async Task<Outcome<bool>> RemoveAsync(Actor actor, string client, string email, CancellationToken ct = default)
@@ -73,13 +73,14 @@ public sealed class ManagerService(
         return true;
     }
 
-    public async Task<Outcome<IReadOnlyList<ManagerRow>>> ListAsync(Actor actor, string client, CancellationToken ct = default)
+    public async Task<Outcome<IReadOnlyList<ManagerInfo>>> ListAsync(Actor actor, string client, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var found = await access.FindAsync(db, actor, client, ClientAction.View, ct);
         if (!found.Succeeded) return found.Failure!;
         var clientId = found.Value!.Id;
-        return await db.Managers.AsNoTracking().Where(m => m.ClientId == clientId).OrderBy(m => m.Email).ToListAsync(ct);
+        var rows = await db.Managers.AsNoTracking().Where(m => m.ClientId == clientId).OrderBy(m => m.Email).ToListAsync(ct);
+        return rows.Select(ManagerInfo.From).ToList();
     }
 
     /// <summary>

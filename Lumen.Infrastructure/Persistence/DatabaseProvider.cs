@@ -5,25 +5,30 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Lumen.Infrastructure.Persistence;
 
-/// <summary>Builds the provider-specific context and a pooled factory for it, exposed as <see cref="IDbContextFactory{LumenDbContext}"/>.</summary>
+/// <summary>
+/// Builds the provider-specific context and a pooled factory for it (inside Infrastructure,
+/// <see cref="IDbContextFactory{LumenDbContext}"/>); the host sees only <see cref="LumenDatabase"/>.
+/// </summary>
 public static class DatabaseProvider
 {
+    /// <summary>Registers <paramref name="options"/>, the context factory and <see cref="LumenDatabase"/> over it.</summary>
     public static IServiceCollection AddLumenDatabase(this IServiceCollection services, DatabaseOptions options)
     {
         services.AddSingleton(options);
         services.AddSingleton(_ => CreateFactory(options));
+        services.AddSingleton(sp => new LumenDatabase(sp.GetRequiredService<IDbContextFactory<LumenDbContext>>()));
         return services;
     }
 
     /// <summary>A factory of its own (its own context pool): tests use two of them to stand in for two portal instances.</summary>
-    public static IDbContextFactory<LumenDbContext> CreateFactory(DatabaseOptions options) => options.Provider switch
+    internal static IDbContextFactory<LumenDbContext> CreateFactory(DatabaseOptions options) => options.Provider switch
     {
         DatabaseProviderKind.Sqlite => Pooled<SqliteLumenDbContext>(options),
         DatabaseProviderKind.PostgreSQL => Pooled<PostgreSqlLumenDbContext>(options),
         _ => Pooled<SqlServerLumenDbContext>(options),
     };
 
-    public static DbContextOptions<TContext> BuildOptions<TContext>(DatabaseOptions options) where TContext : LumenDbContext
+    internal static DbContextOptions<TContext> BuildOptions<TContext>(DatabaseOptions options) where TContext : LumenDbContext
     {
         var builder = new DbContextOptionsBuilder<TContext>();
         switch (options.Provider)
@@ -76,5 +81,5 @@ public static class DatabaseProvider
         return given.ConnectionString;
     }
 
-    public const int AutoPrepared = 32;
+    internal const int AutoPrepared = 32;
 }

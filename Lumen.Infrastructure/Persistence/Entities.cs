@@ -5,7 +5,7 @@ namespace Lumen.Infrastructure.Persistence;
 // SQLite included (it has no decimal type). Times that SQL computes with are Unix milliseconds.
 
 /// <summary>A client and the access settings last applied to it from the config.</summary>
-public sealed class ClientRow
+internal sealed class ClientRow
 {
     public int Id { get; set; }
     public string Name { get; set; } = "";
@@ -33,7 +33,7 @@ public sealed class ClientRow
 /// The client's coin pool and usage counters in one row, so that a call is charged by one UPDATE of one row:
 /// refill, subtract and count together (§4).
 /// </summary>
-public sealed class CoinPoolRow
+internal sealed class CoinPoolRow
 {
     public int ClientId { get; set; }
 
@@ -59,7 +59,7 @@ public sealed class CoinPoolRow
     public long CoinsSpentMicros { get; set; }
 }
 
-public sealed class ManagerRow
+internal sealed class ManagerRow
 {
     public int Id { get; set; }
     public int ClientId { get; set; }
@@ -70,7 +70,7 @@ public sealed class ManagerRow
 }
 
 /// <summary>An API key: its public id and an HMAC of its secret; never the secret itself (§9).</summary>
-public sealed class ApiKeyRow
+internal sealed class ApiKeyRow
 {
     public int Id { get; set; }
     public int ClientId { get; set; }
@@ -86,7 +86,7 @@ public sealed class ApiKeyRow
 }
 
 /// <summary>Consent for a graylisted model; withdrawn consents stay as history.</summary>
-public sealed class ConsentRow
+internal sealed class ConsentRow
 {
     public int Id { get; set; }
     public int ClientId { get; set; }
@@ -98,7 +98,7 @@ public sealed class ConsentRow
 }
 
 /// <summary>One model call of an identified client, successful or refused (§10, §15).</summary>
-public sealed class RequestLogRow
+internal sealed class RequestLogRow
 {
     public long Id { get; set; }
     public int? ClientId { get; set; }

@@ -7,7 +7,7 @@ namespace Lumen.Infrastructure.Persistence;
 /// The schema, shared by all providers. Each provider has a subclass only so that its migrations live apart
 /// (see <see cref="DatabaseProvider"/>); use <see cref="IDbContextFactory{LumenDbContext}"/>, one context per operation.
 /// </summary>
-public abstract class LumenDbContext(DbContextOptions options) : DbContext(options)
+internal abstract class LumenDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<ClientRow> Clients => Set<ClientRow>();
     public DbSet<CoinPoolRow> CoinPools => Set<CoinPoolRow>();
@@ -111,6 +111,6 @@ public abstract class LumenDbContext(DbContextOptions options) : DbContext(optio
     }
 }
 
-public sealed class SqliteLumenDbContext(DbContextOptions<SqliteLumenDbContext> options) : LumenDbContext(options);
-public sealed class PostgreSqlLumenDbContext(DbContextOptions<PostgreSqlLumenDbContext> options) : LumenDbContext(options);
-public sealed class SqlServerLumenDbContext(DbContextOptions<SqlServerLumenDbContext> options) : LumenDbContext(options);
+internal sealed class SqliteLumenDbContext(DbContextOptions<SqliteLumenDbContext> options) : LumenDbContext(options);
+internal sealed class PostgreSqlLumenDbContext(DbContextOptions<PostgreSqlLumenDbContext> options) : LumenDbContext(options);
+internal sealed class SqlServerLumenDbContext(DbContextOptions<SqlServerLumenDbContext> options) : LumenDbContext(options);

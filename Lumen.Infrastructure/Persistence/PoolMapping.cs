@@ -4,21 +4,32 @@ using Lumen.Domain.Config;
 
 namespace Lumen.Infrastructure.Persistence;
 
-/// <summary>Rows to domain settings and back.</summary>
-public static class PoolMapping
+/// <summary>Rows to domain settings and back. A stored value that does not read back is an error, never a default.</summary>
+internal static class PoolMapping
 {
     public static BudgetSettings Budget(CoinPoolRow pool) => new(
         Coins.FromMicros(pool.MaxMicros), Coins.FromMicros(pool.RefreshMicrosPerHour), Coins.FromMicros(pool.StartingMicros));
 
+    /// <exception cref="InvalidDataException">The stored settings source or access default is not one we write.</exception>
     public static AppliedSettings Applied(ClientRow client, CoinPoolRow pool) => new(
-        Enum.TryParse<EntrySource>(client.SettingsSource, out var source) ? source : EntrySource.NoEntry,
+        Stored<EntrySource>(client, client.SettingsSource, "settings source"),
         Budget(pool),
         Access(client));
 
     /// <summary>The model access last applied to the client.</summary>
+    /// <exception cref="InvalidDataException">The stored access default is not one we write.</exception>
     public static ModelAccessRule Access(ClientRow client) => new(
-        Enum.TryParse<AccessMode>(client.AccessDefault, out var mode) ? mode : AccessMode.Blacklist,
+        Stored<AccessMode>(client, client.AccessDefault, "access default"),
         client.Blacklist, client.Whitelist, client.Graylist);
+
+    /// <summary>
+    /// The enum value <see cref="SetAccess"/> wrote as its name. Anything else (another spelling, a number, an empty
+    /// column) was not written by us, and guessing would grant or deny calls on a guess.
+    /// </summary>
+    private static TEnum Stored<TEnum>(ClientRow client, string stored, string what) where TEnum : struct, Enum =>
+        Enum.GetNames<TEnum>().Contains(stored, StringComparer.Ordinal)
+            ? Enum.Parse<TEnum>(stored)
+            : throw new InvalidDataException($"Client '{client.Name}' has an unreadable stored {what} '{stored}'.");
 
     /// <summary>Writes the access half of <paramref name="settings"/> onto the client row.</summary>
     public static void SetAccess(ClientRow client, AppliedSettings settings)

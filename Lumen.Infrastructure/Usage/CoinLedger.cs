@@ -26,7 +26,7 @@ public sealed class CoinLedger : IAsyncDisposable
     private bool _commitOutcomeUnknown; // the last failure happened during COMMIT: the batch may be written
     private readonly Histogram<int>? _batchSizes; // how much the group commit groups: 1s under light load
 
-    public CoinLedger(IDbContextFactory<LumenDbContext> contexts, TimeProvider clock, IMeterFactory? meters = null)
+    internal CoinLedger(IDbContextFactory<LumenDbContext> contexts, TimeProvider clock, IMeterFactory? meters = null)
     {
         _contexts = contexts;
         _clock = clock;

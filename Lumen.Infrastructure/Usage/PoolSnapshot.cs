@@ -7,7 +7,7 @@ namespace Lumen.Infrastructure.Usage;
 public sealed record PoolSnapshot(BudgetSettings Budget, Coins Balance, DateTimeOffset? FullAt,
     long Requests, long InputTokens, long OutputTokens, Coins CoinsSpent)
 {
-    public static PoolSnapshot From(CoinPoolRow row, DateTimeOffset now)
+    internal static PoolSnapshot From(CoinPoolRow row, DateTimeOffset now)
     {
         var budget = PoolMapping.Budget(row);
         var balance = budget.Refill(new PoolBalance(Coins.FromMicros(row.BalanceMicros), row.BalanceAsOfMs), now).Balance;

@@ -10,7 +10,6 @@ using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Managers;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Portal.Hosting;
-using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Portal.Cli;
 
@@ -64,7 +63,7 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
     {
         // Understood before anything is touched: a mistyped command must not create or migrate a database.
         if (Verb(args) is not { } verb) return await UsageError();
-        if (args.Words is not ["init-db"]) await InfrastructureServices.MigrateAsync(Get<IDbContextFactory<LumenDbContext>>());
+        if (args.Words is not ["init-db"]) await Get<LumenDatabase>().MigrateAsync();
         return await verb();
     }
 
@@ -92,7 +91,7 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
             foreach (var e in state.Latest.Errors) await stderr.WriteLineAsync($"  {e}");
             return 1;
         }
-        await InfrastructureServices.MigrateAsync(Get<IDbContextFactory<LumenDbContext>>());
+        await Get<LumenDatabase>().MigrateAsync();
         foreach (var warning in state.Latest.Warnings) await stderr.WriteLineAsync($"warning: {warning}");
         var report = await Get<ConfigSync>().ApplyAsync(state.Latest.Config!);
         await stdout.WriteLineAsync($"database ready; config {state.Path} applied");
@@ -108,13 +107,11 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
 
     private async Task<int> ListClientsAsync()
     {
-        var now = Get<TimeProvider>().GetUtcNow();
         await stdout.WriteLineAsync("name\tactive\trequests\ttokens\tcoins\tbalance");
-        foreach (var c in await Get<ClientService>().ListAsync(Actor.Cli))
+        foreach (var (client, pool) in await Get<ClientService>().ListAsync(Actor.Cli))
         {
-            var pool = Lumen.Infrastructure.Usage.PoolSnapshot.From(c.Pool, now);
             var balance = pool.Budget.Kind == BudgetKind.Unlimited ? "unlimited" : pool.Balance.ToString();
-            await stdout.WriteLineAsync(string.Join('\t', c.Name, c.IsActive ? "yes" : "no",
+            await stdout.WriteLineAsync(string.Join('\t', client.Name, client.IsActive ? "yes" : "no",
                 pool.Requests.ToString(CultureInfo.InvariantCulture),
                 (pool.InputTokens + pool.OutputTokens).ToString(CultureInfo.InvariantCulture), pool.CoinsSpent, balance));
         }

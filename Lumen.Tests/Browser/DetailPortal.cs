@@ -64,7 +64,7 @@ public sealed class DetailPortal : PortalServer
         var keys = Services.GetRequiredService<ApiKeyService>();
         var pat = new Actor(ShowcaseManager);
         var old = (await keys.CreateAsync(pat, ShowcaseClient, "old notebook")).Unwrap();
-        (await keys.RevokeAsync(pat, ShowcaseClient, old.Row.PublicId)).Unwrap();
+        (await keys.RevokeAsync(pat, ShowcaseClient, old.Key.PublicId)).Unwrap();
         (await keys.CreateAsync(new Actor(BrowserConfig.Admin), ShowcaseClient, "nightly-ingest")).Unwrap();
         var used = (await keys.CreateAsync(pat, ShowcaseClient, "annotation-service")).Unwrap();
         await CallDummyModelAsync(used.FullKey);

@@ -151,7 +151,7 @@ public class PortalServer : WebApplicationFactory<Program>, IAsyncLifetime
         return Lumen.Tests.Portal.PortalProcess.RunAsync(start);
     }
 
-    public async Task<LumenDbContext> DbAsync() =>
+    internal async Task<LumenDbContext> DbAsync() =>
         await Services.GetRequiredService<IDbContextFactory<LumenDbContext>>().CreateDbContextAsync();
 
     /// <summary>Runs before the portal stops: subclasses stop what they started beside it.</summary>

@@ -95,9 +95,11 @@ public sealed class GatewayHost : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task<TestClient> NewClientAsync(string? name = null)
     {
         name ??= $"client-{Interlocked.Increment(ref _clients)}";
-        var row = (await Services.GetRequiredService<ClientService>().CreateAsync(Actor.Cli, name)).Unwrap();
+        (await Services.GetRequiredService<ClientService>().CreateAsync(Actor.Cli, name)).Unwrap();
         var key = (await Services.GetRequiredService<ApiKeyService>().CreateAsync(Actor.Cli, name, "test")).Unwrap();
-        return new TestClient(row.Id, name, key.FullKey, key.Row.Id, this);
+        await using var db = await DbAsync();
+        var ids = await db.ApiKeys.Where(k => k.PublicId == key.Key.PublicId).Select(k => new { k.ClientId, k.Id }).SingleAsync();
+        return new TestClient(ids.ClientId, name, key.FullKey, ids.Id, this);
     }
 
     /// <summary>
@@ -106,7 +108,7 @@ public sealed class GatewayHost : WebApplicationFactory<Program>, IAsyncLifetime
     /// </summary>
     public Task ReloadConfigAsync() => Services.GetRequiredService<ConfigWatcher>().ReloadAsync();
 
-    public async Task<LumenDbContext> DbAsync() =>
+    internal async Task<LumenDbContext> DbAsync() =>
         await Services.GetRequiredService<IDbContextFactory<LumenDbContext>>().CreateDbContextAsync();
 
     /// <summary>A loopback port nobody listens on: an endpoint there refuses connections.</summary>
@@ -133,20 +135,20 @@ public sealed record TestClient(int Id, string Name, string Key, int KeyId, Gate
 {
     public OpenAI.Chat.ChatClient Chat(string model) => Host.Sdk(Key).GetChatClient(model);
 
-    public async Task<CoinPoolRow> PoolAsync()
+    internal async Task<CoinPoolRow> PoolAsync()
     {
         await using var db = await Host.DbAsync();
         return await db.CoinPools.AsNoTracking().SingleAsync(p => p.ClientId == Id);
     }
 
-    public async Task<IReadOnlyList<RequestLogRow>> LogAsync()
+    internal async Task<IReadOnlyList<RequestLogRow>> LogAsync()
     {
         await using var db = await Host.DbAsync();
         return await db.RequestLog.AsNoTracking().Where(r => r.ClientId == Id).OrderBy(r => r.Id).ToListAsync();
     }
 
     /// <summary>Waits until the request log holds <paramref name="count"/> rows (a call may be logged after its answer).</summary>
-    public async Task<IReadOnlyList<RequestLogRow>> LogAsync(int count)
+    internal async Task<IReadOnlyList<RequestLogRow>> LogAsync(int count)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (true)

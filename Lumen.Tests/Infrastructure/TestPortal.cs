@@ -95,7 +95,7 @@ public sealed class TestPortal : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
     public ConfigState Config { get; }
 
-    public IDbContextFactory<LumenDbContext> Contexts => Get<IDbContextFactory<LumenDbContext>>();
+    internal IDbContextFactory<LumenDbContext> Contexts => Get<IDbContextFactory<LumenDbContext>>();
     public ClientService Clients => Get<ClientService>();
     public ApiKeyService Keys => Get<ApiKeyService>();
     public KeyVerifier Verifier => Get<KeyVerifier>();
@@ -120,14 +120,25 @@ public sealed class TestPortal : IAsyncDisposable
             .SetProperty(p => p.CoinsSpentMicros, coinsSpentMicros));
     }
 
-    /// <summary>A client created by the operator; fails the test if creation fails.</summary>
-    public async Task<ClientRow> CreateClientAsync(string name) => (await Clients.CreateAsync(Actor.Cli, name)).Unwrap();
+    /// <summary>A client created by the operator, read back as stored with its pool; fails the test if creation fails.</summary>
+    internal async Task<ClientRow> CreateClientAsync(string name)
+    {
+        var created = (await Clients.CreateAsync(Actor.Cli, name)).Unwrap();
+        await using var db = await Contexts.CreateDbContextAsync();
+        return await db.Clients.AsNoTracking().Include(c => c.Pool).SingleAsync(c => c.Name == created.Name);
+    }
 
-    public async Task<CreatedKey> CreateKeyAsync(string client, string? label = null) =>
-        (await Keys.CreateAsync(Actor.Cli, client, label)).Unwrap();
+    /// <summary>A key created by the operator, with its row id (what the ledger charges); fails the test if creation fails.</summary>
+    internal async Task<TestKey> CreateKeyAsync(string client, string? label = null)
+    {
+        var created = (await Keys.CreateAsync(Actor.Cli, client, label)).Unwrap();
+        await using var db = await Contexts.CreateDbContextAsync();
+        var id = await db.ApiKeys.Where(k => k.PublicId == created.Key.PublicId).Select(k => k.Id).SingleAsync();
+        return new TestKey(created.Key, created.FullKey, id);
+    }
 
     /// <summary>The pool row as stored (no refill applied).</summary>
-    public async Task<CoinPoolRow> PoolRowAsync(int clientId)
+    internal async Task<CoinPoolRow> PoolRowAsync(int clientId)
     {
         await using var db = await Contexts.CreateDbContextAsync();
         return await db.CoinPools.AsNoTracking().SingleAsync(p => p.ClientId == clientId);
@@ -148,3 +159,6 @@ public sealed class TestPortal : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 }
+
+/// <summary>A key as <see cref="ApiKeyService.CreateAsync"/> returned it, and the id of its row.</summary>
+internal sealed record TestKey(ApiKeyInfo Key, string FullKey, int Id);

@@ -16,7 +16,7 @@ public static class FeedWithoutDatabase
 {
     public static ChangeFeed AddFeedWithoutDatabase(this IServiceCollection services, ConfigState state)
     {
-        var feed = new ChangeFeed(new NoDatabase(), new ClientAccess(state));
+        var feed = new ChangeFeed(new LumenDatabase(new NoDatabase()), new ClientAccess(state));
         services.AddSingleton(feed);
         services.TryAddSingleton(TimeProvider.System);
         return feed;

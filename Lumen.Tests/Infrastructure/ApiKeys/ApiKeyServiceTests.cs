@@ -27,9 +27,9 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
         var key = await portal.CreateKeyAsync("alpha", "ci pipeline");
 
         key.FullKey.Should().MatchRegex("^lmn_[0-9A-Za-z]{12}_[0-9A-Za-z]{32,}$");
-        key.Row.Name.Should().Be("ci pipeline");
+        key.Key.Name.Should().Be("ci pipeline");
         var check = await portal.Verifier.VerifyAsync(key.FullKey);
-        check.Should().Be(new KeyCheck(KeyStatus.Valid, client.Id, "alpha", key.Row.Id));
+        check.Should().Be(new KeyCheck(KeyStatus.Valid, client.Id, "alpha", key.Id));
 
         // Every position of the public id (4..15) and of the secret (17..): one character changed, never valid.
         var changed = new List<(int Position, KeyStatus Status)>();
@@ -71,8 +71,8 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
             (await other.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
 
         portal.Clock.Advance(TimeSpan.FromMinutes(1));
-        (await portal.Keys.RevokeAsync(TestPortal.Admin, "alpha", byHint.Row.Hint)).Succeeded.Should().BeTrue();
-        (await portal.Keys.RevokeAsync(TestPortal.Admin, "alpha", byId.Row.PublicId)).Succeeded.Should().BeTrue();
+        (await portal.Keys.RevokeAsync(TestPortal.Admin, "alpha", byHint.Key.Hint)).Succeeded.Should().BeTrue();
+        (await portal.Keys.RevokeAsync(TestPortal.Admin, "alpha", byId.Key.PublicId)).Succeeded.Should().BeTrue();
         (await portal.Keys.RevokeAsync(TestPortal.Admin, "alpha", byFullKey.FullKey)).Succeeded.Should().BeTrue();
 
         foreach (var key in new[] { byHint, byId, byFullKey })
@@ -81,8 +81,8 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
 
         var listed = (await portal.Keys.ListAsync(TestPortal.Admin, "alpha")).Unwrap();
         listed.Should().HaveCount(4, "revoked keys stay listed so usage remains attributable");
-        listed.Where(k => k.RevokedAt is not null).Select(k => k.Id)
-            .Should().BeEquivalentTo(new[] { byHint.Row.Id, byId.Row.Id, byFullKey.Row.Id });
+        listed.Where(k => k.RevokedAt is not null).Select(k => k.PublicId)
+            .Should().BeEquivalentTo(new[] { byHint.Key.PublicId, byId.Key.PublicId, byFullKey.Key.PublicId });
         listed.Where(k => k.RevokedAt is not null).Should().OnlyContain(k => k.RevokedBy == "admin@example.org");
     }
 
@@ -95,7 +95,7 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
         await portal.CreateClientAsync("beta");
         var key = await portal.CreateKeyAsync("alpha");
         var betaKey = await portal.CreateKeyAsync("beta");
-        var first = (await portal.Keys.RevokeAsync(Actor.Cli, "alpha", key.Row.PublicId)).Unwrap();
+        var first = (await portal.Keys.RevokeAsync(Actor.Cli, "alpha", key.Key.PublicId)).Unwrap();
 
         portal.Clock.Advance(TimeSpan.FromHours(1));
         var second = await portal.Keys.RevokeAsync(TestPortal.Admin, "alpha", key.FullKey);
@@ -110,7 +110,7 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
         unknown.Failure.Message.Should().Contain("no key");
         var garbage = await portal.Keys.RevokeAsync(Actor.Cli, "alpha", "not a key");
         garbage.Failure!.Kind.Should().Be(FailureKind.NotFound);
-        var otherClients = await portal.Keys.RevokeAsync(Actor.Cli, "alpha", betaKey.Row.PublicId);
+        var otherClients = await portal.Keys.RevokeAsync(Actor.Cli, "alpha", betaKey.Key.PublicId);
         otherClients.Failure!.Kind.Should().Be(FailureKind.NotFound, "a key is revoked only through its own client");
         (await portal.Verifier.VerifyAsync(betaKey.FullKey)).Status.Should().Be(KeyStatus.Valid);
     }
@@ -124,7 +124,7 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
         var key = await portal.CreateKeyAsync("alpha");
 
         (await portal.Clients.SetActiveAsync(TestPortal.Admin, "alpha", false)).Unwrap().IsActive.Should().BeFalse();
-        (await portal.Verifier.VerifyAsync(key.FullKey)).Should().Be(new KeyCheck(KeyStatus.ClientInactive, client.Id, "alpha", key.Row.Id));
+        (await portal.Verifier.VerifyAsync(key.FullKey)).Should().Be(new KeyCheck(KeyStatus.ClientInactive, client.Id, "alpha", key.Id));
 
         (await portal.Clients.SetActiveAsync(TestPortal.Admin, "alpha", true)).Unwrap().IsActive.Should().BeTrue();
         (await portal.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
@@ -139,7 +139,7 @@ public sealed class ApiKeyServiceTests(PostgresServer postgres)
         var client = await portal.CreateClientAsync("alpha");
         var keys = new[] { await portal.CreateKeyAsync("alpha", "one"), await portal.CreateKeyAsync("alpha", "two") };
         await portal.Keys.RevokeAsync(Actor.Cli, "alpha", keys[1].FullKey);
-        await portal.Ledger.ChargeAsync(client.Id, keys[0].Row.Id, "dummy", 1, 1, 0m, 1);
+        await portal.Ledger.ChargeAsync(client.Id, keys[0].Id, "dummy", 1, 1, 0m, 1);
         (await portal.Verifier.VerifyAsync(keys[0].FullKey)).Status.Should().Be(KeyStatus.Valid);
 
         var text = await EverythingStoredAsync(db);

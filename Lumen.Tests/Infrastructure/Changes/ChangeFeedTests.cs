@@ -106,7 +106,7 @@ public sealed class ChangeFeedTests(PostgresServer postgres)
         await using var db = await TestDatabases.CreateAsync(provider, postgres);
         await using var a = new TestPortal(db);
         await using var b = new TestPortal(db);
-        var reader = new ChangeJournalReader(db.Factory, b.Feed, ChangeJournalOptions.Default, b.Clock, NullLogger<ChangeJournalReader>.Instance);
+        var reader = new ChangeJournalReader(b.Get<LumenDatabase>(), b.Feed, ChangeJournalOptions.Default, b.Clock, NullLogger<ChangeJournalReader>.Instance);
         await reader.ReadOnceAsync(CancellationToken.None);
         var onB = Listen(b, ChangeViewer.Of(TestPortal.Admin));
 

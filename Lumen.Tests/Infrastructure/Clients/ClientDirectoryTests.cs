@@ -151,7 +151,7 @@ public sealed class ClientDirectoryTests(PostgresServer postgres)
         await using var db = await TestDatabases.CreateAsync(provider, postgres);
         await using var portal = await SeededAsync(db);
 
-        var managers = await ClientVisibility.ManagersOfAsync(portal.Contexts, ["research-bot", "data_pipeline", "alpha.v2"]);
+        var managers = await ClientVisibility.ManagersOfAsync(portal.Get<LumenDatabase>(), ["research-bot", "data_pipeline", "alpha.v2"]);
 
         managers["alice@example.org"].Should().BeEquivalentTo("research-bot", "data_pipeline");
         managers["m1@example.org"].Should().BeEquivalentTo("research-bot");

@@ -56,7 +56,7 @@ public sealed class PermissionMatrixTests(PostgresServer postgres)
             ["list keys"] = (await portal.Keys.ListAsync(actor, "alpha")).Failure,
             ["list managers"] = (await portal.Managers.ListAsync(actor, "alpha")).Failure,
             ["create key"] = (await portal.Keys.CreateAsync(actor, "alpha", "mine")).Failure,
-            ["revoke key"] = (await portal.Keys.RevokeAsync(actor, "alpha", key.Row.PublicId)).Failure,
+            ["revoke key"] = (await portal.Keys.RevokeAsync(actor, "alpha", key.Key.PublicId)).Failure,
             ["grant consent"] = (await portal.Consents.GrantAsync(actor, "alpha", "gray-model")).Failure,
             ["withdraw consent"] = (await portal.Consents.WithdrawAsync(actor, "alpha", "gray-model")).Failure,
             ["deactivate"] = (await portal.Clients.SetActiveAsync(actor, "alpha", false)).Failure,
@@ -94,7 +94,7 @@ public sealed class PermissionMatrixTests(PostgresServer postgres)
             "manager of beta" => ["beta"],
             _ => [],
         };
-        (await portal.Clients.ListAsync(actor)).Select(c => c.Name).Should().Equal(expectedVisible);
+        (await portal.Clients.ListAsync(actor)).Select(c => c.Client.Name).Should().Equal(expectedVisible);
     }
 
     [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]

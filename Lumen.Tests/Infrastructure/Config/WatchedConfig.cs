@@ -121,11 +121,22 @@ internal sealed class WatchedConfig : IAsyncDisposable
         File.Move(temp, Path, overwrite: true);
     }
 
-    public async Task<ClientRow> CreateClientAsync(string name) =>
-        (await Clients.CreateAsync(Actor.Cli, name)).Unwrap();
+    /// <summary>A client created by the operator, read back as stored.</summary>
+    public async Task<ClientRow> CreateClientAsync(string name)
+    {
+        var created = (await Clients.CreateAsync(Actor.Cli, name)).Unwrap();
+        await using var db = await Contexts.CreateDbContextAsync();
+        return await db.Clients.AsNoTracking().SingleAsync(c => c.Name == created.Name);
+    }
 
     public async Task<PoolSnapshot> PoolAsync(ClientRow client) =>
         (await Ledger.GetPoolAsync(client.Id)) ?? throw new InvalidOperationException($"{client.Name} has no pool.");
+
+    public async Task<PoolSnapshot> PoolAsync(ClientInfo client)
+    {
+        await using var db = await Contexts.CreateDbContextAsync();
+        return await PoolAsync(await db.Clients.AsNoTracking().SingleAsync(c => c.Name == client.Name));
+    }
 
     public async ValueTask DisposeAsync()
     {

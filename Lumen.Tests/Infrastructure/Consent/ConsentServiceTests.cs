@@ -20,7 +20,7 @@ public sealed class ConsentServiceTests(PostgresServer postgres)
         portal.Clock.Advance(TimeSpan.FromMinutes(3));
         var second = (await portal.Consents.GrantAsync(Actor.Cli, "alpha", "gray-model")).Unwrap();
 
-        second.Id.Should().Be(first.Id, "recording twice is harmless");
+        second.Should().Be(first, "recording twice is harmless: the first record (admin, 3 minutes earlier) stands");
         second.GrantedBy.Should().Be("admin@example.org");
         (await portal.Consents.ConsentedModelsAsync(client.Id)).Should().ContainSingle().Which.Should().Be("gray-model");
         await using var context = await db.Factory.CreateDbContextAsync();
@@ -74,14 +74,14 @@ public sealed class ConsentServiceTests(PostgresServer postgres)
 
         var withdrawn = (await portal.Consents.WithdrawAsync(TestPortal.Admin, "alpha", "gray-model")).Unwrap();
 
-        withdrawn.Id.Should().Be(granted.Id);
+        (withdrawn.Model, withdrawn.GrantedAt, withdrawn.GrantedBy).Should().Be((granted.Model, granted.GrantedAt, granted.GrantedBy), "the granted record is the one withdrawn");
         (await portal.Consents.ConsentedModelsAsync(client.Id)).Should().BeEmpty();
         var again = await portal.Consents.WithdrawAsync(TestPortal.Admin, "alpha", "gray-model");
         again.Failure!.Kind.Should().Be(FailureKind.NotFound);
         again.Failure.Message.Should().Be("'alpha' has no consent for 'gray-model'.");
 
         var regranted = (await portal.Consents.GrantAsync(TestPortal.Admin, "alpha", "gray-model")).Unwrap();
-        regranted.Id.Should().NotBe(granted.Id);
+        regranted.GrantedAt.Should().BeAfter(granted.GrantedAt, "a new record; the withdrawn one stays as history");
         (await portal.Consents.ConsentedModelsAsync(client.Id)).Should().ContainSingle().Which.Should().Be("gray-model");
 
         await using var context = await db.Factory.CreateDbContextAsync();

@@ -1,4 +1,3 @@
-using Lumen.Infrastructure;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +22,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public DatabaseOptions Options { get; }
 
-    public IDbContextFactory<LumenDbContext> Factory { get; }
+    internal IDbContextFactory<LumenDbContext> Factory { get; }
 
     /// <summary>Applies the provider's migrations, the way the portal does at startup.</summary>
     internal static async Task<TestDatabase> MigrateAsync(DatabaseOptions options, Func<Task> remove)
@@ -31,7 +30,7 @@ public sealed class TestDatabase : IAsyncDisposable
         var database = new TestDatabase(options, remove);
         try
         {
-            await InfrastructureServices.MigrateAsync(database.Factory);
+            await new LumenDatabase(database.Factory).MigrateAsync();
             return database;
         }
         catch

@@ -42,7 +42,7 @@ public sealed class ManagerServiceTests(PostgresServer postgres)
 
         first.Email.Should().Be("jane.doe@example.org");
         first.AddedBy.Should().Be("admin@example.org");
-        second.Id.Should().Be(first.Id);
+        second.Should().Be(first, "the second add finds the first one's record");
         firstAdd.AlreadyManager.Should().BeFalse();
         secondAdd.AlreadyManager.Should().BeTrue();
         secondAdd.AlreadyMessage.Should().Be("jane.doe@example.org is already a manager of alpha.");
@@ -78,7 +78,7 @@ public sealed class ManagerServiceTests(PostgresServer postgres)
             (i % 2 == 0 ? first : second).Managers.AddAsync(TestPortal.Admin, "alpha", i % 4 < 2 ? "jane@example.org" : "JANE@example.org"))));
 
         outcomes.Should().OnlyContain(o => o.Succeeded && o.Value!.Manager.Email == "jane@example.org");
-        outcomes.Select(o => o.Value!.Manager.Id).Distinct().Should().ContainSingle();
+        outcomes.Select(o => o.Value!.Manager).Distinct().Should().ContainSingle();
         outcomes.Count(o => !o.Value!.AlreadyManager).Should().Be(1, "one add added her; the others found her there");
         (await first.Managers.ListAsync(TestPortal.Admin, "alpha")).Unwrap().Should().ContainSingle();
         (await ManagersColumnAsync(first, "alpha")).Should().Be(1, "the losing adds counted nothing");

@@ -26,9 +26,9 @@ public sealed class ConcurrentChargeTests(PostgresServer postgres)
         portal.Clock.Advance(TimeSpan.FromMinutes(5));
 
         await Task.WhenAll(Enumerable.Range(0, Calls).Select(call => Task.Run(() =>
-            portal.Ledger.ChargeAsync(client.Id, key.Row.Id, "llama3", InputTokens(call), OutputTokens(call), Cost, 20))));
+            portal.Ledger.ChargeAsync(client.Id, key.Id, "llama3", InputTokens(call), OutputTokens(call), Cost, 20))));
 
-        await AssertChargedAsync(db, client.Id, key.Row.Id, startingMicros: 1000_000000, portal.Clock.GetUtcNow());
+        await AssertChargedAsync(db, client.Id, key.Id, startingMicros: 1000_000000, portal.Clock.GetUtcNow());
     }
 
     [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
@@ -43,9 +43,9 @@ public sealed class ConcurrentChargeTests(PostgresServer postgres)
         // Even calls go to one instance, odd calls to the other, all started before any is awaited.
         await Task.WhenAll(Enumerable.Range(0, Calls).Select(call => Task.Run(() =>
             (call % 2 == 0 ? first : second).Ledger.ChargeAsync(
-                client.Id, key.Row.Id, "llama3", InputTokens(call), OutputTokens(call), Cost, 20))));
+                client.Id, key.Id, "llama3", InputTokens(call), OutputTokens(call), Cost, 20))));
 
-        await AssertChargedAsync(db, client.Id, key.Row.Id, startingMicros: 1000_000000, TestPortal.Start);
+        await AssertChargedAsync(db, client.Id, key.Id, startingMicros: 1000_000000, TestPortal.Start);
         var pool = await second.Ledger.GetPoolAsync(client.Id);
         pool!.Balance.Should().Be(new Coins(1000m - Calls * Cost.Value));
         pool.Requests.Should().Be(Calls);
@@ -66,7 +66,7 @@ public sealed class ConcurrentChargeTests(PostgresServer postgres)
         second.Clock.Advance(TimeSpan.FromHours(5));
 
         await Task.WhenAll(Enumerable.Range(0, Calls).Select(call => Task.Run(() =>
-            (call % 2 == 0 ? first : second).Ledger.ChargeAsync(client.Id, key.Row.Id, "llama3", 1, 1, Cost, 20))));
+            (call % 2 == 0 ? first : second).Ledger.ChargeAsync(client.Id, key.Id, "llama3", 1, 1, Cost, 20))));
 
         var now = first.Clock.GetUtcNow();
         var refilled = budget.Refill(stored, now);

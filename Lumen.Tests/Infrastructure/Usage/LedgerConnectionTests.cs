@@ -21,7 +21,7 @@ public sealed class LedgerConnectionTests(PostgresServer postgres)
         await using var portal = new TestPortal(db);
         var client = await portal.CreateClientAsync("ledger");
         var key = await portal.CreateKeyAsync("ledger");
-        await portal.Ledger.ChargeAsync(client.Id, key.Row.Id, "llama3", 10, 10, 0.25m, 5);
+        await portal.Ledger.ChargeAsync(client.Id, key.Id, "llama3", 10, 10, 0.25m, 5);
 
         await using (var context = await db.Factory.CreateDbContextAsync())
         {
@@ -31,7 +31,7 @@ public sealed class LedgerConnectionTests(PostgresServer postgres)
         }
         NpgsqlConnection.ClearAllPools();
 
-        await portal.Ledger.ChargeAsync(client.Id, key.Row.Id, "llama3", 10, 10, 0.25m, 5);
+        await portal.Ledger.ChargeAsync(client.Id, key.Id, "llama3", 10, 10, 0.25m, 5);
 
         var pool = await portal.PoolRowAsync(client.Id);
         pool.Requests.Should().Be(2);
@@ -50,14 +50,14 @@ public sealed class LedgerConnectionTests(PostgresServer postgres)
         var key = await portal.CreateKeyAsync("ledger");
 
         // The error code column holds 40 characters; PostgreSQL refuses more. Started together, so they may share a batch.
-        var good = Enumerable.Range(0, 20).Select(_ => portal.Ledger.ChargeAsync(client.Id, key.Row.Id, "llama3", 1, 1, 0.5m, 5)).ToList();
-        var bad = portal.Ledger.LogRefusalAsync(new CallRecord(client.Id, key.Row.Id, "llama3", 403, new string('x', 41), 0, 0, 0, 1));
-        good.AddRange(Enumerable.Range(0, 20).Select(_ => portal.Ledger.ChargeAsync(client.Id, key.Row.Id, "llama3", 1, 1, 0.5m, 5)));
+        var good = Enumerable.Range(0, 20).Select(_ => portal.Ledger.ChargeAsync(client.Id, key.Id, "llama3", 1, 1, 0.5m, 5)).ToList();
+        var bad = portal.Ledger.LogRefusalAsync(new CallRecord(client.Id, key.Id, "llama3", 403, new string('x', 41), 0, 0, 0, 1));
+        good.AddRange(Enumerable.Range(0, 20).Select(_ => portal.Ledger.ChargeAsync(client.Id, key.Id, "llama3", 1, 1, 0.5m, 5)));
 
         // 22001: string data right truncation, the database's own refusal.
         (await FluentActions.Awaiting(() => bad).Should().ThrowAsync<Npgsql.PostgresException>()).Which.SqlState.Should().Be("22001");
         await Task.WhenAll(good);
-        await portal.Ledger.ChargeAsync(client.Id, key.Row.Id, "llama3", 1, 1, 0.5m, 5);
+        await portal.Ledger.ChargeAsync(client.Id, key.Id, "llama3", 1, 1, 0.5m, 5);
 
         var pool = await portal.PoolRowAsync(client.Id);
         pool.Requests.Should().Be(41);

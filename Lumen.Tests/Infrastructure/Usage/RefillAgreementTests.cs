@@ -70,7 +70,7 @@ public sealed class RefillAgreementTests(PostgresServer postgres)
 
             // A ledger with its own clock at this case's moment; a charge of 0 is a pure refill.
             var ledger = new CoinLedger(portal.Contexts, new FakeTimeProvider(now));
-            await ledger.ChargeAsync(client.Id, key.Row.Id, "dummy", 0, 0, Coins.Zero, 1);
+            await ledger.ChargeAsync(client.Id, key.Id, "dummy", 0, 0, Coins.Zero, 1);
 
             var row = await portal.PoolRowAsync(client.Id);
             var domain = budget.Refill(stored, now);
@@ -99,7 +99,7 @@ public sealed class RefillAgreementTests(PostgresServer postgres)
         for (var i = 0; i < 100; i++)
         {
             portal.Clock.Advance(TimeSpan.FromMilliseconds(50));
-            await portal.Ledger.ChargeAsync(client.Id, key.Row.Id, "dummy", 0, 0, Coins.Zero, 1);
+            await portal.Ledger.ChargeAsync(client.Id, key.Id, "dummy", 0, 0, Coins.Zero, 1);
         }
 
         var once = budget.Refill(stored, portal.Clock.GetUtcNow());
@@ -121,8 +121,8 @@ public sealed class RefillAgreementTests(PostgresServer postgres)
         (await portal.Ledger.GetPoolAsync(client.Id))!.Admits.Should().BeTrue("both calls are admitted while 1 coin is left");
 
         // Two calls admitted at 1 coin end and are charged 0.75 each.
-        await portal.Ledger.ChargeAsync(client.Id, key.Row.Id, "llama3", 10, 10, 0.75m, 5);
-        await portal.Ledger.ChargeAsync(client.Id, key.Row.Id, "llama3", 10, 10, 0.75m, 5);
+        await portal.Ledger.ChargeAsync(client.Id, key.Id, "llama3", 10, 10, 0.75m, 5);
+        await portal.Ledger.ChargeAsync(client.Id, key.Id, "llama3", 10, 10, 0.75m, 5);
 
         (await portal.PoolRowAsync(client.Id)).BalanceMicros.Should().Be(-500_000, "the debt is kept, not floored at 0");
         var inDebt = await portal.Ledger.GetPoolAsync(client.Id);
@@ -148,7 +148,7 @@ public sealed class RefillAgreementTests(PostgresServer postgres)
         var client = await portal.CreateClientAsync("ledger");
         var key = await portal.CreateKeyAsync("ledger");
 
-        await portal.Ledger.LogRefusalAsync(new CallRecord(client.Id, key.Row.Id, "llama3", 402, "insufficient_coins", 5, 6, 999, 3));
+        await portal.Ledger.LogRefusalAsync(new CallRecord(client.Id, key.Id, "llama3", 402, "insufficient_coins", 5, 6, 999, 3));
         await portal.Ledger.LogRefusalAsync(new CallRecord(null, null, new string('m', 300), 401, "invalid_api_key", 0, 0, 0, 1));
 
         var pool = await portal.PoolRowAsync(client.Id);

@@ -119,7 +119,7 @@ public sealed class ApiKeysPanelTests : DetailPageTest
         var cut = KeysPage();
         cut.WaitForAssertion(() => cut.FindAll(".revoke-key").Should().ContainSingle());
 
-        cut.Find(".revoke-key").GetAttribute("aria-label").Should().Be($"Revoke key old key ({key.Row.Hint})");
+        cut.Find(".revoke-key").GetAttribute("aria-label").Should().Be($"Revoke key old key ({key.Key.Hint})");
         cut.Find(".revoke-key").Click();
         Answer("Revoke old key?", confirm: true);
 

@@ -41,8 +41,8 @@ public sealed class ClientDetailActionTests(PortalSite site) : IClassFixture<Por
     {
         var key = (await Service<ApiKeyService>().CreateAsync(Actor.Cli, PortalSite.ClientA, "alpha's")).Unwrap();
 
-        var hidden = await EveryActionAsync(ManagerOfB, PortalSite.ClientA, key.Row.PublicId);
-        var unknown = await EveryActionAsync(ManagerOfB, "no-such-client", key.Row.PublicId);
+        var hidden = await EveryActionAsync(ManagerOfB, PortalSite.ClientA, key.Key.PublicId);
+        var unknown = await EveryActionAsync(ManagerOfB, "no-such-client", key.Key.PublicId);
 
         foreach (var (action, failure) in hidden)
         {
@@ -61,7 +61,7 @@ public sealed class ClientDetailActionTests(PortalSite site) : IClassFixture<Por
     {
         var created = await Service<ApiKeyService>().CreateAsync(ManagerOfA, PortalSite.ClientA, "mine");
         created.Succeeded.Should().BeTrue();
-        (await Service<ApiKeyService>().RevokeAsync(ManagerOfA, PortalSite.ClientA, created.Value!.Row.PublicId)).Succeeded.Should().BeTrue();
+        (await Service<ApiKeyService>().RevokeAsync(ManagerOfA, PortalSite.ClientA, created.Value!.Key.PublicId)).Succeeded.Should().BeTrue();
 
         var add = await Service<ManagerService>().AddAsync(ManagerOfA, PortalSite.ClientA, "friend@example.org");
         var remove = await Service<ManagerService>().RemoveAsync(ManagerOfA, PortalSite.ClientA, PortalSite.ManagerOfA);
