@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Lumen.Portal.Display;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -29,14 +30,14 @@ public sealed class ClientsTableTests(BrowserFixture browser, DemoPortal portal,
         await Expect(Clients.CardValue("Total Requests")).ToHaveTextAsync(Number(DemoPortal.Clients.Sum(c => c.Requests)));
         await Expect(Clients.CardValue("Total Tokens Used")).ToHaveTextAsync(Number(DemoPortal.Clients.Sum(c => c.Tokens)));
         await Expect(Clients.CardValue("Coins Spent")).ToHaveTextAsync(
-            DemoPortal.Clients.Sum(c => c.CoinsSpent).ToString("#,0.######", CultureInfo.InvariantCulture));
+            Words.Amount(DemoPortal.Clients.Sum(c => c.CoinsSpent)));
 
         // One row reads as the seed says, cell by cell.
         var bot = DemoPortal.Clients.Single(c => c.Name == "research-bot");
         await Expect(await Clients.CellAsync(bot.Name, "Managers")).ToHaveTextAsync(bot.Managers.Count.ToString(CultureInfo.InvariantCulture));
         await Expect(await Clients.CellAsync(bot.Name, "Requests")).ToHaveTextAsync(Number(bot.Requests));
         await Expect(await Clients.CellAsync(bot.Name, "Tokens Used")).ToHaveTextAsync(Number(bot.Tokens));
-        await Expect(await Clients.CellAsync(bot.Name, "Coins")).ToHaveTextAsync(bot.CoinsSpent.ToString("#,0.######", CultureInfo.InvariantCulture));
+        await Expect(await Clients.CellAsync(bot.Name, "Coins")).ToHaveTextAsync(Words.Amount(bot.CoinsSpent));
         await Expect(await Clients.CellAsync(bot.Name, "Created")).ToContainTextAsync(bot.Created);
     }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Lumen.Domain.Budget;
+using Lumen.Portal.Display;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -58,7 +60,7 @@ public sealed class LiveUpdateTests(BrowserFixture browser, LiveUpdateTests.Live
         after.CoinsSpentMicros.Should().BeGreaterThan(before.CoinsSpentMicros, "the dummy model costs coins in this config");
         await Expect(requests).ToHaveTextAsync(Count(after.Requests));
         await Expect(await Clients.CellAsync("live-bot", "Tokens Used")).ToHaveTextAsync(Count(after.Tokens));
-        await Expect(coins).ToHaveTextAsync((after.CoinsSpentMicros / 1_000_000m).ToString("#,0.######", CultureInfo.InvariantCulture));
+        await Expect(coins).ToHaveTextAsync(Words.Amount(Coins.FromMicros(after.CoinsSpentMicros)));
         await Expect(Clients.CardValue("Total Requests")).ToHaveTextAsync(Count(await Portal.TotalRequestsAsync()));
         await Expect(Clients.Status.Filter(new() { HasText = "live-bot" })).ToBeAttachedAsync();
         await ExpectNoReloadAsync();

@@ -20,7 +20,7 @@ public sealed class DefaultClientPanelTests : PortalComponentTest
         var cut = RenderPanel(SampleConfig.DefaultEntry);
 
         Cell(cut, "max").Should().Be("100 coins");
-        Cell(cut, "refresh").Should().Be("0.05 coins/hour");
+        Cell(cut, "refresh").Should().Be("0.05 coins per hour");
         Cell(cut, "starting").Should().Be("100 coins");
         Cell(cut, "access-default").Should().Be("blacklist");
         Cell(cut, "whitelist").Should().Be("dummy");
@@ -33,7 +33,7 @@ public sealed class DefaultClientPanelTests : PortalComponentTest
     {
         var cut = RenderPanel(new ClientEntry(-2m, 1m, 10m, new ModelAccessEntry(AccessMode.Whitelist)));
 
-        Cell(cut, "max").Should().Be("unlimited");
+        Cell(cut, "max").Should().Be("unlimited (-2)");
         Cell(cut, "access-default").Should().Be("whitelist");
     }
 
@@ -42,7 +42,7 @@ public sealed class DefaultClientPanelTests : PortalComponentTest
     {
         var cut = RenderPanel(new ClientEntry(0m, 0m, 0m, new ModelAccessEntry(AccessMode.Graylist, Graylist: ["llama3", "gpt-4o"])));
 
-        Cell(cut, "max").Should().Be("blocked");
+        Cell(cut, "max").Should().Be("blocked (0)");
         Cell(cut, "graylist").Should().Be("gpt-4o, llama3");
     }
 
@@ -51,8 +51,8 @@ public sealed class DefaultClientPanelTests : PortalComponentTest
     {
         var cut = RenderPanel(ClientEntry.Empty);
 
-        Cell(cut, "max").Should().Be("blocked (omitted)");
-        Cell(cut, "refresh").Should().Be("0 coins/hour (omitted)");
+        Cell(cut, "max").Should().Be("omitted → blocked (0)");
+        Cell(cut, "refresh").Should().Be("omitted → 0 coins per hour");
         Cell(cut, "access-default").Should().Be("omitted: every model denied");
     }
 

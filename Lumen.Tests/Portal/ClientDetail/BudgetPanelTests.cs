@@ -7,6 +7,7 @@ using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Usage;
 using Lumen.Portal.Clients.Detail;
+using Lumen.Portal.Display;
 using Lumen.Tests.Infrastructure;
 
 namespace Lumen.Tests.Portal.ClientDetail;
@@ -61,7 +62,7 @@ public sealed class BudgetPanelTests : DetailPageTest
     {
         var cut = Budget(Alpha);
 
-        Row(cut, "balance").Value.Should().Be("100 coins");
+        Row(cut, "balance").Value.Should().Be("100.00 coins");
         Row(cut, "max").Should().Be(("100 coins", "clients.default (no named entry)"));
         Row(cut, "refresh").Should().Be(("0.05 coins per hour", "clients.default (no named entry)"));
         Row(cut, "starting").Should().Be(("100 coins", "clients.default (no named entry)"));
@@ -79,7 +80,7 @@ public sealed class BudgetPanelTests : DetailPageTest
 
         var cut = Budget(Alpha);
 
-        Row(cut, "balance").Value.Should().Be("50 coins");
+        Row(cut, "balance").Value.Should().Be("50.00 coins");
         Row(cut, "full-at").Value.Should().Be("2026-04-12 01:00 UTC (in 41 d 16 h)", "50 coins at 0.05 an hour take 1,000 hours");
     }
 
@@ -89,18 +90,18 @@ public sealed class BudgetPanelTests : DetailPageTest
         var alpha = await Portal.PoolRowAsync(IdOf(Alpha));
         // 3.6 coins an hour is a thousandth of a coin a second.
         await Portal.SetPoolAsync(alpha.ClientId, new BudgetSettings(100m, 3.6m, 100m),
-            new PoolBalance(99.99m, TestPortal.Start.ToUnixTimeMilliseconds()));
+            new PoolBalance(99.98m, TestPortal.Start.ToUnixTimeMilliseconds()));
         var cut = Budget(Alpha);
-        Row(cut, "balance").Value.Should().Be("99.99 coins");
+        Row(cut, "balance").Value.Should().Be("99.98 coins");
         Row(cut, "full-at").Value.Should().Be("2026-03-01 09:00 UTC (in less than a minute)");
 
-        Portal.Clock.Advance(TimeSpan.FromSeconds(3));
+        Portal.Clock.Advance(TimeSpan.FromSeconds(6));
 
-        cut.WaitForAssertion(() => Row(cut, "balance").Value.Should().Be("99.993 coins"));
+        cut.WaitForAssertion(() => Row(cut, "balance").Value.Should().Be("99.99 coins", "99.986 coins, at two decimals"));
 
         Portal.Clock.Advance(TimeSpan.FromSeconds(20));
 
-        cut.WaitForAssertion(() => Row(cut, "balance").Value.Should().Be("100 coins", "refill stops at max"));
+        cut.WaitForAssertion(() => Row(cut, "balance").Value.Should().Be("100.00 coins", "refill stops at max"));
         Row(cut, "full-at").Value.Should().Be("full now");
     }
 
@@ -114,7 +115,7 @@ public sealed class BudgetPanelTests : DetailPageTest
         Row(cut, "max").Should().Be(("10 coins", "named entry clients.only-max"));
         Row(cut, "refresh").Should().Be(("0 coins per hour", "omitted from named entry clients.only-max → 0"));
         Row(cut, "starting").Should().Be(("0 coins", "omitted from named entry clients.only-max → 0"));
-        Row(cut, "balance").Value.Should().Be("0 coins (calls are refused until refill brings it above 0)");
+        Row(cut, "balance").Value.Should().Be("0.00 coins (calls are refused until refill brings it above 0)");
         Row(cut, "full-at").Value.Should().Be("never by refill (refresh is 0)");
         TextOf(cut.Find(".access-source")).Should().Contain("omitted from named entry clients.only-max → every model denied");
         cut.FindAll(".model-row .status").Select(TextOf).Should().AllBe("Denied");
@@ -158,7 +159,7 @@ public sealed class BudgetPanelTests : DetailPageTest
 
         var cut = Budget("shut");
 
-        Row(cut, "max").Should().Be(("0 (blocked: every model call is refused)", "named entry clients.shut"));
+        Row(cut, "max").Should().Be(("blocked (0)", "named entry clients.shut"));
         Row(cut, "balance").Value.Should().Be("blocked");
         Row(cut, "full-at").Value.Should().Be("does not apply (blocked)");
     }
@@ -177,7 +178,7 @@ public sealed class BudgetPanelTests : DetailPageTest
         Portal.Clock.Advance(TimeSpan.FromSeconds(1)); // the page refreshes at most once a second
 
         cut.WaitForAssertion(() => Row(cut, "max").Value.Should().Be("40 coins"));
-        Row(cut, "balance").Value.Should().Be("40 coins", "a lowered max clamps the balance");
+        Row(cut, "balance").Value.Should().Be("40.00 coins", "a lowered max clamps the balance");
         cut.FindAll(".sources-note").Should().BeEmpty();
         cut.Find(".live-notice").TextContent.Should().Contain("alpha: config max 100 → 40");
     }
@@ -194,6 +195,6 @@ public sealed class BudgetPanelTests : DetailPageTest
 
         TextOf(cut.Find("tr.max .source")).Should().Be("no named entry and no clients.default → 0, blocked");
         TextOf(cut.Find("tr.refresh .source")).Should().Be("no named entry and no clients.default → 0");
-        DetailText.AccessSource(details).Should().Be("no named entry and no clients.default → every model denied");
+        Words.AccessSource(details).Should().Be("no named entry and no clients.default → every model denied");
     }
 }

@@ -67,7 +67,7 @@ public sealed class ClientDetailPageTests : DetailPageTest
             TextOf(cut.Find(".usage-panel .requests dd")).Should().Be("1,234");
             TextOf(cut.Find(".usage-panel .input-tokens dd")).Should().Be("56,789");
             TextOf(cut.Find(".usage-panel .output-tokens dd")).Should().Be("4,321");
-            TextOf(cut.Find(".usage-panel .coins-spent dd")).Should().Be("2.5");
+            TextOf(cut.Find(".usage-panel .coins-spent dd")).Should().Be("2.50");
         });
         cut.Find(".live-notice").TextContent.Should().Contain("new usage for alpha");
     }

@@ -46,7 +46,7 @@ public sealed class ClientsPageTests : ClientsComponentTest
         research.QuerySelector("td.managers")!.TextContent.Should().Be("1");
         research.QuerySelector("td.requests")!.TextContent.Should().Be("1,200");
         research.QuerySelector("td.tokens")!.TextContent.Should().Be("42,345");
-        research.QuerySelector("td.coins")!.TextContent.Should().Be("4.5");
+        research.QuerySelector("td.coins")!.TextContent.Should().Be("4.50");
         research.QuerySelector("td.name a")!.GetAttribute("href").Should().Be("clients/research-bot");
         cut.FindAll(".client-row td.active [aria-label]").Select(e => e.GetAttribute("aria-label"))
             .Should().Equal("Active", "Inactive", "Active");
