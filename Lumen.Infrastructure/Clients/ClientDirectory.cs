@@ -18,7 +18,7 @@ public sealed class ClientDirectory(LumenDatabase contexts, ClientAccess access,
         if (access.IsAdmin(actor)) return true;
         var email = actor.NormalizedEmail;
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Managers.AnyAsync(m => m.Email == email, ct);
+        return await ClientVisibility.ManagedIds(db, email).AnyAsync(ct);
     }
 
     /// <summary>The names of the clients a non-admin manages; null for an admin, who sees every client.</summary>
@@ -51,7 +51,7 @@ public sealed class ClientDirectory(LumenDatabase contexts, ClientAccess access,
     public async Task<ClientPage> QueryAsync(Actor actor, ClientQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var email = access.IsAdmin(actor) ? null : actor.NormalizedEmail;
+        var email = ClientVisibility.ManagerScope(access, actor);
 
         // The totals scan every visible client: on a connection (and thread: SQLite's async calls run synchronously)
         // of their own, alongside the page's queries. Every client has its pool (created together), so the pools
@@ -75,9 +75,8 @@ public sealed class ClientDirectory(LumenDatabase contexts, ClientAccess access,
         ClientQuery query, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var managed = db.Managers.Where(m => m.Email == managerEmail).Select(m => m.ClientId);
-        var clients = managerEmail is null ? db.Clients : db.Clients.Where(c => managed.Contains(c.Id));
-        var pools = managerEmail is null ? db.CoinPools : db.CoinPools.Where(p => managed.Contains(p.ClientId));
+        var clients = ClientVisibility.Clients(db, managerEmail);
+        var pools = ClientVisibility.Pools(db, managerEmail);
         var search = query.NormalizedSearch;
         if (search is not null)
         {

@@ -110,13 +110,8 @@ public sealed class ClientService(
     public async Task<IReadOnlyList<ClientSummary>> ListAsync(Actor actor, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var query = db.Clients.AsNoTracking().Include(c => c.Pool).AsQueryable();
-        if (!access.IsAdmin(actor))
-        {
-            var email = actor.NormalizedEmail;
-            query = query.Where(c => c.Managers.Any(m => m.Email == email));
-        }
-        var rows = await query.OrderBy(c => c.Name).ToListAsync(ct);
+        var rows = await ClientVisibility.Clients(db, ClientVisibility.ManagerScope(access, actor)).AsNoTracking()
+            .Include(c => c.Pool).OrderBy(c => c.Name).ToListAsync(ct);
         var now = clock.GetUtcNow();
         return rows.Select(c => new ClientSummary(ClientInfo.From(c), PoolSnapshot.From(c.Pool, now))).ToList();
     }

@@ -5,10 +5,13 @@ namespace Lumen.Infrastructure.Clients;
 
 /// <summary>
 /// Who sees which clients (§6), in one place: an admin sees every client, anyone else the clients they manage. The
-/// table, the totals, the command line's list and the change feed all ask here.
+/// table, the command line's list and the change feed ask here; <see cref="ClientTotalsSql"/> writes the same rule in SQL.
 /// </summary>
 internal static class ClientVisibility
 {
+    /// <summary>Whose clients the actor sees: null for an admin (every client), else their normalised e-mail.</summary>
+    public static string? ManagerScope(ClientAccess access, Common.Actor actor) => access.IsAdmin(actor) ? null : actor.NormalizedEmail;
+
     /// <summary>The ids of the clients <paramref name="managerEmail"/> (normalised) manages, from their manager rows.</summary>
     public static IQueryable<int> ManagedIds(LumenDbContext db, string managerEmail) =>
         db.Managers.Where(m => m.Email == managerEmail).Select(m => m.ClientId);

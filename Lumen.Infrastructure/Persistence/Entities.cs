@@ -123,7 +123,7 @@ internal sealed class RequestLogRow
 }
 
 /// <summary>One batch of changes a process published, for the other processes' views (§18); kept for minutes.</summary>
-public sealed class ChangeJournalRow
+internal sealed class ChangeJournalRow
 {
     public long Id { get; set; }
     /// <summary>Unix milliseconds, by the writer's clock.</summary>

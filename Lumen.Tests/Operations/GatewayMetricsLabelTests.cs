@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Lumen.Tests.Gateway;
 using Lumen.Domain.Calls;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Gateway;
@@ -9,7 +10,12 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Lumen.Tests.Operations;
 
-/// <summary>The labels of the call metrics: the client only when asked for (<c>Metrics:PerClient</c>).</summary>
+/// <summary>
+/// The labels of the call metrics: the client only when asked for (<c>Metrics:PerClient</c>). In the gateway's
+/// collection, never beside it: a meter provider hears every meter of a name in the process, so a host scraped while
+/// this runs would show its per-client series.
+/// </summary>
+[Collection(GatewayTestGroup.Name)]
 public sealed class GatewayMetricsLabelTests
 {
     [Theory]
