@@ -13,7 +13,7 @@
 #
 # Settings (environment): SIZES (default "10000 100000"), RUNS (query runs per case, default 15), APPLY_RUNS
 # (default 3), RENDERS (default 20), SAVES (default 20), OUT (default /tmp/lumen-clients-scale), BUILD (0 skips
-# the Release build and publish).
+# the Release build and publish), STEPS (default "query apply web": which of the three to run after seeding).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +22,7 @@ RUNS=${RUNS:-15}
 APPLY_RUNS=${APPLY_RUNS:-3}
 RENDERS=${RENDERS:-20}
 SAVES=${SAVES:-20}
+STEPS=${STEPS:-"query apply web"}
 OUT=${OUT:-/tmp/lumen-clients-scale}
 BENCH=$REPO/bench/ClientsScale/bin/Release/net10.0/ClientsScale
 PORTAL=$OUT/portal/Lumen.Portal.dll
@@ -45,12 +46,18 @@ for n in $SIZES; do
   db=$OUT/clients-$n.db
   timeout 900 "$BENCH" seed "$db" "$n"
   cp "$db" "$OUT/pristine.db"; [ ! -f "$db-wal" ] || die "the seeded database was left with a write-ahead log"
-  echo "load before the query runs: $(cut -d' ' -f1-3 /proc/loadavg)"
-  timeout 3600 "$BENCH" query "$db" "$RUNS"
-  echo "load before the apply runs: $(cut -d' ' -f1-3 /proc/loadavg)"
-  timeout 1800 "$BENCH" apply "$db" "$APPLY_RUNS"
-  cp "$OUT/pristine.db" "$db"; rm -f "$db-wal" "$db-shm"
-  echo "load before the portal runs: $(cut -d' ' -f1-3 /proc/loadavg)"
-  timeout 1800 "$BENCH" web "$PORTAL" "$db" "$OUT/web-$n" "$RENDERS" "$SAVES"
+  if [[ " $STEPS " == *" query "* ]]; then
+    echo "load before the query runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+    timeout 3600 "$BENCH" query "$db" "$RUNS"
+  fi
+  if [[ " $STEPS " == *" apply "* ]]; then
+    echo "load before the apply runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+    timeout 1800 "$BENCH" apply "$db" "$APPLY_RUNS"
+    cp "$OUT/pristine.db" "$db"; rm -f "$db-wal" "$db-shm"
+  fi
+  if [[ " $STEPS " == *" web "* ]]; then
+    echo "load before the portal runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+    timeout 1800 "$BENCH" web "$PORTAL" "$db" "$OUT/web-$n" "$RENDERS" "$SAVES"
+  fi
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 done

@@ -4,8 +4,8 @@ namespace Lumen.Infrastructure.Config;
 
 /// <summary>
 /// The config file as the portal currently sees it: the latest load result and the configuration in force.
-/// A singleton; a file watcher calls <see cref="Reload"/> (or <see cref="Apply"/>), and components subscribe
-/// to <see cref="Changed"/>, marshal with <c>InvokeAsync</c> and unsubscribe on dispose.
+/// A singleton; the file watcher calls <see cref="Apply"/> and then announces the load on the change feed
+/// (<see cref="Changes.Change.ConfigLoaded"/>), which is what open views listen to.
 /// </summary>
 public sealed class ConfigState
 {
@@ -43,9 +43,6 @@ public sealed class ConfigState
     /// <summary>When the configuration in force was loaded (the last good save); null if none is.</summary>
     public DateTimeOffset? InForceSince => Volatile.Read(ref _snapshot).InForceSince;
 
-    /// <summary>Raised after every <see cref="Apply"/>, on the caller's thread.</summary>
-    public event EventHandler? Changed;
-
     /// <summary>Reads the file again and applies the result.</summary>
     public void Reload() => Apply(ConfigLoader.LoadFile(Path));
 
@@ -61,7 +58,6 @@ public sealed class ConfigState
                 : _snapshot with { Latest = result, LoadedAt = now };
             Volatile.Write(ref _snapshot, next);
         }
-        Changed?.Invoke(this, EventArgs.Empty);
     }
 
     // One immutable snapshot, swapped whole, so readers never see a result paired with another load's config.

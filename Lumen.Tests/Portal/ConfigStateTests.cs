@@ -37,19 +37,6 @@ public sealed class ConfigStateTests
     }
 
     [Fact]
-    public void Apply_raises_Changed_after_the_new_result_is_visible()
-    {
-        var state = new ConfigState("/c.yaml", SampleConfig.Rejected(new ConfigIssue(0, 0, "empty")));
-        var next = SampleConfig.Valid();
-        ConfigLoadResult? seen = null;
-        state.Changed += (_, _) => seen = state.Latest;
-
-        state.Apply(next);
-
-        seen.Should().BeSameAs(next);
-    }
-
-    [Fact]
     public void Load_of_a_missing_file_is_an_error_naming_the_path()
     {
         var path = Path.Combine(Path.GetTempPath(), $"lumen-missing-{Guid.NewGuid():N}", "config.yaml");

@@ -29,6 +29,29 @@ public sealed class ConfigWatcherTests
     }
 
     [Fact]
+    public async Task A_save_is_announced_after_its_clients_are_written_and_once_it_is_in_force()
+    {
+        await using var watched = await WatchedConfig.StartAsync(WatchedYaml.Default(max: 100));
+        await watched.CreateClientAsync("bot");
+        var heard = new List<(Change Change, ConfigLoadResult Latest)>();
+        using var listening = watched.Feed.Subscribe(ChangeViewer.Portal, null, changes =>
+        {
+            lock (heard) heard.AddRange(changes.Select(c => (c, watched.State.Latest)));
+        });
+
+        var mark = watched.Mark;
+        await watched.SaveAsync(WatchedYaml.Default(max: 50));
+        var reload = await watched.ReloadAfterAsync(mark);
+
+        lock (heard)
+        {
+            heard.Select(h => h.Change.Kind).Should().Equal(ChangeKind.SettingsApplied, ChangeKind.ConfigLoaded);
+            heard.Should().OnlyContain(h => ReferenceEquals(h.Latest, reload.Result), "views refresh with the new file in force");
+            heard[1].Change.Summary.Should().Be("config file applied");
+        }
+    }
+
+    [Fact]
     public async Task Saving_in_place_applies_the_new_max_and_publishes_the_change_with_before_and_after()
     {
         await using var watched = await WatchedConfig.StartAsync(WatchedYaml.Default(max: 100));

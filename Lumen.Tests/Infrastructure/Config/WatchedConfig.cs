@@ -48,6 +48,7 @@ internal sealed class WatchedConfig : IAsyncDisposable
     public FakeLogCollector Logs => _services.GetFakeLogCollector();
     public ConfigState State => _services.GetRequiredService<ConfigState>();
     public ConfigSync Sync => _services.GetRequiredService<ConfigSync>();
+    public ChangeFeed Feed => _services.GetRequiredService<ChangeFeed>();
     public ClientService Clients => _services.GetRequiredService<ClientService>();
     public CoinLedger Ledger => _services.GetRequiredService<CoinLedger>();
     public IDbContextFactory<LumenDbContext> Contexts => _services.GetRequiredService<IDbContextFactory<LumenDbContext>>();
