@@ -19,12 +19,35 @@ public sealed record SyncReport(IReadOnlyList<Change> Changes, IReadOnlyList<str
 /// the ones that change are updated together, grouped by what they now get, so a save that changes 10,000 clients
 /// costs a few statements and one that changes one client of 100,000 reads a handful of rows.
 /// </summary>
-public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProvider clock)
+public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProvider clock) : IDisposable
 {
     // Pools per budget statement: well under SQL Server's 2,100 parameters.
     private const int BudgetBatch = 1000;
 
-    public async Task<SyncReport> ApplyAsync(LumenConfig config, CancellationToken ct = default)
+    // One apply at a time, so that _applied says what this instance's last apply left in the database.
+    private readonly SemaphoreSlim _applying = new(1, 1);
+    private Applied? _applied;
+
+    public Task<SyncReport> ApplyAsync(LumenConfig config, CancellationToken ct = default) => ApplyAsync(config, null, ct);
+
+    /// <summary>
+    /// Applies <paramref name="config"/> and publishes its clients' changes with <paramref name="announcement"/> (the
+    /// watcher's "config file applied") in one batch, so an open view refreshes once and shows both.
+    /// </summary>
+    public async Task<SyncReport> ApplyAsync(LumenConfig config, Change? announcement, CancellationToken ct = default)
+    {
+        await _applying.WaitAsync(ct);
+        try
+        {
+            return await ApplyOnceAsync(config, announcement, ct);
+        }
+        finally
+        {
+            _applying.Release();
+        }
+    }
+
+    private async Task<SyncReport> ApplyOnceAsync(LumenConfig config, Change? announcement, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var changes = new List<Change>();
@@ -33,7 +56,8 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var total = await db.Clients.CountAsync(ct);
-        var clients = await Candidates(db, config, targets.Unnamed)
+        var lastId = await db.Clients.MaxAsync(c => (int?)c.Id, ct) ?? 0;
+        var clients = await Candidates(db, config, targets.Unnamed, _applied)
             .Select(c => new ClientRow
             {
                 Id = c.Id,
@@ -95,21 +119,33 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
             await db.SaveChangesAsync(ct);
         }
         await tx.CommitAsync(ct);
+        _applied = new Applied(targets.Unnamed.After, NamedKeys(config), lastId);
 
         var existing = clients.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var skipped = config.Clients.Named.Keys.Where(n => !existing.Contains(n)).Order(StringComparer.Ordinal).ToList();
-        await feed.PublishAsync(changes);
+        await feed.PublishAsync(announcement is null ? changes : [.. changes, announcement]);
         return new SyncReport(changes, skipped, total - changes.Count);
     }
 
     /// <summary>
     /// The clients that may need this config applied: those with a named entry, those without a pool, and those whose
     /// stored settings are not exactly what clients without a named entry get. The database sorts out the rest, so a
-    /// save that changes one client of 100,000 reads one row (plus the named ones), not 100,000.
+    /// save that changes one client of 100,000 reads one row (plus the named ones), not 100,000. When what clients
+    /// without a named entry get is what this instance's last apply gave them, only the named entries of both
+    /// configs and clients created since (perhaps under an older config) can need it, and the
+    /// other 100,000 rows are not even scanned: a save of one named entry costs a few index lookups. The first apply
+    /// after start, and any change to the default, look at every client, which also mends rows another process left.
     /// </summary>
-    private static IQueryable<ClientRow> Candidates(LumenDbContext db, LumenConfig config, Target unnamed)
+    private static IQueryable<ClientRow> Candidates(LumenDbContext db, LumenConfig config, Target unnamed, Applied? applied)
     {
-        var named = config.Clients.Named.Keys.Select(n => n.ToLowerInvariant()).ToList();
+        var named = NamedKeys(config);
+        if (applied is not null && applied.Unnamed == unnamed.After)
+        {
+            var either = named.Union(applied.Named).ToList();
+            var since = applied.LastClientId;
+            // Two index lookups (a client without a pool can only be one created since); no scan.
+            return db.Clients.AsNoTracking().Where(c => EF.Parameter(either).Contains(c.Name) || c.Id > since);
+        }
         var shape = unnamed.Shape;
         var budget = unnamed.After.Budget;
         long max = budget.Max.Micros, refresh = budget.RefreshPerHour.Micros, starting = budget.Starting.Micros;
@@ -120,10 +156,17 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
             || c.Pool.MaxMicros != max || c.Pool.RefreshMicrosPerHour != refresh || c.Pool.StartingMicros != starting);
     }
 
+    public void Dispose() => _applying.Dispose();
+
+    private static List<string> NamedKeys(LumenConfig config) => config.Clients.Named.Keys.Select(n => n.ToLowerInvariant()).ToList();
+
+    /// <summary>What an apply left in force: the settings of clients without a named entry, the named entries, and the newest client it saw.</summary>
+    private sealed record Applied(AppliedSettings Unnamed, IReadOnlyList<string> Named, int LastClientId);
+
     /// <summary>Named entries in the config whose client has not been created yet (shown to admins).</summary>
     public async Task<IReadOnlyList<string>> PendingEntriesAsync(LumenConfig config, CancellationToken ct = default)
     {
-        var names = config.Clients.Named.Keys.Select(n => n.ToLowerInvariant()).ToList();
+        var names = NamedKeys(config);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var existing = await db.Clients.AsNoTracking().Where(c => names.Contains(c.Name)).Select(c => c.Name).ToListAsync(ct);
         return names.Except(existing, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();

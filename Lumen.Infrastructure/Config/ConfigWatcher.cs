@@ -21,7 +21,8 @@ public sealed record ConfigReload(ConfigLoadResult Result, SyncReport? Sync);
 /// file and rename it over the original both raise events on the folder; a burst of writes is applied once, after
 /// the file has been quiet for the settle time. A periodic check of the file's content catches anything the
 /// file-system events miss and retries an apply that failed. A rejected file changes nothing in force.
-/// Each load is announced on the change feed after the clients are written, so a view refreshes once and shows both.
+/// Each load is announced on the change feed after the clients are written, in the same batch as their changes, so
+/// a view refreshes once and shows both.
 /// </summary>
 public sealed partial class ConfigWatcher(
     ConfigState state, ConfigSync sync, ChangeFeed feed, ConfigWatcherOptions options, ILogger<ConfigWatcher> logger)
@@ -135,12 +136,11 @@ public sealed partial class ConfigWatcher(
         state.Apply(result);
         try
         {
-            var report = await sync.ApplyAsync(result.Config!, ct);
+            var report = await sync.ApplyAsync(result.Config!, Change.ConfigLoaded("config file applied"), ct);
             _appliedHash = hash;
             int changed = report.Changes.Count, skipped = report.SkippedEntries.Count;
             var (clients, entries) = (Counted.Noun(changed, "client", "clients"), Counted.Noun(skipped, "entry", "entries"));
             Applied(logger, changed, clients, skipped, entries);
-            await feed.PublishAsync(Change.ConfigLoaded("config file applied"));
             Reloaded?.Invoke(new ConfigReload(result, report));
         }
         catch (Exception e) when (e is not OperationCanceledException)

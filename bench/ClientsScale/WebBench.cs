@@ -96,8 +96,6 @@ internal static class WebBench
         // A change to more than ChangeFeed.MaxNamed clients travels as one general change, said once.
         var one = await TimeSavesAsync(page, configPath, saves, BenchConfig.NamedMax, 300m,
             max => BenchConfig.Yaml(namedMax: max), (from, to) => $"{BenchConfig.NamedClient}: config max {from:0.######} → {to:0.######}");
-        var every = await TimeSavesAsync(page, configPath, Math.Max(1, saves / 4), BenchConfig.DefaultMax, 90m,
-            max => BenchConfig.Yaml(defaultMax: max), (from, to) => $"many clients: max {from:0.######} → {to:0.######}");
         var still = await page.EvaluateAsync<bool>("() => !!window.__bench");
 
         // The same named save, with the client's detail page open instead.
@@ -108,13 +106,22 @@ internal static class WebBench
             max => BenchConfig.Yaml(namedMax: max), (from, to) => $"{BenchConfig.NamedClient}: config max {from:0.######} → {to:0.######}");
         var detailStill = await page.EvaluateAsync<bool>("() => !!window.__bench");
 
+        // Last: restoring the config after these saves is itself an apply of every client, which would hold up
+        // whatever save came next.
+        await page.GotoAsync("/clients");
+        await page.Locator(".circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await WatchNoticesAsync(page);
+        var every = await TimeSavesAsync(page, configPath, Math.Max(1, saves / 4), BenchConfig.DefaultMax, 90m,
+            max => BenchConfig.Yaml(defaultMax: max), (from, to) => $"many clients: max {from:0.######} → {to:0.######}");
+        var everyStill = await page.EvaluateAsync<bool>("() => !!window.__bench");
+
         Console.WriteLine();
         Console.WriteLine("### Reload to browser (saves of config.yaml; from the save to the notice in the open page, as admin)");
         Console.WriteLine();
         Console.WriteLine("| page | save | clients changed | saves | p50 ms | p95 ms | max ms | page reloaded |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---|");
         Console.WriteLine(Fmt.Inv($"| `/clients` | `{BenchConfig.NamedClient}: max` 500 ↔ 300 | 1 | {one.Count} | {Fmt.Ms(one.P50)} | {Fmt.Ms(one.P95)} | {Fmt.Ms(one.Max)} | {(still ? "no" : "yes")} |"));
-        Console.WriteLine(Fmt.Inv($"| `/clients` | `default: max` 100 ↔ 90 | every client but one | {every.Count} | {Fmt.Ms(every.P50)} | {Fmt.Ms(every.P95)} | {Fmt.Ms(every.Max)} | {(still ? "no" : "yes")} |"));
+        Console.WriteLine(Fmt.Inv($"| `/clients` | `default: max` 100 ↔ 90 | every client but one | {every.Count} | {Fmt.Ms(every.P50)} | {Fmt.Ms(every.P95)} | {Fmt.Ms(every.Max)} | {(everyStill ? "no" : "yes")} |"));
         Console.WriteLine(Fmt.Inv($"| `/clients/{BenchConfig.NamedClient}` | `{BenchConfig.NamedClient}: max` 500 ↔ 300 | 1 | {detail.Count} | {Fmt.Ms(detail.P50)} | {Fmt.Ms(detail.P95)} | {Fmt.Ms(detail.Max)} | {(detailStill ? "no" : "yes")} |"));
     }
 

@@ -91,7 +91,8 @@ public sealed class LayoutAndBannerTests : PortalComponentTest
             .And.Contain("The last good config is in force since 2026-11-23 09:30:00 UTC.");
 
         await _feed!.ApplyAsync(state, SampleConfig.Valid());
-        cut.WaitForAssertion(() => cut.FindAll(".config-error-banner").Should().BeEmpty());
+        // A view refreshes at most once a second: the fix comes right after the break.
+        cut.WaitForAssertion(() => cut.FindAll(".config-error-banner").Should().BeEmpty(), TimeSpan.FromSeconds(5));
     }
 
     [Fact]
