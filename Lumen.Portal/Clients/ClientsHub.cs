@@ -4,6 +4,7 @@ using Lumen.Infrastructure.Instances;
 using Lumen.Portal.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using StackExchange.Redis;
 
 namespace Lumen.Portal.Clients;
@@ -90,14 +91,17 @@ public static class ClientsHubSetup
     /// </summary>
     public static IServiceCollection AddClientsHub(this IServiceCollection services, RedisSettings? redis = null)
     {
-        var signalR = services.AddSignalR();
+        services.AddSignalR();
         if (redis is not null)
         {
-            signalR.AddStackExchangeRedis(o =>
+            // This hub's only, not AddStackExchangeRedis: that would put every hub on Redis, Blazor's circuits too, and a
+            // Redis outage would then refuse new circuits.
+            services.Configure<RedisOptions>(o =>
             {
                 o.Configuration = redis.Options();
                 o.Configuration.ChannelPrefix = RedisChannel.Literal(redis.ChannelPrefix + ":hub:");
             });
+            services.AddSingleton<HubLifetimeManager<ClientsHub>, RedisHubLifetimeManager<ClientsHub>>();
         }
         services.AddSingleton<ClientsHubListeners>();
         return services;
