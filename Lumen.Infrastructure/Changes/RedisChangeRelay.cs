@@ -83,9 +83,9 @@ public sealed partial class RedisChangeRelay : IAsyncDisposable
                     _failing = true;
                 }
             }
-            catch (Exception e) when (e is RedisException or TimeoutException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // Said once per outage; the journal carries what is dropped here.
+                // Said once per outage (the loop must outlive any failure); the journal carries what is dropped here.
                 if (!_failing) PublishFailed(_logger, e);
                 _failing = true;
             }

@@ -18,7 +18,7 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<RequestLogRow> RequestLog => Set<RequestLogRow>();
     public DbSet<ChangeJournalRow> ChangeJournal => Set<ChangeJournalRow>();
 
-    /// <summary>The ASP.NET Data Protection key ring, shared by every instance (§18); see <see cref="KeyRingSetup"/>.</summary>
+    /// <summary>The ASP.NET Data Protection key ring, shared by every instance (§18); see <see cref="Instances.KeyRingSetup"/>.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

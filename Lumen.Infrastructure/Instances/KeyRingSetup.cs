@@ -1,8 +1,9 @@
+using Lumen.Infrastructure.Persistence;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Lumen.Infrastructure.Persistence;
+namespace Lumen.Infrastructure.Instances;
 
 /// <summary>
 /// The Data Protection key ring in the database (§18): every instance reads and writes the same keys under one
