@@ -3,6 +3,7 @@ using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Changes;
+using Lumen.Infrastructure.Instances;
 using Lumen.Infrastructure.Managers;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.Usage;
@@ -57,6 +58,25 @@ public static class InfrastructureServices
         services.AddSingleton(options ?? ChangeJournalOptions.Default);
         services.AddSingleton<ChangeJournalReader>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeJournalReader>());
+        return services;
+    }
+
+    /// <summary>
+    /// With Redis configured, the change feed also publishes each batch there (the server and the command line alike);
+    /// <see cref="AddRedisChangeListener"/> is the server's side that receives them.
+    /// </summary>
+    public static IServiceCollection AddRedisChangeRelay(this IServiceCollection services, RedisSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton<RedisConnection>();
+        services.AddSingleton<RedisChangeRelay>();
+        return services;
+    }
+
+    /// <summary>Delivers other instances' batches from Redis to this one's feed (after <see cref="AddRedisChangeRelay"/>).</summary>
+    public static IServiceCollection AddRedisChangeListener(this IServiceCollection services)
+    {
+        services.AddHostedService<RedisChangeListener>();
         return services;
     }
 }

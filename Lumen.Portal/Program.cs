@@ -1,5 +1,6 @@
 using Lumen.Infrastructure;
 using Lumen.Infrastructure.Changes;
+using Lumen.Infrastructure.Instances;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Portal.Auth;
 using Lumen.Portal.Cli;
@@ -31,9 +32,13 @@ builder.Services.AddLumen(builder.Configuration, builder.Environment);
 builder.Services.AddConfigWatcher();
 builder.Services.AddChangeJournalReader(new ChangeJournalOptions(
     TimeSpan.FromSeconds(builder.Configuration.GetValue("Lumen:ChangePollSeconds", 2.0))));
+var redis = RedisSettings.FromConfiguration(builder.Configuration);
+if (redis is not null) builder.Services.AddRedisChangeListener();
+builder.Services.AddLumenKeyRing();
+builder.Services.AddKnownProxies(builder.Configuration);
 builder.Services.AddGateway(builder.Configuration);
 builder.Services.AddPortalAuthentication(builder.Configuration, builder.Environment);
-builder.Services.AddClientsHub();
+builder.Services.AddClientsHub(redis);
 builder.AddOperations();
 
 var app = builder.Build();
@@ -41,6 +46,7 @@ var app = builder.Build();
 if (app.Services.GetRequiredService<DatabaseOptions>().MigrateOnStartup)
     await app.Services.GetRequiredService<LumenDatabase>().MigrateAsync();
 
+app.UseKnownProxies();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);

@@ -45,7 +45,14 @@ install_promtool() {
   command -v promtool >/dev/null || apt_install --no-install-recommends prometheus
 }
 
+# Debian's redis-server, for the several-instances tests' own throwaway server on a free loopback port
+# (Lumen.Tests/Instances/RedisServer.cs). The system service the package may start is never used.
+install_redis() {
+  command -v redis-server >/dev/null || apt_install --no-install-recommends redis-server
+}
+
 install_postgresql
+install_redis
 install_e2e_tools
 install_promtool
 

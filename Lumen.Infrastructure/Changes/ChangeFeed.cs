@@ -10,7 +10,8 @@ namespace Lumen.Infrastructure.Changes;
 /// The one change feed (§7, §18): use cases publish what they changed once it is committed; views, the hub and caches
 /// subscribe with a viewer and a filter, and get each batch on the publisher's thread, cut down to the clients that
 /// viewer may see (decided here and nowhere else). Every batch but a config load is also written to the change
-/// journal, from which other processes (the command line, a second instance) pick it up.
+/// journal, from which other processes (the command line, a second instance) pick it up, and, with Redis configured,
+/// published there under its journal row id, so the other instances hear of it at once and still only once.
 /// </summary>
 public sealed partial class ChangeFeed
 {
@@ -20,18 +21,23 @@ public sealed partial class ChangeFeed
     private readonly LumenDatabase _contexts;
     private readonly ClientAccess _access;
     private readonly ILogger _logger;
+    private readonly RedisChangeRelay? _relay;
     private readonly Lock _gate = new();
     private Subscription[] _subscriptions = [];
 
-    public ChangeFeed(LumenDatabase contexts, ClientAccess access, ILogger<ChangeFeed>? logger = null)
+    public ChangeFeed(LumenDatabase contexts, ClientAccess access, ILogger<ChangeFeed>? logger = null, RedisChangeRelay? relay = null)
     {
         _contexts = contexts;
         _access = access;
         _logger = logger ?? NullLogger<ChangeFeed>.Instance;
+        _relay = relay;
     }
 
     /// <summary>This process, as the journal names it: its own entries are not delivered twice.</summary>
     public string Instance { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>Other processes' batches delivered here, by journal id: shared by the Redis and the journal path.</summary>
+    internal DeliveredBatches Delivered { get; } = new(TimeProvider.System);
 
     /// <summary>
     /// Listens until the result is disposed. <paramref name="onChanges"/> runs on the publisher's thread with the
@@ -58,6 +64,9 @@ public sealed partial class ChangeFeed
         await JournalAsync(batch);
         await DeliverAsync(batch);
     }
+
+    /// <summary>What other processes hear of: all but a config load (each instance loads its own file).</summary>
+    private static List<Change> ForOthers(IReadOnlyList<Change> batch) => batch.Where(c => c.Kind != ChangeKind.ConfigLoaded).ToList();
 
     /// <summary>Delivers a batch another process journaled (the journal reader calls this).</summary>
     internal Task DeliverAsync(IReadOnlyList<Change> changes)
@@ -117,16 +126,19 @@ public sealed partial class ChangeFeed
 
     private async Task JournalAsync(IReadOnlyList<Change> batch)
     {
-        var journaled = batch.Where(c => c.Kind != ChangeKind.ConfigLoaded).ToList(); // each instance loads its own file
+        var journaled = ForOthers(batch);
         if (journaled.Count == 0) return;
+        long? id = null;
         try
         {
-            await ChangeJournal.AppendAsync(_contexts, Instance, journaled);
+            id = await ChangeJournal.AppendAsync(_contexts, Instance, journaled);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             JournalFailed(_logger, e);
         }
+        // After the commit, so a reader that sees the Redis message first finds the row's id already taken.
+        _relay?.Publish(Instance, id, journaled);
     }
 
     /// <summary>Each kind with more than <see cref="MaxNamed"/> changes becomes one general change of that kind.</summary>

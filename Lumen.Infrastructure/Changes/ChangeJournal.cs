@@ -14,20 +14,29 @@ internal static class ChangeJournal
 {
     public static readonly TimeSpan KeptFor = TimeSpan.FromMinutes(10);
 
-    public static async Task AppendAsync(LumenDatabase contexts, string instance, IReadOnlyList<Change> changes)
+    /// <summary>Journals a batch; returns its row id, which also names the batch on the Redis path (exactly once).</summary>
+    public static async Task<long> AppendAsync(LumenDatabase contexts, string instance, IReadOnlyList<Change> changes)
     {
         await using var db = await contexts.CreateDbContextAsync();
-        db.ChangeJournal.Add(new ChangeJournalRow
+        var row = new ChangeJournalRow
         {
             AtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             Instance = instance,
-            Changes = JsonSerializer.Serialize(changes.Select(c => new Entry(c.Client, c.Kind, c.Summary, c.Concerns)).ToList(), Json),
-        });
+            Changes = Write(changes),
+        };
+        db.ChangeJournal.Add(row);
         await db.SaveChangesAsync();
+        return row.Id;
     }
 
-    public static IReadOnlyList<Change> Read(ChangeJournalRow row) =>
-        (JsonSerializer.Deserialize<List<Entry>>(row.Changes, Json) ?? []).Select(e => new Change(e.Client, e.Kind, e.Summary) { Concerns = e.Concerns }).ToList();
+    public static IReadOnlyList<Change> Read(ChangeJournalRow row) => Read(row.Changes);
+
+    /// <summary>A batch as text: the journal row's column, and the body of a Redis message.</summary>
+    public static string Write(IReadOnlyList<Change> changes) =>
+        JsonSerializer.Serialize(changes.Select(c => new Entry(c.Client, c.Kind, c.Summary, c.Concerns)).ToList(), Json);
+
+    public static IReadOnlyList<Change> Read(string changes) =>
+        (JsonSerializer.Deserialize<List<Entry>>(changes, Json) ?? []).Select(e => new Change(e.Client, e.Kind, e.Summary) { Concerns = e.Concerns }).ToList();
 
     // Kinds by name: a row written by an older or newer instance (a rolling upgrade) still reads the same.
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter<ChangeKind>() } };

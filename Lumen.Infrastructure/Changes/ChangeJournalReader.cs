@@ -14,7 +14,7 @@ public sealed record ChangeJournalOptions(TimeSpan PollInterval)
 /// <summary>
 /// Reads what other processes journaled and delivers it to this instance's feed. Ids are taken from a sequence at
 /// insert, so a row can commit after one with a higher id: each read looks back over the ids of the last
-/// <see cref="LookBack"/> and skips the rows it has delivered already.
+/// <see cref="LookBack"/> and skips the rows delivered already (by an earlier read, or through Redis).
 /// </summary>
 public sealed partial class ChangeJournalReader(
     LumenDatabase contexts, ChangeFeed feed, ChangeJournalOptions options, TimeProvider clock,
@@ -24,7 +24,6 @@ public sealed partial class ChangeJournalReader(
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
     private const int ReadAtMost = 500;
 
-    private readonly HashSet<long> _delivered = [];
     private readonly Queue<(DateTimeOffset At, long MaxId)> _marks = new();
     private long _floor;
     private long _maxId;
@@ -82,7 +81,8 @@ public sealed partial class ChangeJournalReader(
         foreach (var row in rows)
         {
             _maxId = Math.Max(_maxId, row.Id);
-            if (!_delivered.Add(row.Id) || row.Instance == feed.Instance) continue;
+            // Rows re-read within the look-back, and batches Redis brought first, are delivered already.
+            if (row.Instance == feed.Instance || !feed.Delivered.First(row.Id)) continue;
             changes.AddRange(ChangeJournal.Read(row));
         }
         await feed.DeliverAsync(ChangeFeed.Condense(changes));
@@ -90,7 +90,6 @@ public sealed partial class ChangeJournalReader(
         var now = clock.GetUtcNow();
         _marks.Enqueue((now, _maxId));
         while (_marks.Peek().At < now - LookBack) _floor = _marks.Dequeue().MaxId;
-        _delivered.RemoveWhere(id => id <= _floor);
         return rows.Count;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -7,7 +8,7 @@ namespace Lumen.Infrastructure.Persistence;
 /// The schema, shared by all providers. Each provider has a subclass only so that its migrations live apart
 /// (see <see cref="DatabaseProvider"/>); use <see cref="IDbContextFactory{LumenDbContext}"/>, one context per operation.
 /// </summary>
-internal abstract class LumenDbContext(DbContextOptions options) : DbContext(options)
+internal abstract class LumenDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<ClientRow> Clients => Set<ClientRow>();
     public DbSet<CoinPoolRow> CoinPools => Set<CoinPoolRow>();
@@ -16,6 +17,9 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<ConsentRow> Consents => Set<ConsentRow>();
     public DbSet<RequestLogRow> RequestLog => Set<RequestLogRow>();
     public DbSet<ChangeJournalRow> ChangeJournal => Set<ChangeJournalRow>();
+
+    /// <summary>The ASP.NET Data Protection key ring, shared by every instance (§18); see <see cref="Instances.KeyRingSetup"/>.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -95,6 +99,7 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
             e.ToTable("change_journal");
             e.Property(r => r.Instance).HasMaxLength(32);
         });
+        b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
     }
 
     private static void SortIndexes(EntityTypeBuilder<ClientRow> e, string column)

@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using Lumen.Infrastructure.Changes;
+using Lumen.Infrastructure.Instances;
 using Lumen.Portal.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using StackExchange.Redis;
 
 namespace Lumen.Portal.Clients;
 
@@ -80,9 +83,26 @@ public sealed partial class ClientsHubListeners(ChangeFeed feed, IHubContext<Cli
 
 public static class ClientsHubSetup
 {
-    public static IServiceCollection AddClientsHub(this IServiceCollection services)
+    /// <summary>
+    /// With Redis, the hub gets the SignalR Redis backplane, so a send to a connection, group or everyone reaches the
+    /// instance that holds it. The change events do not travel through it: each instance sends them to its own
+    /// connections from its own feed, which Redis already fed (a send to a connection of this instance is written to it
+    /// directly, never to the backplane), so each listener gets each change once.
+    /// </summary>
+    public static IServiceCollection AddClientsHub(this IServiceCollection services, RedisSettings? redis = null)
     {
         services.AddSignalR();
+        if (redis is not null)
+        {
+            // This hub's only, not AddStackExchangeRedis: that would put every hub on Redis, Blazor's circuits too, and a
+            // Redis outage would then refuse new circuits.
+            services.Configure<RedisOptions>(o =>
+            {
+                o.Configuration = redis.Options();
+                o.Configuration.ChannelPrefix = RedisChannel.Literal(redis.ChannelPrefix + ":hub:");
+            });
+            services.AddSingleton<HubLifetimeManager<ClientsHub>, RedisHubLifetimeManager<ClientsHub>>();
+        }
         services.AddSingleton<ClientsHubListeners>();
         return services;
     }

@@ -1,6 +1,7 @@
 using Lumen.Infrastructure;
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Config;
+using Lumen.Infrastructure.Instances;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Portal.Config;
 
@@ -51,6 +52,7 @@ public static class LumenHostSetup
     {
         services.AddLumenConfig();
         services.AddLumenCore(DatabaseOptions.FromConfiguration(configuration));
+        if (RedisSettings.FromConfiguration(configuration) is { } redis) services.AddRedisChangeRelay(redis);
         services.AddSingleton(_ => new ApiKeyHasher(
             ApiKeySecret.Resolve(configuration, environment.IsDevelopment(), DataFolder)));
         return services;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Config;
+using Lumen.Infrastructure.Instances;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -16,15 +17,17 @@ public static class Readiness
     public const string Tag = "ready";
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
 
-    public static IServiceCollection AddReadinessChecks(this IServiceCollection services)
+    public static IServiceCollection AddReadinessChecks(this IServiceCollection services, bool redis = false)
     {
-        services.AddHealthChecks()
+        var checks = services.AddHealthChecks()
             .AddCheck<DatabaseCheck>("database", tags: [Tag])
             .AddCheck<MigrationsCheck>("migrations", tags: [Tag])
             .AddCheck<ConfigCheck>("config", tags: [Tag])
             .AddCheck<SecretCheck>("api_key_secret", tags: [Tag])
             .AddCheck<ShutdownCheck>("shutdown", tags: [Tag]);
-        // Redis (a later issue) joins here as Degraded, not Unhealthy, when Redis:Configuration is set and it is down.
+        // Degraded, never Unhealthy (still 200): without Redis an instance serves, its views just hear of other
+        // instances' changes through the database, within 5 seconds.
+        if (redis) checks.AddCheck<RedisCheck>("redis", failureStatus: HealthStatus.Degraded, tags: [Tag]);
         services.Configure<HealthCheckServiceOptions>(o =>
         {
             foreach (var check in o.Registrations) check.Timeout = CheckTimeout;
@@ -94,6 +97,22 @@ public static class Readiness
             catch (InvalidOperationException)
             {
                 return Task.FromResult(HealthCheckResult.Unhealthy("Lumen:ApiKeySecret is not loaded"));
+            }
+        }
+    }
+
+    private sealed class RedisCheck(RedisConnection redis) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+        {
+            try
+            {
+                await (await redis.GetAsync()).GetDatabase().PingAsync();
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+            {
+                return HealthCheckResult.Degraded("Redis does not answer: changes reach other instances through the database, within 5 seconds");
             }
         }
     }

@@ -150,7 +150,7 @@ public sealed class PostgresServer : IAsyncLifetime
             $"'{file} {string.Join(' ', args)}' exited with {process.ExitCode}:\n{await stdout}\n{await stderr}\n{log}");
     }
 
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -166,45 +166,4 @@ public sealed class ClientsAccessTests(PortalSite site) : IClassFixture<PortalSi
         await connection.StartAsync();
         return listener;
     }
-
-    private sealed class HubListener : IAsyncDisposable
-    {
-        private readonly HubConnection _connection;
-        private readonly List<ClientChangeMessage> _received = [];
-
-        public HubListener(HubConnection connection)
-        {
-            _connection = connection;
-            connection.On<List<ClientChangeMessage>>(ClientsHub.ChangedMethod, batch =>
-            {
-                lock (_received) _received.AddRange(batch);
-            });
-        }
-
-        public IReadOnlyList<ClientChangeMessage> Received
-        {
-            get
-            {
-                lock (_received) return [.. _received];
-            }
-        }
-
-        public IReadOnlySet<string> Clients => Received.Select(m => m.Client ?? "(many clients)").ToHashSet();
-
-        public async Task WaitForCountAsync(int messages)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            while (Received.Count < messages && !timeout.IsCancellationRequested) await Task.Delay(25, CancellationToken.None);
-            Received.Should().HaveCountGreaterThanOrEqualTo(messages);
-        }
-
-        public async Task WaitForAsync(params string[] clients)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            while (!clients.All(Clients.Contains) && !timeout.IsCancellationRequested) await Task.Delay(25, CancellationToken.None);
-            Clients.Should().Contain(clients);
-        }
-
-        public ValueTask DisposeAsync() => _connection.DisposeAsync();
-    }
 }

@@ -361,6 +361,23 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("request_log", (string)null);
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Lumen.Infrastructure.Persistence.ApiKeyRow", b =>
                 {
                     b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
