@@ -1,6 +1,7 @@
 using Lumen.Domain.ApiKeys;
 using Lumen.Domain.Clients;
 using Lumen.Infrastructure.Clients;
+using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
@@ -37,6 +38,7 @@ public sealed class ApiKeyService(
             CreatedBy = actor.NormalizedEmail,
         };
         db.ApiKeys.Add(row);
+        AuditLog.Add(db, clock.GetUtcNow(), actor, AuditActions.KeyCreated, $"key created {row.Hint} ({row.Name})", found.Value);
         await db.SaveChangesAsync(ct);
         await changes.PublishAsync(new Change(found.Value.Name, ChangeKind.KeysChanged, $"{actor.NormalizedEmail} created key {row.Hint}"));
         return new CreatedKey(ApiKeyInfo.From(row), key.FullKey);
@@ -56,6 +58,7 @@ public sealed class ApiKeyService(
         if (row.RevokedAt is not null) return ApiKeyInfo.From(row);
         row.RevokedAt = clock.GetUtcNow().UtcDateTime;
         row.RevokedBy = actor.NormalizedEmail;
+        AuditLog.Add(db, clock.GetUtcNow(), actor, AuditActions.KeyRevoked, $"key revoked {row.Hint} ({row.Name})", found.Value);
         await db.SaveChangesAsync(ct);
         await changes.PublishAsync(new Change(found.Value.Name, ChangeKind.KeysChanged, $"{actor.NormalizedEmail} revoked key {row.Hint}"));
         return ApiKeyInfo.From(row);

@@ -1,5 +1,6 @@
 using Lumen.Domain.Clients;
 using Lumen.Domain.Config;
+using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Changes;
@@ -44,6 +45,8 @@ public sealed class ClientService(
         var now = clock.GetUtcNow();
         var created = texts.Select(text => NewClient(actor, ClientName.Create(text), current, now)).ToList();
         db.Clients.AddRange(created.Select(c => c.Row));
+        foreach (var (row, _) in created)
+            AuditLog.Add(db, now, actor, AuditActions.ClientCreated, $"created {row.Name}", row);
         try
         {
             await db.SaveChangesAsync(ct); // one transaction: all of them or none
@@ -100,6 +103,8 @@ public sealed class ClientService(
         var client = found.Value!;
         if (client.IsActive == active) return ClientInfo.From(client);
         client.IsActive = active;
+        AuditLog.Add(db, clock.GetUtcNow(), actor, active ? AuditActions.ClientActivated : AuditActions.ClientDeactivated,
+            active ? "inactive → active" : "active → inactive", client);
         await db.SaveChangesAsync(ct);
         await changes.PublishAsync(new Change(client.Name, ChangeKind.ActiveChanged,
             $"{actor.NormalizedEmail} {(active ? "activated" : "deactivated")} {client.Name}"));

@@ -16,6 +16,9 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<ConsentRow> Consents => Set<ConsentRow>();
     public DbSet<RequestLogRow> RequestLog => Set<RequestLogRow>();
     public DbSet<ChangeJournalRow> ChangeJournal => Set<ChangeJournalRow>();
+    public DbSet<Audit.AuditEntryRow> AuditEntries => Set<Audit.AuditEntryRow>();
+    public DbSet<Audit.AuditClientRow> AuditClients => Set<Audit.AuditClientRow>();
+    public DbSet<Audit.AuditConfigRow> AuditConfig => Set<Audit.AuditConfigRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -95,6 +98,7 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
             e.ToTable("change_journal");
             e.Property(r => r.Instance).HasMaxLength(32);
         });
+        Audit.AuditModel.Configure(b);
     }
 
     private static void SortIndexes(EntityTypeBuilder<ClientRow> e, string column)
