@@ -7,7 +7,10 @@
 #   3. the portal (a Release publish, ReadyToRun as deployed; Development environment for its sign-in page) over
 #      that database: the first (server-prerendered) render of /clients and of a detail page over HTTP with a
 #      signed-in cookie, then the time from saving config.yaml to the change's notice in an open Chromium view of
-#      /clients, over SAVES saves.
+#      /clients, over SAVES saves;
+#   4. the audit trail (§17): AUDIT_PER_CLIENT (default 10) audit entries per client seeded (1,000,000 for 100,000
+#      clients, with a config apply linked to 1,000 clients every 10,000th), then AuditService's /audit pages, filters
+#      and a client's history, p50/p95 over RUNS runs.
 # Prints markdown (also written to $OUT/results.md). Each step is bounded by a timeout; the portal and the browser
 # are children of the bench program and stop with it.
 #
@@ -22,6 +25,7 @@ RUNS=${RUNS:-15}
 APPLY_RUNS=${APPLY_RUNS:-3}
 RENDERS=${RENDERS:-20}
 SAVES=${SAVES:-20}
+AUDIT_PER_CLIENT=${AUDIT_PER_CLIENT:-10}
 OUT=${OUT:-/tmp/lumen-clients-scale}
 BENCH=$REPO/bench/ClientsScale/bin/Release/net10.0/ClientsScale
 PORTAL=$OUT/portal/Lumen.Portal.dll
@@ -52,5 +56,9 @@ for n in $SIZES; do
   cp "$OUT/pristine.db" "$db"; rm -f "$db-wal" "$db-shm"
   echo "load before the portal runs: $(cut -d' ' -f1-3 /proc/loadavg)"
   timeout 1800 "$BENCH" web "$PORTAL" "$db" "$OUT/web-$n" "$RENDERS" "$SAVES"
+  echo "load before the audit runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+  cp "$OUT/pristine.db" "$db"; rm -f "$db-wal" "$db-shm"
+  timeout 1200 "$BENCH" audit-seed "$db" "$((n * AUDIT_PER_CLIENT))"
+  timeout 1800 "$BENCH" audit "$db" "$RUNS"
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
