@@ -51,14 +51,6 @@ public sealed class AuditPageTests(BrowserFixture browser, DemoPortal portal, IT
         var png = await Page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true });
         png.Length.Should().BeGreaterThan(20_000, "a page with a filled table is a substantial picture");
 
-        var results = Path.Combine(BrowserPrerequisites.RepositoryRoot, "TestResults");
-        Directory.CreateDirectory(results);
-        await File.WriteAllBytesAsync(Path.Combine(results, "audit-page.png"), png);
-        if (Environment.GetEnvironmentVariable("LUMEN_UPDATE_SCREENSHOT") == "1")
-        {
-            var docs = Path.Combine(BrowserPrerequisites.RepositoryRoot, "docs", "audit-page.png");
-            await File.WriteAllBytesAsync(docs, png);
-            Output.WriteLine($"wrote {docs}");
-        }
+        await Screenshots.SaveAsync(png, "audit-page.png", Output);
     }
 }
