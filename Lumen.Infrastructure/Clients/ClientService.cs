@@ -102,10 +102,19 @@ public sealed class ClientService(
         if (!found.Succeeded) return found.Failure!;
         var client = found.Value!;
         if (client.IsActive == active) return ClientInfo.From(client);
-        client.IsActive = active;
-        AuditLog.Add(db, clock.GetUtcNow(), actor, active ? AuditActions.ClientActivated : AuditActions.ClientDeactivated,
-            active ? "inactive → active" : "active → inactive", client);
-        await db.SaveChangesAsync(ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            // Conditional, so that of two people switching the same client at once only the one who changed it
+            // records a change (§17: one entry per change).
+            var changed = await db.Clients.Where(c => c.Id == client.Id && c.IsActive != active)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.IsActive, active), ct);
+            Tracked.Written(db.Entry(client).Property(c => c.IsActive), active);
+            if (changed == 0) return ClientInfo.From(client);
+            AuditLog.Add(db, clock.GetUtcNow(), actor, active ? AuditActions.ClientActivated : AuditActions.ClientDeactivated,
+                active ? "inactive → active" : "active → inactive", client);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
         await changes.PublishAsync(new Change(client.Name, ChangeKind.ActiveChanged,
             $"{actor.NormalizedEmail} {(active ? "activated" : "deactivated")} {client.Name}"));
         return ClientInfo.From(client);

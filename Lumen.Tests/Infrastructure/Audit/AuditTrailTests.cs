@@ -51,6 +51,35 @@ public sealed class AuditTrailTests(PostgresServer postgres)
             "each entry is linked to its client");
     }
 
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Two_instances_making_the_same_change_at_once_record_it_once(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var one = new TestPortal(db);
+        await using var two = new TestPortal(db);
+        (await one.Clients.CreateAsync(Actor.Cli, "alpha")).Unwrap();
+        var keys = new List<string>();
+        for (var i = 0; i < 5; i++) keys.Add((await one.Keys.CreateAsync(Actor.Cli, "alpha", null)).Unwrap().Key.PublicId);
+
+        for (var round = 0; round < 5; round++)
+        {
+            foreach (var active in new[] { false, true })
+            {
+                await Task.WhenAll(
+                    Task.Run(() => one.Clients.SetActiveAsync(TestPortal.Admin, "alpha", active)),
+                    Task.Run(() => two.Clients.SetActiveAsync(TestPortal.Admin, "alpha", active)));
+            }
+            await Task.WhenAll(
+                Task.Run(() => one.Keys.RevokeAsync(Actor.Cli, "alpha", keys[round])),
+                Task.Run(() => two.Keys.RevokeAsync(Actor.Cli, "alpha", keys[round])));
+        }
+
+        var entries = await AllAsync(one);
+        entries.Count(e => e.Action == AuditActions.ClientDeactivated).Should().Be(5);
+        entries.Count(e => e.Action == AuditActions.ClientActivated).Should().Be(5);
+        entries.Count(e => e.Action == AuditActions.KeyRevoked).Should().Be(5);
+    }
+
     [Fact]
     public async Task Creating_several_clients_at_once_writes_one_entry_for_each()
     {
