@@ -1,4 +1,5 @@
 using Lumen.Infrastructure.ApiKeys;
+using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
@@ -37,6 +38,7 @@ public static class InfrastructureServices
         services.AddSingleton(sp => new CoinLedger(
             sp.GetRequiredService<IDbContextFactory<LumenDbContext>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
         services.AddSingleton<ConfigSync>();
+        services.AddSingleton<AuditService>();
         return services;
     }
 

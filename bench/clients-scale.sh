@@ -7,13 +7,16 @@
 #   3. the portal (a Release publish, ReadyToRun as deployed; Development environment for its sign-in page) over
 #      that database: the first (server-prerendered) render of /clients and of a detail page over HTTP with a
 #      signed-in cookie, then the time from saving config.yaml to the change's notice in an open Chromium view of
-#      /clients, over SAVES saves.
+#      /clients, over SAVES saves;
+#   4. the audit trail (§17): AUDIT_PER_CLIENT (default 10) audit entries per client seeded (1,000,000 for 100,000
+#      clients, with a config apply linked to 1,000 clients every 10,000th), then AuditService's /audit pages, filters
+#      and a client's history, p50/p95 over RUNS runs.
 # Prints markdown (also written to $OUT/results.md). Each step is bounded by a timeout; the portal and the browser
 # are children of the bench program and stop with it.
 #
 # Settings (environment): SIZES (default "10000 100000"), RUNS (query runs per case, default 15), APPLY_RUNS
 # (default 3), RENDERS (default 20), SAVES (default 20), OUT (default /tmp/lumen-clients-scale), BUILD (0 skips
-# the Release build and publish), STEPS (default "query apply web": which of the three to run after seeding).
+# the Release build and publish), STEPS (default "query apply web audit": which steps to run after seeding).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +25,8 @@ RUNS=${RUNS:-15}
 APPLY_RUNS=${APPLY_RUNS:-3}
 RENDERS=${RENDERS:-20}
 SAVES=${SAVES:-20}
-STEPS=${STEPS:-"query apply web"}
+STEPS=${STEPS:-"query apply web audit"}
+AUDIT_PER_CLIENT=${AUDIT_PER_CLIENT:-10}
 OUT=${OUT:-/tmp/lumen-clients-scale}
 BENCH=$REPO/bench/ClientsScale/bin/Release/net10.0/ClientsScale
 PORTAL=$OUT/portal/Lumen.Portal.dll
@@ -58,6 +62,12 @@ for n in $SIZES; do
   if [[ " $STEPS " == *" web "* ]]; then
     echo "load before the portal runs: $(cut -d' ' -f1-3 /proc/loadavg)"
     timeout 1800 "$BENCH" web "$PORTAL" "$db" "$OUT/web-$n" "$RENDERS" "$SAVES"
+  fi
+  if [[ " $STEPS " == *" audit "* ]]; then
+    echo "load before the audit runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+    cp "$OUT/pristine.db" "$db"; rm -f "$db-wal" "$db-shm"
+    timeout 1200 "$BENCH" audit-seed "$db" "$((n * AUDIT_PER_CLIENT))"
+    timeout 1800 "$BENCH" audit "$db" "$RUNS"
   fi
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 done

@@ -1,6 +1,7 @@
 using Lumen.Domain.ApiKeys;
 using Lumen.Domain.Clients;
 using Lumen.Infrastructure.Clients;
+using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
@@ -37,6 +38,7 @@ public sealed class ApiKeyService(
             CreatedBy = actor.NormalizedEmail,
         };
         db.ApiKeys.Add(row);
+        AuditLog.Add(db, clock.GetUtcNow(), actor, AuditActions.KeyCreated, $"key created {row.Hint} ({row.Name})", found.Value);
         await db.SaveChangesAsync(ct);
         await changes.PublishAsync(new Change(found.Value.Name, ChangeKind.KeysChanged, $"{actor.NormalizedEmail} created key {row.Hint}"));
         return new CreatedKey(ApiKeyInfo.From(row), key.FullKey);
@@ -54,9 +56,23 @@ public sealed class ApiKeyService(
             : await db.ApiKeys.FirstOrDefaultAsync(k => k.ClientId == clientId && k.PublicId == publicId, ct);
         if (row is null) return new Failure(FailureKind.NotFound, $"Client '{found.Value.Name}' has no key '{keyHintOrId}'.");
         if (row.RevokedAt is not null) return ApiKeyInfo.From(row);
-        row.RevokedAt = clock.GetUtcNow().UtcDateTime;
-        row.RevokedBy = actor.NormalizedEmail;
-        await db.SaveChangesAsync(ct);
+        var (at, by) = (clock.GetUtcNow().UtcDateTime, actor.NormalizedEmail);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            // Conditional, so that of two revokes at once (a double click, two instances) only the first records one.
+            var revoked = await db.ApiKeys.Where(k => k.Id == row.Id && k.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, at).SetProperty(k => k.RevokedBy, by), ct);
+            if (revoked == 0)
+            {
+                await db.Entry(row).ReloadAsync(ct);
+                return ApiKeyInfo.From(row);
+            }
+            Tracked.Written(db.Entry(row).Property(k => k.RevokedAt), at);
+            Tracked.Written(db.Entry(row).Property(k => k.RevokedBy), by);
+            AuditLog.Add(db, clock.GetUtcNow(), actor, AuditActions.KeyRevoked, $"key revoked {row.Hint} ({row.Name})", found.Value);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
         await changes.PublishAsync(new Change(found.Value.Name, ChangeKind.KeysChanged, $"{actor.NormalizedEmail} revoked key {row.Hint}"));
         return ApiKeyInfo.From(row);
     }

@@ -1,5 +1,6 @@
 using Lumen.Domain.Clients;
 using Lumen.Domain.Config;
+using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Changes;
@@ -44,6 +45,8 @@ public sealed class ClientService(
         var now = clock.GetUtcNow();
         var created = texts.Select(text => NewClient(actor, ClientName.Create(text), current, now)).ToList();
         db.Clients.AddRange(created.Select(c => c.Row));
+        foreach (var (row, _) in created)
+            AuditLog.Add(db, now, actor, AuditActions.ClientCreated, $"created {row.Name}", row);
         try
         {
             await db.SaveChangesAsync(ct); // one transaction: all of them or none
@@ -99,8 +102,19 @@ public sealed class ClientService(
         if (!found.Succeeded) return found.Failure!;
         var client = found.Value!;
         if (client.IsActive == active) return ClientInfo.From(client);
-        client.IsActive = active;
-        await db.SaveChangesAsync(ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            // Conditional, so that of two people switching the same client at once only the one who changed it
+            // records a change (§17: one entry per change).
+            var changed = await db.Clients.Where(c => c.Id == client.Id && c.IsActive != active)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.IsActive, active), ct);
+            Tracked.Written(db.Entry(client).Property(c => c.IsActive), active);
+            if (changed == 0) return ClientInfo.From(client);
+            AuditLog.Add(db, clock.GetUtcNow(), actor, active ? AuditActions.ClientActivated : AuditActions.ClientDeactivated,
+                active ? "inactive → active" : "active → inactive", client);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
         await changes.PublishAsync(new Change(client.Name, ChangeKind.ActiveChanged,
             $"{actor.NormalizedEmail} {(active ? "activated" : "deactivated")} {client.Name}"));
         return ClientInfo.From(client);

@@ -1,7 +1,7 @@
-using System.Data.Common;
 using System.Globalization;
 using Lumen.Domain.Clients;
 using Lumen.Domain.Config;
+using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.Usage;
@@ -53,8 +53,12 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
         var changes = new List<Change>();
         var targets = new Targets(config);
         var newPools = new List<CoinPoolRow>();
+        var audited = new List<(int ClientId, string Client, string Change)>();
+        var fingerprint = ConfigFingerprint.Of(config);
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // First, so that the applies of every instance queue here and each sees what the one before it committed.
+        var previous = await ConfigAudit.ClaimAsync(db, fingerprint, ct);
         var total = await db.Clients.CountAsync(ct);
         var lastId = await db.Clients.MaxAsync(c => (int?)c.Id, ct) ?? 0;
         var clients = await Candidates(db, config, targets.Unnamed, _applied)
@@ -84,6 +88,7 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
                 target.Changed.Add(client.Id);
                 newPools.Add(PoolMapping.NewPool(client.Id, client.Name, after.Budget, now));
                 changes.Add(new Change(client.Name, ChangeKind.SettingsApplied, "config applied; pool created", null, after));
+                audited.Add((client.Id, client.Name, "pool created"));
                 continue;
             }
             if (target.IsAppliedTo(client)) continue;
@@ -99,12 +104,15 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
                 target.Changed.Add(client.Id);
                 if (PoolMapping.Budget(client.Pool) != after.Budget) target.BudgetChanged.Add(client.Id);
                 changes.Add(new Change(client.Name, ChangeKind.SettingsApplied, $"config applied; {unreadable.Message}", null, after));
+                audited.Add((client.Id, client.Name, $"unreadable settings replaced: {unreadable.Message}"));
                 continue;
             }
             if (before == after) continue;
             target.Changed.Add(client.Id);
             if (before.Budget != after.Budget) target.BudgetChanged.Add(client.Id);
-            changes.Add(new Change(client.Name, ChangeKind.SettingsApplied, after.DescribeChangeFrom(before), before, after));
+            var described = after.DescribeChangeFrom(before);
+            changes.Add(new Change(client.Name, ChangeKind.SettingsApplied, described, before, after));
+            audited.Add((client.Id, client.Name, described));
         }
 
         foreach (var target in targets.All)
@@ -118,6 +126,7 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
             db.CoinPools.AddRange(newPools);
             await db.SaveChangesAsync(ct);
         }
+        await ConfigAudit.RecordAppliedAsync(db, now, fingerprint.ChangesFrom(previous), audited, ct);
         await tx.CommitAsync(ct);
         _applied = new Applied(targets.Unnamed.After, NamedKeys(config), lastId);
 
@@ -125,6 +134,16 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
         var skipped = config.Clients.Named.Keys.Where(n => !existing.Contains(n)).Order(StringComparer.Ordinal).ToList();
         await feed.PublishAsync(announcement is null ? changes : [.. changes, announcement]);
         return new SyncReport(changes, skipped, total - changes.Count);
+    }
+
+    /// <summary>
+    /// Records a rejected config file in the audit trail, once per content however many instances saw it (§17);
+    /// false when it was recorded before.
+    /// </summary>
+    public async Task<bool> RecordRejectedAsync(string contentHash, IReadOnlyList<ConfigIssue> errors, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await ConfigAudit.RecordRejectedAsync(db, clock.GetUtcNow(), contentHash, errors, ct);
     }
 
     /// <summary>
@@ -193,14 +212,8 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
     private static Task<int> ApplyBudgetAsync(LumenDbContext db, int[] clientIds, AppliedSettings after, long nowMs, CancellationToken ct)
     {
         var unlimited = after.Budget.Kind == Domain.Budget.BudgetKind.Unlimited;
-        var parameters = DbProviderFactories.GetFactory(db.Database.GetDbConnection())!;
-        object Parameter(string name, object value)
-        {
-            var parameter = parameters.CreateParameter()!;
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            return parameter;
-        }
+        var parameters = new RawParameters(db);
+        object Parameter(string name, object value) => parameters.Of(name, value);
         var values = new List<object>(clientIds.Length + 4)
         {
             Parameter("@now", nowMs), Parameter("@max", after.Budget.Max.Micros), Parameter("@refresh", after.Budget.RefreshPerHour.Micros),

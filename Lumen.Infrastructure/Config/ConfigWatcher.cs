@@ -127,6 +127,7 @@ public sealed partial class ConfigWatcher(
             {
                 Rejected(logger, state.Path, result.Errors.Count);
                 state.Apply(result);
+                await RecordRejectionAsync(hash, result.Errors, ct);
                 await feed.PublishAsync(Change.ConfigLoaded("config file rejected"));
                 Reloaded?.Invoke(new ConfigReload(result, null));
             }
@@ -151,6 +152,20 @@ public sealed partial class ConfigWatcher(
         }
     }
 
+    private async Task RecordRejectionAsync(string hash, IReadOnlyList<ConfigIssue> errors, CancellationToken ct)
+    {
+        try
+        {
+            await sync.RecordRejectedAsync(hash, errors, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The database may be down: the rejection still stands and admins still see the banner; only its audit
+            // entry is missing, and the log says so.
+            RejectionNotRecorded(logger, e);
+        }
+    }
+
     public override void Dispose()
     {
         _signal.Dispose();
@@ -169,6 +184,9 @@ public sealed partial class ConfigWatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Applying the config to the database failed; will retry")]
     private static partial void ApplyFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recording the rejected config file in the audit trail failed")]
+    private static partial void RejectionNotRecorded(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The config file watcher reported an error; checking the file")]
     private static partial void WatchError(ILogger logger, Exception exception);

@@ -1,6 +1,7 @@
 using Lumen.Domain.Access;
 using Lumen.Domain.Clients;
 using Lumen.Infrastructure.Clients;
+using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Changes;
@@ -32,6 +33,7 @@ public sealed class ConsentService(
         if (existing is not null) return ConsentInfo.From(existing);
         var consent = new ConsentRow { ClientId = row.Id, Model = model, GrantedAt = clock.GetUtcNow().UtcDateTime, GrantedBy = actor.NormalizedEmail };
         db.Consents.Add(consent);
+        AuditLog.Add(db, clock.GetUtcNow(), actor, AuditActions.ConsentRecorded, $"consent recorded for {model}", row);
         await db.SaveChangesAsync(ct);
         await changes.PublishAsync(new Change(row.Name, ChangeKind.ConsentChanged, $"{actor.NormalizedEmail} recorded consent for {model}"));
         return ConsentInfo.From(consent);
@@ -54,6 +56,7 @@ public sealed class ConsentService(
             row.WithdrawnBy = actor.NormalizedEmail;
         }
         var consent = active[0];
+        AuditLog.Add(db, now, actor, AuditActions.ConsentWithdrawn, $"consent withdrawn for {model}", found.Value);
         await db.SaveChangesAsync(ct);
         await changes.PublishAsync(new Change(found.Value.Name, ChangeKind.ConsentChanged, $"{actor.NormalizedEmail} withdrew consent for {model}"));
         return ConsentInfo.From(consent);

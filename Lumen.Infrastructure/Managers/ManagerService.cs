@@ -1,6 +1,7 @@
 using System.Net.Mail;
 using Lumen.Domain.Clients;
 using Lumen.Infrastructure.Clients;
+using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
@@ -33,6 +34,7 @@ public sealed class ManagerService(
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             db.Managers.Add(row);
+            AuditLog.Add(db, clock.GetUtcNow(), actor, AuditActions.ManagerAdded, $"manager added {normalized}", found.Value);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -65,7 +67,12 @@ public sealed class ManagerService(
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             removed = await db.Managers.Where(m => m.ClientId == clientId && m.Email == normalized).ExecuteDeleteAsync(ct);
-            if (removed > 0) await CountManagersAsync(db, clientId, -removed, ct);
+            if (removed > 0)
+            {
+                await CountManagersAsync(db, clientId, -removed, ct);
+                AuditLog.Add(db, clock.GetUtcNow(), actor, AuditActions.ManagerRemoved, $"manager removed {normalized}", found.Value);
+                await db.SaveChangesAsync(ct);
+            }
             await tx.CommitAsync(ct);
         }
         if (removed == 0) return new Failure(FailureKind.NotFound, $"{normalized} is not a manager of '{found.Value.Name}'.");

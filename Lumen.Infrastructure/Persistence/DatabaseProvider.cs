@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,16 +22,19 @@ public static class DatabaseProvider
     }
 
     /// <summary>A factory of its own (its own context pool): tests use two of them to stand in for two portal instances.</summary>
-    internal static IDbContextFactory<LumenDbContext> CreateFactory(DatabaseOptions options) => options.Provider switch
+    /// <param name="interceptors">For tests that make a statement or a commit fail.</param>
+    internal static IDbContextFactory<LumenDbContext> CreateFactory(DatabaseOptions options, params IInterceptor[] interceptors) => options.Provider switch
     {
-        DatabaseProviderKind.Sqlite => Pooled<SqliteLumenDbContext>(options),
-        DatabaseProviderKind.PostgreSQL => Pooled<PostgreSqlLumenDbContext>(options),
-        _ => Pooled<SqlServerLumenDbContext>(options),
+        DatabaseProviderKind.Sqlite => Pooled<SqliteLumenDbContext>(options, interceptors),
+        DatabaseProviderKind.PostgreSQL => Pooled<PostgreSqlLumenDbContext>(options, interceptors),
+        _ => Pooled<SqlServerLumenDbContext>(options, interceptors),
     };
 
-    internal static DbContextOptions<TContext> BuildOptions<TContext>(DatabaseOptions options) where TContext : LumenDbContext
+    internal static DbContextOptions<TContext> BuildOptions<TContext>(DatabaseOptions options, params IInterceptor[] interceptors)
+        where TContext : LumenDbContext
     {
         var builder = new DbContextOptionsBuilder<TContext>();
+        if (interceptors.Length > 0) builder.AddInterceptors(interceptors);
         switch (options.Provider)
         {
             case DatabaseProviderKind.Sqlite:
@@ -58,8 +62,8 @@ public static class DatabaseProvider
         return csb.ToString();
     }
 
-    private static Upcast<TContext> Pooled<TContext>(DatabaseOptions options) where TContext : LumenDbContext =>
-        new Upcast<TContext>(new PooledDbContextFactory<TContext>(BuildOptions<TContext>(options)));
+    private static Upcast<TContext> Pooled<TContext>(DatabaseOptions options, IInterceptor[] interceptors) where TContext : LumenDbContext =>
+        new Upcast<TContext>(new PooledDbContextFactory<TContext>(BuildOptions<TContext>(options, interceptors)));
 
     private sealed class Upcast<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<LumenDbContext>
         where TContext : LumenDbContext

@@ -17,6 +17,9 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<ConsentRow> Consents => Set<ConsentRow>();
     public DbSet<RequestLogRow> RequestLog => Set<RequestLogRow>();
     public DbSet<ChangeJournalRow> ChangeJournal => Set<ChangeJournalRow>();
+    public DbSet<Audit.AuditEntryRow> AuditEntries => Set<Audit.AuditEntryRow>();
+    public DbSet<Audit.AuditClientRow> AuditClients => Set<Audit.AuditClientRow>();
+    public DbSet<Audit.AuditConfigRow> AuditConfig => Set<Audit.AuditConfigRow>();
 
     /// <summary>The ASP.NET Data Protection key ring, shared by every instance (§18); see <see cref="Instances.KeyRingSetup"/>.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -100,6 +103,7 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
             e.Property(r => r.Instance).HasMaxLength(32);
         });
         b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
+        Audit.AuditModel.Configure(b);
     }
 
     private static void SortIndexes(EntityTypeBuilder<ClientRow> e, string column)

@@ -10,7 +10,7 @@ namespace Lumen.Infrastructure.Seeding;
 /// product's own migrations, then the rows with prepared statements in one transaction, far faster than the use
 /// cases (which check names and publish changes one client at a time). Not for a database anyone uses.
 /// </summary>
-public static class BulkClientSeeder
+public static partial class BulkClientSeeder
 {
     /// <summary>
     /// Migrates the SQLite database at <paramref name="dbPath"/> (which should not exist yet) and writes

@@ -2,17 +2,23 @@ namespace Lumen.Portal.Cli;
 
 /// <summary>
 /// The verbs and their arguments, apart from configuration switches (<c>--config PATH</c>, <c>--Database:Provider X</c>,
-/// <c>--key=value</c>), which the host's configuration reads. <c>--name</c> is the only option of a verb.
+/// <c>--key=value</c>), which the host's configuration reads. Options of verbs (<c>--name</c>, <c>--client</c>,
+/// <c>--actor</c>, <c>--since</c>, <c>--limit</c>) are in <see cref="Options"/>, by name without the dashes.
 /// </summary>
-public sealed record CliArguments(string[] Words, string? Name)
+public sealed record CliArguments(string[] Words, IReadOnlyDictionary<string, string> Options)
 {
+    /// <summary>The key label of <c>keys create</c>.</summary>
+    public string? Name => Option("name");
+
+    public string? Option(string name) => Options.TryGetValue(name, out var value) ? value : null;
+
     /// <summary>Any bare word makes a command line run (an unknown verb then gets the usage, not a server).</summary>
     public static bool IsCommand(string[] args) => Parse(args).Words.Length > 0;
 
     public static CliArguments Parse(string[] args)
     {
         var words = new List<string>();
-        string? name = null;
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -23,8 +29,8 @@ public sealed record CliArguments(string[] Words, string? Name)
             }
             var hasInlineValue = arg.Contains('=', StringComparison.Ordinal);
             var value = hasInlineValue ? arg[(arg.IndexOf('=', StringComparison.Ordinal) + 1)..] : i + 1 < args.Length ? args[++i] : "";
-            if (arg == "--name" || arg.StartsWith("--name=", StringComparison.Ordinal)) name = value;
+            options[hasInlineValue ? arg[2..arg.IndexOf('=', StringComparison.Ordinal)] : arg[2..]] = value;
         }
-        return new CliArguments([.. words], name);
+        return new CliArguments([.. words], options);
     }
 }

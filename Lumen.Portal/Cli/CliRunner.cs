@@ -3,6 +3,7 @@ using System.Globalization;
 using Lumen.Domain.Budget;
 using Lumen.Infrastructure;
 using Lumen.Infrastructure.ApiKeys;
+using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
@@ -28,6 +29,8 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
           keys revoke CLIENT KEY_HINT_OR_ID
           managers add CLIENT EMAIL | managers remove CLIENT EMAIL
           consent grant CLIENT MODEL | consent withdraw CLIENT MODEL
+          audit list [--client NAME] [--actor EMAIL] [--since ISO-TIME] [--limit N]
+                                                    the audit trail, newest first (times UTC)
         """;
 
     /// <summary>Builds the same services as the server (minus the web parts) and runs one verb.</summary>
@@ -79,6 +82,7 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         ["managers", "remove", var client, var email] => () => Report(Get<ManagerService>().RemoveAsync(Actor.Cli, client, email), _ => $"{email} no longer manages {client}"),
         ["consent", "grant", var client, var model] => () => Report(Get<ConsentService>().GrantAsync(Actor.Cli, client, model), c => $"consent for {c.Model} recorded"),
         ["consent", "withdraw", var client, var model] => () => Report(Get<ConsentService>().WithdrawAsync(Actor.Cli, client, model), c => $"consent for {c.Model} withdrawn"),
+        ["audit", "list"] => () => ListAuditAsync(args),
         _ => null,
     };
 
@@ -116,6 +120,44 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
                 (pool.InputTokens + pool.OutputTokens).ToString(CultureInfo.InvariantCulture), pool.CoinsSpent, balance));
         }
         return 0;
+    }
+
+    private async Task<int> ListAuditAsync(CliArguments args)
+    {
+        if (AuditListQuery(args, out var error) is not { } query)
+        {
+            await stderr.WriteLineAsync($"error: {error}");
+            return 1;
+        }
+        var page = await Get<AuditService>().ListAsync(Actor.Cli, query);
+        return await Report(Task.FromResult(page), p => string.Join(Environment.NewLine,
+            p.Entries.Select(e => string.Join('\t', e.At.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                e.Actor, e.Action, e.Client ?? Counted.Noun(e.ClientCount, "client", "clients").Insert(0, e.ClientCount.ToString(CultureInfo.InvariantCulture) + " "),
+                e.Summary)).Prepend("time (UTC)\tactor\taction\tclient\tsummary")));
+    }
+
+    /// <summary>The filters of <c>audit list</c>, or null with what is wrong with them.</summary>
+    internal static AuditQuery? AuditListQuery(CliArguments args, out string error)
+    {
+        error = "";
+        DateTime? since = null;
+        if (args.Option("since") is { } text)
+        {
+            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+            {
+                error = $"--since '{text}' is not an ISO time like 2026-03-01T09:00:00Z.";
+                return null;
+            }
+            since = at.UtcDateTime;
+        }
+        var limit = AuditQuery.DefaultLimit;
+        if (args.Option("limit") is { } count && (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out limit)
+            || limit < 1 || limit > AuditQuery.MaxLimit))
+        {
+            error = $"--limit '{count}' is not a whole number from 1 to {AuditQuery.MaxLimit}.";
+            return null;
+        }
+        return new AuditQuery(Client: args.Option("client"), Actor: args.Option("actor"), Since: since, Limit: limit);
     }
 
     private async Task<int> Report<T>(Task<Outcome<T>> work, Func<T, string> describe)

@@ -1,3 +1,4 @@
+using Lumen.Portal.Audit;
 using System.Collections.Concurrent;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Instances;
@@ -110,6 +111,8 @@ public static class ClientsHubSetup
     public static IEndpointRouteBuilder MapClientsHub(this IEndpointRouteBuilder app)
     {
         app.MapHub<ClientsHub>(ClientsHub.Path);
+        // The audit CSVs are the other non-Blazor endpoints of the clients area; mapped here so the host's setup is unchanged.
+        app.MapAuditExports();
         return app;
     }
 }

@@ -19,6 +19,9 @@ public static partial class Words
     /// </summary>
     public static string Instant(DateTimeOffset at) => at.UtcDateTime.ToString(InstantPattern, CultureInfo.InvariantCulture);
 
+    /// <summary>A database time to the second (an audit entry's), as <see cref="Instant(DateTimeOffset)"/>.</summary>
+    public static string Instant(DateTime utc) => AsUtc(utc).ToString(InstantPattern, CultureInfo.InvariantCulture);
+
     /// <summary>A short duration, whole units only: "less than a minute", "45 min", "3 h 20 min", "2 d 4 h".</summary>
     public static string Span(TimeSpan span)
     {

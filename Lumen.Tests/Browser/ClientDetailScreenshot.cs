@@ -29,15 +29,6 @@ public sealed class ClientDetailScreenshot(BrowserFixture browser, DetailPortal 
         var png = await Page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true });
         png.Length.Should().BeGreaterThan(20_000, "a page with five filled panels is a substantial picture");
 
-        var results = Path.Combine(BrowserPrerequisites.RepositoryRoot, "TestResults");
-        Directory.CreateDirectory(results);
-        await File.WriteAllBytesAsync(Path.Combine(results, "client-detail.png"), png);
-        if (Environment.GetEnvironmentVariable("LUMEN_UPDATE_SCREENSHOT") == "1")
-        {
-            var docs = Path.Combine(BrowserPrerequisites.RepositoryRoot, "docs", "client-detail.png");
-            Directory.CreateDirectory(Path.GetDirectoryName(docs)!);
-            await File.WriteAllBytesAsync(docs, png);
-            Output.WriteLine($"wrote {docs}");
-        }
+        await Screenshots.SaveAsync(png, "client-detail.png", Output);
     }
 }

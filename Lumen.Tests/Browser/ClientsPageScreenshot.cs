@@ -26,15 +26,6 @@ public sealed class ClientsPageScreenshot(BrowserFixture browser, DemoPortal por
         var png = await Page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true });
         png.Length.Should().BeGreaterThan(20_000, "a page with cards and a filled table is a substantial picture");
 
-        var results = Path.Combine(BrowserPrerequisites.RepositoryRoot, "TestResults");
-        Directory.CreateDirectory(results);
-        await File.WriteAllBytesAsync(Path.Combine(results, "clients-page.png"), png);
-        if (Environment.GetEnvironmentVariable("LUMEN_UPDATE_SCREENSHOT") == "1")
-        {
-            var docs = Path.Combine(BrowserPrerequisites.RepositoryRoot, "docs", "clients-page.png");
-            Directory.CreateDirectory(Path.GetDirectoryName(docs)!);
-            await File.WriteAllBytesAsync(docs, png);
-            Output.WriteLine($"wrote {docs}");
-        }
+        await Screenshots.SaveAsync(png, "clients-page.png", Output);
     }
 }

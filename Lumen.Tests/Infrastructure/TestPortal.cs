@@ -1,6 +1,7 @@
 using Lumen.Domain.Budget;
 using Lumen.Infrastructure;
 using Lumen.Infrastructure.ApiKeys;
+using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
@@ -11,6 +12,7 @@ using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.Usage;
 using Lumen.Tests.Infrastructure.Databases;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -76,7 +78,8 @@ public sealed class TestPortal : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    public TestPortal(TestDatabase database, string yaml = Yaml)
+    /// <param name="interceptor">An EF interceptor on every context of this instance (a test that fails a commit).</param>
+    public TestPortal(TestDatabase database, string yaml = Yaml, IInterceptor? interceptor = null)
     {
         Clock = new FakeTimeProvider(Start);
         var loaded = ConfigLoader.Parse(yaml);
@@ -89,6 +92,7 @@ public sealed class TestPortal : IAsyncDisposable
         services.AddSingleton(Config);
         services.AddSingleton(new ApiKeyHasher(ServerSecret));
         services.AddLumenCore(database.Options);
+        if (interceptor is not null) services.AddSingleton(DatabaseProvider.CreateFactory(database.Options, interceptor));
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
@@ -105,6 +109,7 @@ public sealed class TestPortal : IAsyncDisposable
     public ChangeFeed Feed => Get<ChangeFeed>();
     public ClientDirectory Directory => Get<ClientDirectory>();
     public ConfigSync Sync => Get<ConfigSync>();
+    public AuditService Audit => Get<AuditService>();
 
     /// <summary>Any service as the host would resolve it (component tests register these in bUnit).</summary>
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();

@@ -6,9 +6,11 @@ using Lumen.Bench.ClientsScale;
 //   query DB [runs] [deep] [filter]  ClientDirectory.QueryAsync timings
 //   apply DB [runs]                  ConfigSync.ApplyAsync timings
 //   web   PORTAL_DLL DB WORKDIR [renders] [saves]   first render over HTTP and reload latency in Chromium
+//   audit-seed DB [entries]          audit entries (and their client links) into a seeded database
+//   audit DB [runs]                  AuditService timings: /audit pages and filters, a client's history
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: seed DB N | query DB [runs] [deep] [filter] | apply DB [runs] | web PORTAL_DLL DB WORKDIR [renders] [saves]");
+    Console.Error.WriteLine("usage: seed DB N | query DB [runs] [deep] [filter] | apply DB [runs] | web PORTAL_DLL DB WORKDIR [renders] [saves] | audit-seed DB [entries] | audit DB [runs]");
     return 2;
 }
 
@@ -23,6 +25,10 @@ switch (args[0])
         return await QueryBench.RunAsync(args[1], Arg(2, 15), Arg(3, 2000), args.Length > 4 ? args[4] : null);
     case "apply":
         return await ApplyBench.RunAsync(args[1], Arg(2, 3));
+    case "audit-seed":
+        return await AuditBench.SeedAsync(args[1], Arg(2, 1_000_000));
+    case "audit":
+        return await AuditBench.RunAsync(args[1], Arg(2, 15));
     case "web":
         return await WebBench.RunAsync(args[1], args[2], args[3], Arg(4, 20), Arg(5, 20));
     default:

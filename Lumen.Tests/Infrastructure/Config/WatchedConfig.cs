@@ -30,13 +30,15 @@ internal sealed class WatchedConfig : IAsyncDisposable
     private TaskCompletionSource _next = NewSignal();
     private readonly string _folder;
     private readonly TestDatabase _database;
+    private readonly bool _ownsDatabase;
     private readonly ServiceProvider _services;
     private readonly IDisposable _listening;
 
-    private WatchedConfig(string folder, TestDatabase database, ServiceProvider services)
+    private WatchedConfig(string folder, TestDatabase database, bool ownsDatabase, ServiceProvider services)
     {
         _folder = folder;
         _database = database;
+        _ownsDatabase = ownsDatabase;
         _services = services;
         Watcher = services.GetRequiredService<ConfigWatcher>();
         Watcher.Reloaded += OnReloaded;
@@ -49,17 +51,23 @@ internal sealed class WatchedConfig : IAsyncDisposable
     public ConfigState State => _services.GetRequiredService<ConfigState>();
     public ConfigSync Sync => _services.GetRequiredService<ConfigSync>();
     public ChangeFeed Feed => _services.GetRequiredService<ChangeFeed>();
+    public Lumen.Infrastructure.Audit.AuditService Audit => _services.GetRequiredService<Lumen.Infrastructure.Audit.AuditService>();
     public ClientService Clients => _services.GetRequiredService<ClientService>();
     public CoinLedger Ledger => _services.GetRequiredService<CoinLedger>();
     public IDbContextFactory<LumenDbContext> Contexts => _services.GetRequiredService<IDbContextFactory<LumenDbContext>>();
 
-    /// <summary>Writes <paramref name="yaml"/>, starts the watcher and waits for its first apply.</summary>
-    public static async Task<WatchedConfig> StartAsync(string yaml, ConfigWatcherOptions? options = null, TimeProvider? clock = null)
+    /// <summary>
+    /// Writes <paramref name="yaml"/>, starts the watcher and waits for its first apply. Given a
+    /// <paramref name="database"/>, it is another instance over that database (which the caller disposes).
+    /// </summary>
+    public static async Task<WatchedConfig> StartAsync(
+        string yaml, ConfigWatcherOptions? options = null, TimeProvider? clock = null, TestDatabase? database = null)
     {
         var folder = Directory.CreateTempSubdirectory("lumen-watch-").FullName;
         var path = System.IO.Path.Combine(folder, "config.yaml");
         await File.WriteAllTextAsync(path, yaml);
-        var database = await SqliteDatabase.CreateAsync();
+        var owns = database is null;
+        database ??= await SqliteDatabase.CreateAsync();
         var services = new ServiceCollection()
             .AddLogging()
             .AddFakeLogging()
@@ -68,7 +76,7 @@ internal sealed class WatchedConfig : IAsyncDisposable
             .AddSingleton(ConfigState.Load(path))
             .AddConfigWatcher(options ?? FastOptions)
             .BuildServiceProvider();
-        var watched = new WatchedConfig(folder, database, services);
+        var watched = new WatchedConfig(folder, database, owns, services);
         await watched.Watcher.StartAsync(CancellationToken.None);
         var first = await watched.ReloadAfterAsync(0);
         first.Sync.Should().NotBeNull("the watcher applies the file it finds at start");
@@ -145,7 +153,7 @@ internal sealed class WatchedConfig : IAsyncDisposable
         Watcher.Reloaded -= OnReloaded;
         _listening.Dispose();
         await _services.DisposeAsync();
-        await _database.DisposeAsync();
+        if (_ownsDatabase) await _database.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
 

@@ -336,6 +336,30 @@ public sealed class CliTests : IDisposable
         line.Should().StartWith("error: the database cannot be used (PostgreSQL): ").And.Contain($"127.0.0.1:{closedPort}");
     }
 
+    [Fact]
+    public async Task Audit_list_shows_the_changes_newest_first_filtered_and_limited()
+    {
+        (await Cli("clients", "create", "alpha", "beta")).ExitCode.Should().Be(0);
+        (await Cli("managers", "add", "alpha", "m@example.org")).ExitCode.Should().Be(0);
+
+        var all = await Cli("audit", "list");
+        var alpha = await Cli("audit", "list", "--client", "alpha", "--actor", "CLI", "--limit", "1");
+        var future = await Cli("audit", "list", "--since", "2999-01-01T00:00:00Z");
+        var bad = await Cli("audit", "list", "--since", "yesterday");
+        var tooMany = await Cli("audit", "list", "--limit", "0");
+
+        all.ExitCode.Should().Be(0, all.Err);
+        all.OutLines[0].Should().Be("time (UTC)\tactor\taction\tclient\tsummary");
+        all.OutLines.Skip(1).Select(l => l.Split('\t')[2]).Should().Equal("manager.added", "client.created", "client.created");
+        alpha.OutLines.Should().HaveCount(2);
+        alpha.OutLines[1].Should().MatchRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\tcli\tmanager.added\talpha\tmanager added m@example.org$");
+        future.OutLines.Should().ContainSingle("only the header: nothing happened after 2999");
+        bad.ExitCode.Should().Be(1);
+        bad.Err.Should().Contain("--since 'yesterday' is not an ISO time");
+        tooMany.ExitCode.Should().Be(1);
+        tooMany.Err.Should().Contain("--limit '0' is not a whole number from 1 to 1000");
+    }
+
     /// <summary>A loopback port nothing listens on: bound and released, so it was free a moment ago.</summary>
     private static int ClosedLoopbackPort()
     {

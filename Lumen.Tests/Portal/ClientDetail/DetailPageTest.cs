@@ -53,6 +53,7 @@ public abstract class DetailPageTest : PortalComponentTest
         Services.AddSingleton(Portal.Keys);
         Services.AddSingleton(Portal.Managers);
         Services.AddSingleton(Portal.Consents);
+        Services.AddSingleton(Portal.Audit);
         await Portal.CreateClientAsync(Alpha);
         await Portal.CreateClientAsync(Beta);
         (await Portal.Managers.AddAsync(Actor.Cli, Alpha, ManagerOfAlpha)).Unwrap();

@@ -92,6 +92,17 @@ public sealed partial class PortalSite : WebApplicationFactory<Program>, IAsyncL
         return client;
     }
 
+    /// <summary>The main nav of the home page as <paramref name="email"/> (or anonymous) gets it.</summary>
+    public async Task<string> NavAsync(string? email)
+    {
+        using var browser = await BrowserAsync(email);
+        var html = await browser.GetStringAsync(new Uri("/", UriKind.Relative));
+        // The nav only: the home page has its own "Open your clients" link for managers.
+        var nav = Regex.Match(html, "<nav.*?</nav>", RegexOptions.Singleline).Value;
+        nav.Should().Contain("href=\"\"", "the nav was found (its Home link)");
+        return nav;
+    }
+
     /// <summary>
     /// Signs in through the development form with a cookie-less client and returns the auth cookie as a <c>Cookie</c>
     /// header value, for clients that cannot share a cookie container (the SignalR client).

@@ -22,6 +22,105 @@ namespace Lumen.Infrastructure.Persistence.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("Lumen.Infrastructure.Audit.AuditClientRow", b =>
+                {
+                    b.Property<int>("ClientId")
+                        .HasColumnType("int");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Change")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.HasKey("ClientId", "EntryId");
+
+                    b.HasIndex("EntryId");
+
+                    b.ToTable("audit_clients", (string)null);
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Audit.AuditConfigRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_config", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Fingerprint = "",
+                            Version = 0L
+                        });
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Audit.AuditEntryRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Client")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<int>("ClientCount")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("ContentHash")
+                        .IsUnique()
+                        .HasFilter("[ContentHash] IS NOT NULL");
+
+                    b.HasIndex("Action", "Id");
+
+                    b.HasIndex("Actor", "Id");
+
+                    b.ToTable("audit_entries", (string)null);
+                });
+
             modelBuilder.Entity("Lumen.Infrastructure.Persistence.ApiKeyRow", b =>
                 {
                     b.Property<int>("Id")
@@ -397,6 +496,25 @@ namespace Lumen.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Lumen.Infrastructure.Audit.AuditClientRow", b =>
+                {
+                    b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", "ClientRow")
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Lumen.Infrastructure.Audit.AuditEntryRow", "Entry")
+                        .WithMany("Clients")
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("ClientRow");
+
+                    b.Navigation("Entry");
+                });
+
             modelBuilder.Entity("Lumen.Infrastructure.Persistence.ApiKeyRow", b =>
                 {
                     b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
@@ -431,6 +549,11 @@ namespace Lumen.Infrastructure.Persistence.Migrations.SqlServer
                         .HasForeignKey("ClientId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Audit.AuditEntryRow", b =>
+                {
+                    b.Navigation("Clients");
                 });
 
             modelBuilder.Entity("Lumen.Infrastructure.Persistence.ClientRow", b =>

@@ -1,0 +1,42 @@
+using Lumen.Infrastructure.Audit;
+using Lumen.Infrastructure.Common;
+using Lumen.Portal.Auth;
+
+namespace Lumen.Portal.Audit;
+
+/// <summary>
+/// The CSV exports of §17: the whole trail (admins only, as <c>/audit</c>) and one client's history (whoever may open
+/// the client, §6; anyone else gets 404, as for a name that does not exist). Streamed a thousand entries at a time,
+/// each page read by the same use case as the pages, so the permission check is the same code.
+/// </summary>
+public static class AuditEndpoints
+{
+    private const int CsvPage = AuditQuery.MaxLimit;
+
+    public static IEndpointRouteBuilder MapAuditExports(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(AuditUrl.CsvPath, (HttpContext http, AuditService audit) =>
+            ExportAsync(http, "audit.csv", q => audit.ListAsync(Actor(http), q, http.RequestAborted)))
+            .RequireAuthorization(PortalPolicies.Admin);
+        app.MapGet("/clients/{name}/history.csv", (HttpContext http, string name, AuditService audit) =>
+            ExportAsync(http, $"{name.Trim().ToLowerInvariant()}-history.csv", q => audit.HistoryAsync(Actor(http), name, q, http.RequestAborted)))
+            .RequireAuthorization();
+        return app;
+    }
+
+    private static Actor Actor(HttpContext http) =>
+        PortalUser.ActorOf(http.User) ?? new Actor(""); // no e-mail: nobody the use cases know, so nothing is allowed
+
+    private static async Task<IResult> ExportAsync(HttpContext http, string file, Func<AuditQuery, Task<Outcome<AuditPage>>> read)
+    {
+        var query = AuditUrl.Parse(http.Request.Query) with { Before = null, After = null, Limit = CsvPage };
+        var first = await read(query);
+        if (!first.Succeeded)
+            return first.Failure!.Kind == FailureKind.Forbidden ? Results.Forbid() : Results.NotFound(first.Failure.Message);
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{file}\"";
+        await AuditCsv.WriteAsync(http.Response.Body, first.Value!, async older =>
+            (await read(query with { Before = older })).Value ?? AuditPage.Empty, http.RequestAborted);
+        return Results.Empty;
+    }
+}
