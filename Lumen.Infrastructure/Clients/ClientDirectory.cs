@@ -27,12 +27,8 @@ public sealed class ClientDirectory(LumenDatabase contexts, ClientAccess access,
         if (access.IsAdmin(actor)) return null;
         var email = actor.NormalizedEmail;
         await using var db = await contexts.CreateDbContextAsync(ct);
-        // From the person's manager rows (an index on e-mail), not a probe of every client.
-        var names = await (
-            from m in db.Managers
-            where m.Email == email
-            join c in db.Clients on m.ClientId equals c.Id
-            select c.Name).ToListAsync(ct);
+        // From the person's manager rows (an index on e-mail), then each client by key: not a probe of every client.
+        var names = await ClientVisibility.Clients(db, email).Select(c => c.Name).ToListAsync(ct);
         return names.ToHashSet(StringComparer.Ordinal);
     }
 

@@ -39,7 +39,8 @@ public sealed class LiveViewTests : PortalComponentTest
 
         await DisposeComponentsAsync();
         await _feed.PublishAsync(Change.ConfigLoaded("config file rejected"));
-        await Task.Delay(100);
+        // Longer than the throttle's interval: a view still listening would have refreshed by now.
+        await Task.Delay(RefreshThrottle.DefaultInterval + TimeSpan.FromMilliseconds(500));
         view.Seen.Should().Equal("config file applied");
     }
 
