@@ -21,6 +21,9 @@ internal sealed class CallAdmission(ConfigState config, ConsentService consents,
         : !caller.Client.IsActive ? GatewayError.ClientInactive(caller.Client.Name)
         : null;
 
+    /// <summary>Whether the config in force defines <paramref name="model"/> (its usage is counted under its name, §16).</summary>
+    public bool Defines(string? model) => model is not null && config.InForce?.Models.Defines(model) == true;
+
     /// <summary>The model the caller may call now, or why not.</summary>
     public async Task<(ModelDefinition? Model, GatewayError? Error)> AdmitAsync(Caller caller, string model, CancellationToken ct)
     {

@@ -57,7 +57,7 @@ public sealed partial class ModelCalls
             return CallResult.Refused(GatewayError.InvalidKey());
         }
         var record = new CallRecord(caller.Client.Id, caller.KeyId, request?.Model ?? "", 0, null, 0, 0, 0, 0,
-            Operation: operation, RequestId: requestId, ClientName: caller.Client.Name);
+            Operation: operation, RequestId: requestId, ClientName: caller.Client.Name, KnownModel: _admission.Defines(request?.Model));
         try
         {
             return await AdmitAndAnswerAsync(caller, request, problem, record, watch, output, callerGone);

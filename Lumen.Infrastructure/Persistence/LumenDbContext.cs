@@ -20,6 +20,8 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<Audit.AuditEntryRow> AuditEntries => Set<Audit.AuditEntryRow>();
     public DbSet<Audit.AuditClientRow> AuditClients => Set<Audit.AuditClientRow>();
     public DbSet<Audit.AuditConfigRow> AuditConfig => Set<Audit.AuditConfigRow>();
+    public DbSet<Usage.UsageHourRow> UsageHours => Set<Usage.UsageHourRow>();
+    public DbSet<Usage.BalanceHourRow> BalanceHours => Set<Usage.BalanceHourRow>();
 
     /// <summary>The ASP.NET Data Protection key ring, shared by every instance (§18); see <see cref="Instances.KeyRingSetup"/>.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -104,6 +106,7 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
         });
         b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
         Audit.AuditModel.Configure(b);
+        Usage.UsageModel.Configure(b);
     }
 
     private static void SortIndexes(EntityTypeBuilder<ClientRow> e, string column)

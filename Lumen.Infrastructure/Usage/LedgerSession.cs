@@ -9,17 +9,22 @@ namespace Lumen.Infrastructure.Usage;
 internal sealed record LedgerEntry(CallRecord Call, DateTimeOffset At, bool Charged);
 
 /// <summary>
-/// The ledger writer's own connection and its three statements (charge, log row, key last used), prepared once and
-/// run with new values for every call, so a call costs the database work and nothing else. Used by one writer at a
-/// time; thrown away after any failure (the connection may be broken) and opened again for the next batch.
+/// The ledger writer's own connection and its statements (charge, count, log row, hourly usage, balance at the hour,
+/// key last used), prepared once and run with new values for every call, so a call costs the database work and
+/// nothing else. Used by one writer at a time; thrown away after any failure (the connection may be broken) and opened
+/// again for the next batch.
 /// </summary>
 internal sealed class LedgerSession : IAsyncDisposable
 {
     private readonly LumenDbContext _db;
     private readonly DbConnection _connection;
     private readonly Statement _charge;
+    private readonly Statement _count;
     private readonly Statement _log;
+    private readonly Statement _usage;
+    private readonly Statement _balanceAtHour;
     private readonly Statement _keyUsed;
+    private readonly Statement[] _statements;
     private readonly int _modelMaxLength;
 
     private LedgerSession(LumenDbContext db, DbConnection connection, PoolSql sql)
@@ -27,10 +32,14 @@ internal sealed class LedgerSession : IAsyncDisposable
         _db = db;
         _connection = connection;
         _modelMaxLength = sql.LogModelMaxLength;
-        _charge = new Statement(connection, sql.Charge, "@now", "@cost", "@input", "@output", "@client");
+        _charge = new Statement(connection, sql.Charge, "@now", "@cost", "@client");
+        _count = new Statement(connection, sql.Count, "@calls", "@input", "@output", "@coins", "@client");
         _log = new Statement(connection, sql.LogInsert, "@client", "@key", "@model", "@status", "@error", "@input", "@output", "@coins", "@duration", "@at",
             "@operation", "@outcome", "@request");
+        _usage = new Statement(connection, sql.UsageAdd, "@client", "@hour", "@model", "@outcome", "@calls", "@input", "@output", "@coins");
+        _balanceAtHour = new Statement(connection, sql.BalanceAtHour, "@client", "@hour");
         _keyUsed = new Statement(connection, sql.KeyUsed, "@at", "@key");
+        _statements = [_charge, _count, _log, _usage, _balanceAtHour, _keyUsed];
     }
 
     public static async Task<LedgerSession> OpenAsync(IDbContextFactory<LumenDbContext> contexts)
@@ -49,8 +58,9 @@ internal sealed class LedgerSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes <paramref name="entries"/> in one transaction: for each charged call one UPDATE of its pool row (refill,
-    /// subtract, count), for every call its log row, and each key's last use once. Returns when committed.
+    /// Writes <paramref name="entries"/> in one transaction: for each charged call one UPDATE of its pool's balance
+    /// (refill, subtract), for each charged client its counters once and its balance at the end of each hour charged,
+    /// for every call its log row and its hourly usage, and each key's last use once. Returns when committed.
     /// </summary>
     public async Task CommitAsync(IReadOnlyList<LedgerEntry> entries)
     {
@@ -61,28 +71,43 @@ internal sealed class LedgerSession : IAsyncDisposable
         await using (batch)
         {
             if (batch is not null) batch.Transaction = tx;
-            else _charge.Command.Transaction = _log.Command.Transaction = _keyUsed.Command.Transaction = tx;
+            else foreach (var statement in _statements) statement.Command.Transaction = tx;
             async Task RunAsync(Statement statement, params object?[] values)
             {
                 if (batch is null) await statement.RunAsync(values);
                 else batch.BatchCommands.Add(statement.ForBatch(batch, values));
             }
 
-            // Pool rows, then key rows, each in id order (stable, so one client's charges keep their order): two
-            // instances committing at once lock rows in the same order and do not deadlock each other.
+            // Rows are locked in one order by every instance, so two committing at once do not deadlock: each pool
+            // with its balance rows (client id order, stable so one client's charges keep their order), then hourly
+            // usage (key order), then keys (id order). The log rows are new and lock nothing anyone waits for.
             var lastUse = new SortedDictionary<int, DateTimeOffset>();
-            foreach (var entry in entries.OrderBy(e => e.Charged ? e.Call.ClientId : int.MaxValue))
+            var charged = entries.Where(e => e.Charged).OrderBy(e => e.Call.ClientId).ToList();
+            for (var i = 0; i < charged.Count; i++)
+            {
+                var (call, at) = (charged[i].Call, charged[i].At);
+                await RunAsync(_charge, at.ToUnixTimeMilliseconds(), call.CoinsMicros, call.ClientId);
+                var next = i + 1 < charged.Count ? charged[i + 1] : null;
+                if (next is null || next.Call.ClientId != call.ClientId || UsageHours.HourOf(next.At) != UsageHours.HourOf(at))
+                    await RunAsync(_balanceAtHour, call.ClientId, UsageHours.HourOf(at));
+                if (call.ApiKeyId is { } key) lastUse[key] = lastUse.TryGetValue(key, out var seen) && seen > at ? seen : at;
+            }
+            foreach (var client in charged.GroupBy(e => e.Call.ClientId))
+                await RunAsync(_count, client.LongCount(), client.Sum(e => e.Call.InputTokens), client.Sum(e => e.Call.OutputTokens),
+                    client.Sum(e => e.Call.CoinsMicros), client.Key);
+            foreach (var entry in entries)
             {
                 var call = entry.Call;
-                if (entry.Charged)
-                {
-                    await RunAsync(_charge, entry.At.ToUnixTimeMilliseconds(), call.CoinsMicros, call.InputTokens, call.OutputTokens, call.ClientId);
-                    if (call.ApiKeyId is { } key) lastUse[key] = lastUse.TryGetValue(key, out var seen) && seen > entry.At ? seen : entry.At;
-                }
-                await RunAsync(_log, call.ClientId, call.ApiKeyId, call.Model.Length > _modelMaxLength ? call.Model[.._modelMaxLength] : call.Model,
-                    call.Status, call.ErrorCode, call.InputTokens, call.OutputTokens, call.CoinsMicros, call.DurationMs, entry.At.UtcDateTime,
-                    call.Operation, call.Outcome.Word(), call.RequestId);
+                await RunAsync(_log, call.ClientId, call.ApiKeyId, Cut(call.Model), call.Status, call.ErrorCode, call.InputTokens, call.OutputTokens,
+                    call.CoinsMicros, call.DurationMs, entry.At.UtcDateTime, call.Operation, call.Outcome.Word(), call.RequestId);
             }
+            var hours = entries
+                .Where(e => e.Call.ClientId is not null)
+                .GroupBy(e => (Client: e.Call.ClientId!.Value, Hour: UsageHours.HourOf(e.At), Model: Cut(e.Call.UsageModel), Outcome: e.Call.Outcome.Word()))
+                .OrderBy(g => g.Key.Client).ThenBy(g => g.Key.Hour).ThenBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Outcome, StringComparer.Ordinal);
+            foreach (var hour in hours)
+                await RunAsync(_usage, hour.Key.Client, hour.Key.Hour, hour.Key.Model, hour.Key.Outcome, hour.LongCount(),
+                    hour.Sum(e => e.Call.InputTokens), hour.Sum(e => e.Call.OutputTokens), hour.Sum(e => e.Call.CoinsMicros));
             foreach (var (key, at) in lastUse) await RunAsync(_keyUsed, at.UtcDateTime, key);
             if (batch is not null) await batch.ExecuteNonQueryAsync();
         }
@@ -90,6 +115,8 @@ internal sealed class LedgerSession : IAsyncDisposable
         await tx.CommitAsync();
         CommitStarted = false;
     }
+
+    private string Cut(string model) => model.Length > _modelMaxLength ? model[.._modelMaxLength] : model;
 
     /// <summary>
     /// True from the moment COMMIT is sent until it returns: a failure then leaves it unknown whether the batch
@@ -99,9 +126,7 @@ internal sealed class LedgerSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _charge.DisposeAsync();
-        await _log.DisposeAsync();
-        await _keyUsed.DisposeAsync();
+        foreach (var statement in _statements) await statement.DisposeAsync();
         await _db.Database.CloseConnectionAsync();
         await _db.DisposeAsync();
     }

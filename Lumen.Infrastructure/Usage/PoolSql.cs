@@ -20,10 +20,26 @@ internal sealed class PoolSql
     private static readonly ConcurrentDictionary<Type, PoolSql> ByContext = new();
 
     /// <summary>
-    /// Charges one call: refill to <c>@now</c>, subtract <c>@cost</c>, count <c>@input</c>/<c>@output</c> tokens.
-    /// Parameters: <c>@now</c> (Unix ms), <c>@cost</c> (micro-coins), <c>@input</c>, <c>@output</c>, <c>@client</c>.
+    /// Charges one call: refill to <c>@now</c>, subtract <c>@cost</c>. It writes no indexed column, so PostgreSQL can
+    /// update the row in place (a HOT update: no new index entries) however often one client is charged.
+    /// Parameters: <c>@now</c> (Unix ms), <c>@cost</c> (micro-coins), <c>@client</c>.
     /// </summary>
     public string Charge { get; }
+
+    /// <summary>
+    /// Adds a batch's charged calls of one client to its counters (sums commute, so one statement a client a batch is
+    /// exact). Parameters: <c>@calls</c>, <c>@input</c>, <c>@output</c>, <c>@coins</c>, <c>@client</c>.
+    /// </summary>
+    public string Count { get; }
+
+    /// <summary>
+    /// Adds calls to a client's hourly usage of one model and outcome (§16). Parameters: <c>@client</c>, <c>@hour</c>,
+    /// <c>@model</c>, <c>@outcome</c>, <c>@calls</c>, <c>@input</c>, <c>@output</c>, <c>@coins</c>.
+    /// </summary>
+    public string UsageAdd { get; }
+
+    /// <summary>The client's stored balance now, as its balance at the end of <c>@hour</c>. Parameters: <c>@client</c>, <c>@hour</c>.</summary>
+    public string BalanceAtHour { get; }
 
     /// <summary>A key's last use. Parameters: <c>@at</c>, <c>@key</c>.</summary>
     public string KeyUsed { get; }
@@ -71,13 +87,14 @@ internal sealed class PoolSql
             $"ELSE {asOf} + {accrual} / {refresh} * {H} + {accrual} % {refresh} * {H} / {refresh} END)";
 
         string Add(string property, string amount) => $"{pools[property]} = {pools[property]} + {amount}";
-        Charge = $"UPDATE {pools.Name} SET {balance} = {refilled} - @cost, {asOf} = {refilledAsOf}, " +
-            $"{Add(nameof(CoinPoolRow.Requests), "1")}, {Add(nameof(CoinPoolRow.InputTokens), "@input")}, " +
-            $"{Add(nameof(CoinPoolRow.OutputTokens), "@output")}, {Add(nameof(CoinPoolRow.CoinsSpentMicros), "@cost")} " +
-            $"WHERE {pools[nameof(CoinPoolRow.ClientId)]} = @client";
+        var client = pools[nameof(CoinPoolRow.ClientId)];
+        Charge = $"UPDATE {pools.Name} SET {balance} = {refilled} - @cost, {asOf} = {refilledAsOf} WHERE {client} = @client";
+        Count = $"UPDATE {pools.Name} SET {Add(nameof(CoinPoolRow.Requests), "@calls")}, {Add(nameof(CoinPoolRow.InputTokens), "@input")}, " +
+            $"{Add(nameof(CoinPoolRow.OutputTokens), "@output")}, {Add(nameof(CoinPoolRow.CoinsSpentMicros), "@coins")} WHERE {client} = @client";
+        (UsageAdd, BalanceAtHour) = UsageHourSql.For(db, pools);
 
         var budget = $"{max} = @max, {refresh} = @refresh, {pools[nameof(CoinPoolRow.StartingMicros)]} = @starting";
-        _clientId = pools[nameof(CoinPoolRow.ClientId)];
+        _clientId = client;
         _applyUnlimited = $"UPDATE {pools.Name} SET {balance} = {refilled}, {asOf} = {refilledAsOf}, {budget}";
         _applyCapped = $"UPDATE {pools.Name} SET {balance} = CASE WHEN {refilled} <= @max THEN {refilled} ELSE @max END, " +
             $"{asOf} = {refilledAsOf}, {budget}";

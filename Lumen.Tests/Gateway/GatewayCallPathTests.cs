@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Lumen.Infrastructure.Gateway;
+using Lumen.Infrastructure.Usage;
 using Lumen.Portal.Gateway;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,9 @@ public sealed class GatewayCallPathTests(GatewayHost host)
         id.Should().MatchRegex("^req_[0-9a-f]{32}$");
         var row = (await client.LogAsync(1)).Should().ContainSingle().Subject;
         (row.RequestId, row.Status, row.ErrorCode ?? "", row.Outcome, row.Operation, row.Model).Should().Be((id, status, code, outcome, "chat", model));
+        // §16: the hourly usage counts the call under its model, or under "(unknown)" when the config does not define it.
+        var usage = (await client.UsageAsync()).Should().ContainSingle().Subject;
+        (usage.Model, usage.Outcome, usage.Calls).Should().Be((model == "no-such-model" ? UsageHours.UnknownModel : model, outcome, 1L));
     }
 
     [Fact]

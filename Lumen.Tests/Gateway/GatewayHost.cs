@@ -147,6 +147,13 @@ public sealed record TestClient(int Id, string Name, string Key, int KeyId, Gate
         return await db.RequestLog.AsNoTracking().Where(r => r.ClientId == Id).OrderBy(r => r.Id).ToListAsync();
     }
 
+    /// <summary>The client's hourly usage rows (§16), written in the same transaction as its log rows.</summary>
+    internal async Task<IReadOnlyList<Lumen.Infrastructure.Usage.UsageHourRow>> UsageAsync()
+    {
+        await using var db = await Host.DbAsync();
+        return await db.UsageHours.AsNoTracking().Where(u => u.ClientId == Id).ToListAsync();
+    }
+
     /// <summary>Waits until the request log holds <paramref name="count"/> rows (a call may be logged after its answer).</summary>
     internal async Task<IReadOnlyList<RequestLogRow>> LogAsync(int count)
     {

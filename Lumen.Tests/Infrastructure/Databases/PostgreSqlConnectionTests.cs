@@ -2,7 +2,10 @@ using Lumen.Infrastructure.Persistence;
 
 namespace Lumen.Tests.Infrastructure.Databases;
 
-/// <summary>The portal's PostgreSQL connections prepare their frequent statements, unless the operator says otherwise.</summary>
+/// <summary>
+/// The portal's PostgreSQL connections prepare their frequent statements and skip the reset when they go back to the
+/// pool, unless the operator says otherwise.
+/// </summary>
 public sealed class PostgreSqlConnectionTests
 {
     [Fact]
@@ -11,6 +14,7 @@ public sealed class PostgreSqlConnectionTests
         var prepared = new Npgsql.NpgsqlConnectionStringBuilder(DatabaseProvider.PreparePostgreSql("Host=db;Database=lumen;Username=lumen"));
 
         prepared.MaxAutoPrepare.Should().Be(DatabaseProvider.AutoPrepared);
+        prepared.NoResetOnClose.Should().BeTrue();
         (prepared.Host, prepared.Database, prepared.Username).Should().Be(("db", "lumen", "lumen"));
     }
 
@@ -19,4 +23,10 @@ public sealed class PostgreSqlConnectionTests
     [InlineData("Host=db;MaxAutoPrepare=5", 5)]
     public void An_operators_own_setting_is_kept(string connectionString, int expected) =>
         new Npgsql.NpgsqlConnectionStringBuilder(DatabaseProvider.PreparePostgreSql(connectionString)).MaxAutoPrepare.Should().Be(expected);
+
+    [Theory]
+    [InlineData("Host=db;No Reset On Close=false")]
+    [InlineData("Host=db;NoResetOnClose=false")]
+    public void An_operators_reset_setting_is_kept(string connectionString) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(DatabaseProvider.PreparePostgreSql(connectionString)).NoResetOnClose.Should().BeFalse();
 }

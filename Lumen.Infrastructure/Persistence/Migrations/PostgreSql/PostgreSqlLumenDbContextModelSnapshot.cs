@@ -477,6 +477,60 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                     b.ToTable("request_log", (string)null);
                 });
 
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.BalanceHourRow", b =>
+                {
+                    b.Property<int>("ClientId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("BalanceAsOfMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("BalanceMicros")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ClientId", "Hour");
+
+                    b.ToTable("balance_hours", (string)null);
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageHourRow", b =>
+                {
+                    b.Property<int>("ClientId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CoinsMicros")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ClientId", "Hour", "Model", "Outcome");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("usage_hours", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -546,6 +600,24 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                 {
                     b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
                         .WithMany("Managers")
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.BalanceHourRow", b =>
+                {
+                    b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageHourRow", b =>
+                {
+                    b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
+                        .WithMany()
                         .HasForeignKey("ClientId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

@@ -457,6 +457,60 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("request_log", (string)null);
                 });
 
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.BalanceHourRow", b =>
+                {
+                    b.Property<int>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BalanceAsOfMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BalanceMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClientId", "Hour");
+
+                    b.ToTable("balance_hours", (string)null);
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageHourRow", b =>
+                {
+                    b.Property<int>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CoinsMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClientId", "Hour", "Model", "Outcome");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("usage_hours", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -524,6 +578,24 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                 {
                     b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
                         .WithMany("Managers")
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.BalanceHourRow", b =>
+                {
+                    b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageHourRow", b =>
+                {
+                    b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
+                        .WithMany()
                         .HasForeignKey("ClientId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
