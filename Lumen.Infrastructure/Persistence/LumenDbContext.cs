@@ -22,6 +22,8 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<Audit.AuditConfigRow> AuditConfig => Set<Audit.AuditConfigRow>();
     public DbSet<Usage.UsageHourRow> UsageHours => Set<Usage.UsageHourRow>();
     public DbSet<Usage.BalanceHourRow> BalanceHours => Set<Usage.BalanceHourRow>();
+    public DbSet<Usage.UsageDayRow> UsageDays => Set<Usage.UsageDayRow>();
+    public DbSet<Usage.UsageTotalHourRow> UsageTotalHours => Set<Usage.UsageTotalHourRow>();
 
     /// <summary>The ASP.NET Data Protection key ring, shared by every instance (§18); see <see cref="Instances.KeyRingSetup"/>.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -21,11 +21,16 @@ internal sealed class LedgerSession : IAsyncDisposable
     private readonly Statement _charge;
     private readonly Statement _count;
     private readonly Statement _log;
-    private readonly Statement _usage;
+    private readonly Statement _hour;
+    private readonly Statement _day;
+    private readonly Statement _total;
     private readonly Statement _balanceAtHour;
     private readonly Statement _keyUsed;
     private readonly Statement[] _statements;
     private readonly int _modelMaxLength;
+
+    /// <summary>This process's row of every hour's totals: instances pick their own at random, so they rarely share one.</summary>
+    private static readonly int ProcessShard = Random.Shared.Next(64);
 
     private LedgerSession(LumenDbContext db, DbConnection connection, PoolSql sql)
     {
@@ -36,10 +41,13 @@ internal sealed class LedgerSession : IAsyncDisposable
         _count = new Statement(connection, sql.Count, "@calls", "@input", "@output", "@coins", "@client");
         _log = new Statement(connection, sql.LogInsert, "@client", "@key", "@model", "@status", "@error", "@input", "@output", "@coins", "@duration", "@at",
             "@operation", "@outcome", "@request");
-        _usage = new Statement(connection, sql.UsageAdd, "@client", "@hour", "@model", "@outcome", "@calls", "@input", "@output", "@coins");
-        _balanceAtHour = new Statement(connection, sql.BalanceAtHour, "@client", "@hour");
+        string[] sums = ["@calls", "@inputtokens", "@outputtokens", "@coinsmicros"];
+        _hour = new Statement(connection, sql.Usage.HourAdd, ["@clientid", "@hour", "@model", "@outcome", .. sums]);
+        _day = new Statement(connection, sql.Usage.DayAdd, ["@day", "@clientid", .. sums]);
+        _total = new Statement(connection, sql.Usage.TotalAdd, ["@hour", "@outcome", "@shard", .. sums]);
+        _balanceAtHour = new Statement(connection, sql.Usage.BalanceAtHour, "@clientid", "@hour");
         _keyUsed = new Statement(connection, sql.KeyUsed, "@at", "@key");
-        _statements = [_charge, _count, _log, _usage, _balanceAtHour, _keyUsed];
+        _statements = [_charge, _count, _log, _hour, _day, _total, _balanceAtHour, _keyUsed];
     }
 
     public static async Task<LedgerSession> OpenAsync(IDbContextFactory<LumenDbContext> contexts)
@@ -89,31 +97,42 @@ internal sealed class LedgerSession : IAsyncDisposable
                 await RunAsync(_charge, at.ToUnixTimeMilliseconds(), call.CoinsMicros, call.ClientId);
                 var next = i + 1 < charged.Count ? charged[i + 1] : null;
                 if (next is null || next.Call.ClientId != call.ClientId || UsageHours.HourOf(next.At) != UsageHours.HourOf(at))
-                    await RunAsync(_balanceAtHour, call.ClientId, UsageHours.HourOf(at));
+                    await RunAsync(_balanceAtHour, call.ClientId!.Value, UsageHours.HourOf(at));
                 if (call.ApiKeyId is { } key) lastUse[key] = lastUse.TryGetValue(key, out var seen) && seen > at ? seen : at;
             }
             foreach (var client in charged.GroupBy(e => e.Call.ClientId))
-                await RunAsync(_count, client.LongCount(), client.Sum(e => e.Call.InputTokens), client.Sum(e => e.Call.OutputTokens),
-                    client.Sum(e => e.Call.CoinsMicros), client.Key);
+                await RunAsync(_count, [.. Sums(client), client.Key]);
             foreach (var entry in entries)
             {
                 var call = entry.Call;
                 await RunAsync(_log, call.ClientId, call.ApiKeyId, Cut(call.Model), call.Status, call.ErrorCode, call.InputTokens, call.OutputTokens,
                     call.CoinsMicros, call.DurationMs, entry.At.UtcDateTime, call.Operation, call.Outcome.Word(), call.RequestId);
             }
-            var hours = entries
-                .Where(e => e.Call.ClientId is not null)
+            // Usage over time (§16): every logged call of a client by hour, model and outcome; charged calls by day;
+            // every call by hour and outcome in this process's shard of the totals.
+            var clients = entries.Where(e => e.Call.ClientId is not null).ToList();
+            foreach (var hour in clients
                 .GroupBy(e => (Client: e.Call.ClientId!.Value, Hour: UsageHours.HourOf(e.At), Model: Cut(e.Call.UsageModel), Outcome: e.Call.Outcome.Word()))
-                .OrderBy(g => g.Key.Client).ThenBy(g => g.Key.Hour).ThenBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Outcome, StringComparer.Ordinal);
-            foreach (var hour in hours)
-                await RunAsync(_usage, hour.Key.Client, hour.Key.Hour, hour.Key.Model, hour.Key.Outcome, hour.LongCount(),
-                    hour.Sum(e => e.Call.InputTokens), hour.Sum(e => e.Call.OutputTokens), hour.Sum(e => e.Call.CoinsMicros));
+                .OrderBy(g => g.Key.Client).ThenBy(g => g.Key.Hour).ThenBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Outcome, StringComparer.Ordinal))
+                await RunAsync(_hour, [hour.Key.Client, hour.Key.Hour, hour.Key.Model, hour.Key.Outcome, .. Sums(hour)]);
+            foreach (var day in charged.GroupBy(e => (Client: e.Call.ClientId!.Value, Day: UsageHours.HourOf(e.At).Date)).OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Client))
+                await RunAsync(_day, [DateTime.SpecifyKind(day.Key.Day, DateTimeKind.Utc), day.Key.Client, .. Sums(day)]);
+            foreach (var total in clients.GroupBy(e => (Hour: UsageHours.HourOf(e.At), Outcome: e.Call.Outcome.Word()))
+                .OrderBy(g => g.Key.Hour).ThenBy(g => g.Key.Outcome, StringComparer.Ordinal))
+                await RunAsync(_total, [total.Key.Hour, total.Key.Outcome, ProcessShard, .. Sums(total)]);
             foreach (var (key, at) in lastUse) await RunAsync(_keyUsed, at.UtcDateTime, key);
             if (batch is not null) await batch.ExecuteNonQueryAsync();
         }
         CommitStarted = true;
         await tx.CommitAsync();
         CommitStarted = false;
+    }
+
+    private static object?[] Sums(IEnumerable<LedgerEntry> calls)
+    {
+        long count = 0, input = 0, output = 0, coins = 0;
+        foreach (var call in calls.Select(e => e.Call)) (count, input, output, coins) = (count + 1, input + call.InputTokens, output + call.OutputTokens, coins + call.CoinsMicros);
+        return [count, input, output, coins];
     }
 
     private string Cut(string model) => model.Length > _modelMaxLength ? model[.._modelMaxLength] : model;

@@ -32,14 +32,8 @@ internal sealed class PoolSql
     /// </summary>
     public string Count { get; }
 
-    /// <summary>
-    /// Adds calls to a client's hourly usage of one model and outcome (§16). Parameters: <c>@client</c>, <c>@hour</c>,
-    /// <c>@model</c>, <c>@outcome</c>, <c>@calls</c>, <c>@input</c>, <c>@output</c>, <c>@coins</c>.
-    /// </summary>
-    public string UsageAdd { get; }
-
-    /// <summary>The client's stored balance now, as its balance at the end of <c>@hour</c>. Parameters: <c>@client</c>, <c>@hour</c>.</summary>
-    public string BalanceAtHour { get; }
+    /// <summary>The upserts of usage over time (§16).</summary>
+    public UsageHourSql Usage { get; }
 
     /// <summary>A key's last use. Parameters: <c>@at</c>, <c>@key</c>.</summary>
     public string KeyUsed { get; }
@@ -91,7 +85,7 @@ internal sealed class PoolSql
         Charge = $"UPDATE {pools.Name} SET {balance} = {refilled} - @cost, {asOf} = {refilledAsOf} WHERE {client} = @client";
         Count = $"UPDATE {pools.Name} SET {Add(nameof(CoinPoolRow.Requests), "@calls")}, {Add(nameof(CoinPoolRow.InputTokens), "@input")}, " +
             $"{Add(nameof(CoinPoolRow.OutputTokens), "@output")}, {Add(nameof(CoinPoolRow.CoinsSpentMicros), "@coins")} WHERE {client} = @client";
-        (UsageAdd, BalanceAtHour) = UsageHourSql.For(db, pools);
+        Usage = new UsageHourSql(db, pools);
 
         var budget = $"{max} = @max, {refresh} = @refresh, {pools[nameof(CoinPoolRow.StartingMicros)]} = @starting";
         _clientId = client;

@@ -4,45 +4,66 @@ using Microsoft.EntityFrameworkCore;
 namespace Lumen.Infrastructure.Usage;
 
 /// <summary>
-/// The ledger's two upserts of hourly usage (§16), in each provider's words: SQLite and PostgreSQL take
-/// <c>INSERT … ON CONFLICT DO UPDATE</c>, SQL Server a <c>MERGE</c> that holds its key range until commit.
+/// The ledger's upserts of usage over time (§16), in each provider's words: SQLite and PostgreSQL take
+/// <c>INSERT … ON CONFLICT DO UPDATE</c>, SQL Server a <c>MERGE</c> that holds its key range until commit. Parameters
+/// are the properties' names, lower-cased, with <c>@</c>.
 /// </summary>
-internal static class UsageHourSql
+internal sealed class UsageHourSql
 {
-    public static (string UsageAdd, string BalanceAtHour) For(LumenDbContext db, StoreTable pools)
-    {
-        var usage = new StoreTable(db, typeof(UsageHourRow));
-        var balances = new StoreTable(db, typeof(BalanceHourRow));
-        string U(string property) => usage[property];
-        string B(string property) => balances[property];
-        string[] sums = [nameof(UsageHourRow.Calls), nameof(UsageHourRow.InputTokens), nameof(UsageHourRow.OutputTokens), nameof(UsageHourRow.CoinsMicros)];
-        var key = $"{U(nameof(UsageHourRow.ClientId))}, {U(nameof(UsageHourRow.Hour))}, {U(nameof(UsageHourRow.Model))}, {U(nameof(UsageHourRow.Outcome))}";
-        var columns = $"{key}, {string.Join(", ", sums.Select(U))}";
-        const string values = "@client, @hour, @model, @outcome, @calls, @input, @output, @coins";
-        var balanceKey = $"{B(nameof(BalanceHourRow.ClientId))}, {B(nameof(BalanceHourRow.Hour))}";
-        var balance = B(nameof(BalanceHourRow.BalanceMicros));
-        var asOf = B(nameof(BalanceHourRow.BalanceAsOfMs));
-        var fromPool = $"SELECT @client, @hour, {pools[nameof(CoinPoolRow.BalanceMicros)]}, {pools[nameof(CoinPoolRow.BalanceAsOfMs)]} " +
-            $"FROM {pools.Name} WHERE {pools[nameof(CoinPoolRow.ClientId)]} = @client";
+    private static readonly string[] Sums =
+        [nameof(UsageHourRow.Calls), nameof(UsageHourRow.InputTokens), nameof(UsageHourRow.OutputTokens), nameof(UsageHourRow.CoinsMicros)];
 
-        if (db.Database.IsSqlServer())
+    /// <summary>Adds to a client's hour of one model and outcome: <c>@clientid, @hour, @model, @outcome</c> and the sums.</summary>
+    public string HourAdd { get; }
+
+    /// <summary>Adds to a client's day: <c>@day, @clientid</c> and the sums.</summary>
+    public string DayAdd { get; }
+
+    /// <summary>Adds to every client's hour of one outcome, in this process's shard: <c>@hour, @outcome, @shard</c> and the sums.</summary>
+    public string TotalAdd { get; }
+
+    /// <summary>The client's stored balance now, as its balance at the end of the hour: <c>@clientid, @hour</c>.</summary>
+    public string BalanceAtHour { get; }
+
+    public UsageHourSql(LumenDbContext db, StoreTable pools)
+    {
+        var merge = db.Database.IsSqlServer();
+        HourAdd = Add(db, typeof(UsageHourRow), merge, nameof(UsageHourRow.ClientId), nameof(UsageHourRow.Hour), nameof(UsageHourRow.Model), nameof(UsageHourRow.Outcome));
+        DayAdd = Add(db, typeof(UsageDayRow), merge, nameof(UsageDayRow.Day), nameof(UsageDayRow.ClientId));
+        TotalAdd = Add(db, typeof(UsageTotalHourRow), merge, nameof(UsageTotalHourRow.Hour), nameof(UsageTotalHourRow.Outcome), nameof(UsageTotalHourRow.Shard));
+
+        var balances = new StoreTable(db, typeof(BalanceHourRow));
+        var key = new[] { nameof(BalanceHourRow.ClientId), nameof(BalanceHourRow.Hour) }.Select(p => balances[p]).ToArray();
+        var set = new[] { nameof(BalanceHourRow.BalanceMicros), nameof(BalanceHourRow.BalanceAsOfMs) }.Select(p => balances[p]).ToArray();
+        var fromPool = $"SELECT @clientid, @hour, {pools[nameof(CoinPoolRow.BalanceMicros)]}, {pools[nameof(CoinPoolRow.BalanceAsOfMs)]} " +
+            $"FROM {pools.Name} WHERE {pools[nameof(CoinPoolRow.ClientId)]} = @clientid";
+        BalanceAtHour = Upsert(balances.Name, key, set, fromPool, merge, (column, _) => $"s.{column}", (column, _) => $"excluded.{column}");
+    }
+
+    /// <summary>An upsert that adds the sums to the row of <paramref name="keys"/>, or inserts it.</summary>
+    private static string Add(LumenDbContext db, Type row, bool merge, params string[] keys)
+    {
+        var table = new StoreTable(db, row);
+        var key = keys.Select(p => table[p]).ToArray();
+        var sums = Sums.Select(p => table[p]).ToArray();
+        var values = $"VALUES ({string.Join(", ", keys.Concat(Sums).Select(p => "@" + p.ToLowerInvariant()))})";
+        return Upsert(table.Name, key, sums, values, merge,
+            (column, t) => $"{t}.{column} + s.{column}", (column, t) => $"{t}.{column} + excluded.{column}");
+    }
+
+    private static string Upsert(string table, string[] key, string[] set, string source, bool merge,
+        Func<string, string, string> mergeSet, Func<string, string, string> conflictSet)
+    {
+        var columns = string.Join(", ", key.Concat(set));
+        if (merge)
         {
-            var on = string.Join(" AND ", key.Split(", ").Select(c => $"t.{c} = s.{c}"));
-            var usageMerge = $"MERGE {usage.Name} WITH (HOLDLOCK) AS t USING (VALUES ({values})) AS s ({columns}) ON {on} " +
-                $"WHEN MATCHED THEN UPDATE SET {string.Join(", ", sums.Select(p => $"{U(p)} = t.{U(p)} + s.{U(p)}"))} " +
-                $"WHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({string.Join(", ", columns.Split(", ").Select(c => $"s.{c}"))});";
-            var balanceOn = string.Join(" AND ", balanceKey.Split(", ").Select(c => $"t.{c} = s.{c}"));
-            var balanceMerge = $"MERGE {balances.Name} WITH (HOLDLOCK) AS t USING ({fromPool}) AS s ({balanceKey}, {balance}, {asOf}) ON {balanceOn} " +
-                $"WHEN MATCHED THEN UPDATE SET {balance} = s.{balance}, {asOf} = s.{asOf} " +
-                $"WHEN NOT MATCHED THEN INSERT ({balanceKey}, {balance}, {asOf}) VALUES (s.{B(nameof(BalanceHourRow.ClientId))}, " +
-                $"s.{B(nameof(BalanceHourRow.Hour))}, s.{balance}, s.{asOf});";
-            return (usageMerge, balanceMerge);
+            var on = string.Join(" AND ", key.Select(c => $"t.{c} = s.{c}"));
+            return $"MERGE {table} WITH (HOLDLOCK) AS t USING ({source}) AS s ({columns}) ON {on} " +
+                $"WHEN MATCHED THEN UPDATE SET {string.Join(", ", set.Select(c => $"{c} = {mergeSet(c, "t")}"))} " +
+                $"WHEN NOT MATCHED THEN INSERT ({columns}) VALUES ({string.Join(", ", key.Concat(set).Select(c => $"s.{c}"))});";
         }
-        var usageUpsert = $"INSERT INTO {usage.Name} ({columns}) VALUES ({values}) ON CONFLICT ({key}) DO UPDATE SET " +
-            string.Join(", ", sums.Select(p => $"{U(p)} = {usage.Name}.{U(p)} + excluded.{U(p)}"));
-        // SQLite reads ON CONFLICT after a SELECT as part of a join unless the SELECT has a WHERE, which this one has.
-        var balanceUpsert = $"INSERT INTO {balances.Name} ({balanceKey}, {balance}, {asOf}) {fromPool} " +
-            $"ON CONFLICT ({balanceKey}) DO UPDATE SET {balance} = excluded.{balance}, {asOf} = excluded.{asOf}";
-        return (usageUpsert, balanceUpsert);
+        // SQLite reads ON CONFLICT after a SELECT as part of a join unless the SELECT has a WHERE; ours has one.
+        return $"INSERT INTO {table} ({columns}) {source} ON CONFLICT ({string.Join(", ", key)}) DO UPDATE SET " +
+            string.Join(", ", set.Select(c => $"{c} = {conflictSet(c, table)}"));
     }
 }

@@ -34,6 +34,36 @@ internal sealed class BalanceHourRow
     public long BalanceAsOfMs { get; set; }
 }
 
+/// <summary>
+/// A client's charged calls in one UTC day: what the "top clients" of a 7- or 30-day window add up, without reading
+/// every hour of every client.
+/// </summary>
+internal sealed class UsageDayRow
+{
+    /// <summary>The day's start, UTC.</summary>
+    public DateTime Day { get; set; }
+    public int ClientId { get; set; }
+    public long Calls { get; set; }
+    public long InputTokens { get; set; }
+    public long OutputTokens { get; set; }
+    public long CoinsMicros { get; set; }
+}
+
+/// <summary>
+/// Every client's calls in one UTC hour that ended one way, for the board over all clients. Each process writes its
+/// own <see cref="Shard"/>, so two instances never wait on each other's row; readers add the shards up.
+/// </summary>
+internal sealed class UsageTotalHourRow
+{
+    public DateTime Hour { get; set; }
+    public string Outcome { get; set; } = "";
+    public int Shard { get; set; }
+    public long Calls { get; set; }
+    public long InputTokens { get; set; }
+    public long OutputTokens { get; set; }
+    public long CoinsMicros { get; set; }
+}
+
 internal static class UsageModel
 {
     public static void Configure(ModelBuilder b)
@@ -54,6 +84,20 @@ internal static class UsageModel
             e.ToTable("balance_hours");
             e.HasKey(u => new { u.ClientId, u.Hour });
             e.HasOne<ClientRow>().WithMany().HasForeignKey(u => u.ClientId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<UsageDayRow>(e =>
+        {
+            e.ToTable("usage_days");
+            // Day first: a window's days of every client are one range; a client's own days come from the second index.
+            e.HasKey(u => new { u.Day, u.ClientId });
+            e.HasIndex(u => new { u.ClientId, u.Day });
+            e.HasOne<ClientRow>().WithMany().HasForeignKey(u => u.ClientId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<UsageTotalHourRow>(e =>
+        {
+            e.ToTable("usage_total_hours");
+            e.HasKey(u => new { u.Hour, u.Outcome, u.Shard });
+            e.Property(u => u.Outcome).HasMaxLength(24);
         });
     }
 }

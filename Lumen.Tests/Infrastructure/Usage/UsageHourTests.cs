@@ -54,6 +54,15 @@ public sealed class UsageHourTests(PostgresServer postgres)
             .Should().Be((log.Count, log.Sum(r => r.InputTokens), log.Sum(r => r.CoinsMicros)));
         afterTen.Requests.Should().Be(18);
 
+        // The day of charged calls, and every client's totals by hour and outcome (summed over the shards), say the same.
+        var day = await context.UsageDays.AsNoTracking().SingleAsync(d => d.ClientId == client.Id);
+        (day.Day.ToUniversalTime(), day.Calls, day.InputTokens, day.OutputTokens, day.CoinsMicros)
+            .Should().Be((nine.Date, afterTen.Requests, afterTen.InputTokens, afterTen.OutputTokens, afterTen.CoinsSpentMicros));
+        var totals = (await context.UsageTotalHours.AsNoTracking().ToListAsync())
+            .GroupBy(t => (t.Hour.ToUniversalTime(), t.Outcome)).Select(g => (g.Key.Item1, g.Key.Outcome, g.Sum(t => t.Calls), g.Sum(t => t.CoinsMicros)));
+        totals.Should().BeEquivalentTo(rows.GroupBy(r => (r.Hour.ToUniversalTime(), r.Outcome))
+            .Select(g => (g.Key.Item1, g.Key.Outcome, g.Sum(r => r.Calls), g.Sum(r => r.CoinsMicros))));
+
         // The balance at the end of each hour is the pool's stored balance after that hour's last charge.
         var balances = await context.BalanceHours.AsNoTracking().Where(b => b.ClientId == client.Id).OrderBy(b => b.Hour).ToListAsync();
         balances.Select(b => (b.Hour.ToUniversalTime(), b.BalanceMicros, b.BalanceAsOfMs)).Should().Equal(

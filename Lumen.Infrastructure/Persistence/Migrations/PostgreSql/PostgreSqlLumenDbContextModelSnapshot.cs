@@ -496,6 +496,33 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                     b.ToTable("balance_hours", (string)null);
                 });
 
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageDayRow", b =>
+                {
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CoinsMicros")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "ClientId");
+
+                    b.HasIndex("ClientId", "Day");
+
+                    b.ToTable("usage_days", (string)null);
+                });
+
             modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageHourRow", b =>
                 {
                     b.Property<int>("ClientId")
@@ -529,6 +556,35 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                     b.HasIndex("Hour");
 
                     b.ToTable("usage_hours", (string)null);
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageTotalHourRow", b =>
+                {
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<int>("Shard")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CoinsMicros")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Hour", "Outcome", "Shard");
+
+                    b.ToTable("usage_total_hours", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -606,6 +662,15 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                 });
 
             modelBuilder.Entity("Lumen.Infrastructure.Usage.BalanceHourRow", b =>
+                {
+                    b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageDayRow", b =>
                 {
                     b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
                         .WithMany()

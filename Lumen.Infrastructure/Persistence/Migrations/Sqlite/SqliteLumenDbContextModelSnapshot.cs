@@ -476,6 +476,33 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("balance_hours", (string)null);
                 });
 
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageDayRow", b =>
+                {
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CoinsMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "ClientId");
+
+                    b.HasIndex("ClientId", "Day");
+
+                    b.ToTable("usage_days", (string)null);
+                });
+
             modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageHourRow", b =>
                 {
                     b.Property<int>("ClientId")
@@ -509,6 +536,35 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("Hour");
 
                     b.ToTable("usage_hours", (string)null);
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageTotalHourRow", b =>
+                {
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Shard")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CoinsMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Hour", "Outcome", "Shard");
+
+                    b.ToTable("usage_total_hours", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -584,6 +640,15 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Lumen.Infrastructure.Usage.BalanceHourRow", b =>
+                {
+                    b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageDayRow", b =>
                 {
                     b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
                         .WithMany()

@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Lumen.Infrastructure.Persistence.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerLumenDbContext))]
-    [Migration("20261202015252_UsageHours")]
-    partial class UsageHours
+    [Migration("20261202020545_UsageOverTime")]
+    partial class UsageOverTime
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -499,6 +499,33 @@ namespace Lumen.Infrastructure.Persistence.Migrations.SqlServer
                     b.ToTable("balance_hours", (string)null);
                 });
 
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageDayRow", b =>
+                {
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("ClientId")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CoinsMicros")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Day", "ClientId");
+
+                    b.HasIndex("ClientId", "Day");
+
+                    b.ToTable("usage_days", (string)null);
+                });
+
             modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageHourRow", b =>
                 {
                     b.Property<int>("ClientId")
@@ -532,6 +559,35 @@ namespace Lumen.Infrastructure.Persistence.Migrations.SqlServer
                     b.HasIndex("Hour");
 
                     b.ToTable("usage_hours", (string)null);
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageTotalHourRow", b =>
+                {
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(24)
+                        .HasColumnType("nvarchar(24)");
+
+                    b.Property<int>("Shard")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CoinsMicros")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Hour", "Outcome", "Shard");
+
+                    b.ToTable("usage_total_hours", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -609,6 +665,15 @@ namespace Lumen.Infrastructure.Persistence.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("Lumen.Infrastructure.Usage.BalanceHourRow", b =>
+                {
+                    b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageDayRow", b =>
                 {
                     b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
                         .WithMany()
