@@ -5,8 +5,9 @@
 -- sending at the end of BENCH_SECONDS (delay() parks it) and wrk's -d leaves a margin for the last answers to
 -- arrive; done() fails the run if any request was still unanswered when wrk stopped.
 --
--- Environment: BENCH_KEY, BENCH_MODEL, BENCH_SECONDS, and BENCH_OPERATION (chat, the default, or embeddings: POST
--- /v1/embeddings with one input). Prints one line "BENCH key=value ...".
+-- Environment: BENCH_KEY (or BENCH_KEYS, several keys separated by commas: each thread sends them in turn, so the
+-- calls spread evenly over their clients), BENCH_MODEL, BENCH_SECONDS, and BENCH_OPERATION (chat, the default, or
+-- embeddings: POST /v1/embeddings with one input). Prints one line "BENCH key=value ...".
 local ffi = require("ffi")
 ffi.cdef [[
   typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -24,7 +25,10 @@ function setup(thread)
 end
 
 function init(args)
-  local key = os.getenv("BENCH_KEY") or error("BENCH_KEY is not set")
+  local keys = {}
+  for k in string.gmatch(os.getenv("BENCH_KEYS") or os.getenv("BENCH_KEY") or error("BENCH_KEY is not set"), "[^,]+") do
+    table.insert(keys, k)
+  end
   local model = os.getenv("BENCH_MODEL") or error("BENCH_MODEL is not set")
   window = tonumber(os.getenv("BENCH_SECONDS") or error("BENCH_SECONDS is not set"))
   local path, body = "/v1/chat/completions", '{"model":"' .. model .. '","messages":[{"role":"system","content":"You are terse."},'
@@ -32,7 +36,11 @@ function init(args)
   if os.getenv("BENCH_OPERATION") == "embeddings" then
     path, body = "/v1/embeddings", '{"model":"' .. model .. '","input":"Say hello to the load test.","encoding_format":"float"}'
   end
-  req = wrk.format("POST", path, { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. key }, body)
+  reqs = {}
+  for i, key in ipairs(keys) do
+    reqs[i] = wrk.format("POST", path, { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. key }, body)
+  end
+  turn = 0
   sent, ok, failed, first, last, deadline = 0, 0, 0, 0, 0, nil
 end
 
@@ -49,7 +57,8 @@ end
 function request()
   -- wrk calls this once on thread 1 before the run to check the request; delay() runs before every real one.
   if deadline ~= nil then sent = sent + 1 end
-  return req
+  turn = turn % #reqs + 1
+  return reqs[turn]
 end
 
 function response(status, headers, body)

@@ -19,7 +19,7 @@ internal sealed class LedgerSession : IAsyncDisposable
     private readonly LumenDbContext _db;
     private readonly DbConnection _connection;
     private readonly Statement _charge;
-    private readonly Statement _count;
+    private readonly Statement _chargeAndCount;
     private readonly Statement _log;
     private readonly Statement _hour;
     private readonly Statement _day;
@@ -38,7 +38,7 @@ internal sealed class LedgerSession : IAsyncDisposable
         _connection = connection;
         _modelMaxLength = sql.LogModelMaxLength;
         _charge = new Statement(connection, sql.Charge, "@now", "@cost", "@client");
-        _count = new Statement(connection, sql.Count, "@calls", "@input", "@output", "@coins", "@client");
+        _chargeAndCount = new Statement(connection, sql.ChargeAndCount, "@now", "@cost", "@calls", "@input", "@output", "@coins", "@client");
         _log = new Statement(connection, sql.LogInsert, "@client", "@key", "@model", "@status", "@error", "@input", "@output", "@coins", "@duration", "@at",
             "@operation", "@outcome", "@request");
         string[] sums = ["@calls", "@inputtokens", "@outputtokens", "@coinsmicros"];
@@ -47,7 +47,7 @@ internal sealed class LedgerSession : IAsyncDisposable
         _total = new Statement(connection, sql.Usage.TotalAdd, ["@hour", "@outcome", "@shard", .. sums]);
         _balanceAtHour = new Statement(connection, sql.Usage.BalanceAtHour, "@clientid", "@hour");
         _keyUsed = new Statement(connection, sql.KeyUsed, "@at", "@key");
-        _statements = [_charge, _count, _log, _hour, _day, _total, _balanceAtHour, _keyUsed];
+        _statements = [_charge, _chargeAndCount, _log, _hour, _day, _total, _balanceAtHour, _keyUsed];
     }
 
     public static async Task<LedgerSession> OpenAsync(IDbContextFactory<LumenDbContext> contexts)
@@ -67,7 +67,8 @@ internal sealed class LedgerSession : IAsyncDisposable
 
     /// <summary>
     /// Writes <paramref name="entries"/> in one transaction: for each charged call one UPDATE of its pool's balance
-    /// (refill, subtract), for each charged client its counters once and its balance at the end of each hour charged,
+    /// (refill, subtract; the client's last one also adds the batch's calls to its counters), its balance at the end of
+    /// each hour charged,
     /// for every call its log row and its hourly usage, and each key's last use once. Returns when committed.
     /// </summary>
     public async Task CommitAsync(IReadOnlyList<LedgerEntry> entries)
@@ -91,17 +92,19 @@ internal sealed class LedgerSession : IAsyncDisposable
             // usage (key order), then keys (id order). The log rows are new and lock nothing anyone waits for.
             var lastUse = new SortedDictionary<int, DateTimeOffset>();
             var charged = entries.Where(e => e.Charged).OrderBy(e => e.Call.ClientId).ToList();
+            var first = 0; // the client's first charge in the batch
             for (var i = 0; i < charged.Count; i++)
             {
                 var (call, at) = (charged[i].Call, charged[i].At);
-                await RunAsync(_charge, at.ToUnixTimeMilliseconds(), call.CoinsMicros, call.ClientId);
                 var next = i + 1 < charged.Count ? charged[i + 1] : null;
-                if (next is null || next.Call.ClientId != call.ClientId || UsageHours.HourOf(next.At) != UsageHours.HourOf(at))
+                var lastOfClient = next is null || next.Call.ClientId != call.ClientId;
+                if (!lastOfClient) await RunAsync(_charge, at.ToUnixTimeMilliseconds(), call.CoinsMicros, call.ClientId);
+                else await RunAsync(_chargeAndCount, [at.ToUnixTimeMilliseconds(), call.CoinsMicros, .. Sums(charged.Skip(first).Take(i + 1 - first)), call.ClientId]);
+                if (lastOfClient || UsageHours.HourOf(next!.At) != UsageHours.HourOf(at))
                     await RunAsync(_balanceAtHour, call.ClientId!.Value, UsageHours.HourOf(at));
+                if (lastOfClient) first = i + 1;
                 if (call.ApiKeyId is { } key) lastUse[key] = lastUse.TryGetValue(key, out var seen) && seen > at ? seen : at;
             }
-            foreach (var client in charged.GroupBy(e => e.Call.ClientId))
-                await RunAsync(_count, [.. Sums(client), client.Key]);
             foreach (var entry in entries)
             {
                 var call = entry.Call;

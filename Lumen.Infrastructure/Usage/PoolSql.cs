@@ -27,10 +27,11 @@ internal sealed class PoolSql
     public string Charge { get; }
 
     /// <summary>
-    /// Adds a batch's charged calls of one client to its counters (sums commute, so one statement a client a batch is
-    /// exact). Parameters: <c>@calls</c>, <c>@input</c>, <c>@output</c>, <c>@coins</c>, <c>@client</c>.
+    /// A client's last charge of a batch: <see cref="Charge"/>, and all of the batch's charged calls of the client added
+    /// to its counters (sums commute, so adding them once is exact). Parameters: <c>@now</c>, <c>@cost</c>,
+    /// <c>@calls</c>, <c>@input</c>, <c>@output</c>, <c>@coins</c>, <c>@client</c>.
     /// </summary>
-    public string Count { get; }
+    public string ChargeAndCount { get; }
 
     /// <summary>The upserts of usage over time (§16).</summary>
     public UsageHourSql Usage { get; }
@@ -82,8 +83,9 @@ internal sealed class PoolSql
 
         string Add(string property, string amount) => $"{pools[property]} = {pools[property]} + {amount}";
         var client = pools[nameof(CoinPoolRow.ClientId)];
-        Charge = $"UPDATE {pools.Name} SET {balance} = {refilled} - @cost, {asOf} = {refilledAsOf} WHERE {client} = @client";
-        Count = $"UPDATE {pools.Name} SET {Add(nameof(CoinPoolRow.Requests), "@calls")}, {Add(nameof(CoinPoolRow.InputTokens), "@input")}, " +
+        var charge = $"UPDATE {pools.Name} SET {balance} = {refilled} - @cost, {asOf} = {refilledAsOf}";
+        Charge = $"{charge} WHERE {client} = @client";
+        ChargeAndCount = $"{charge}, {Add(nameof(CoinPoolRow.Requests), "@calls")}, {Add(nameof(CoinPoolRow.InputTokens), "@input")}, " +
             $"{Add(nameof(CoinPoolRow.OutputTokens), "@output")}, {Add(nameof(CoinPoolRow.CoinsSpentMicros), "@coins")} WHERE {client} = @client";
         Usage = new UsageHourSql(db, pools);
 
