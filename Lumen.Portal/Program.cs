@@ -54,10 +54,15 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseGatewayBoundary();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseAntiforgery();
-app.UseAntiforgeryRefusal();
+// /v1 takes API keys only (§15): the portal's sign-in, authorization and antiforgery never apply there, so a model
+// call does not pay for them.
+app.UseWhen(http => !GatewayBoundary.IsGateway(http.Request), portal =>
+{
+    portal.UseAuthentication();
+    portal.UseAuthorization();
+    portal.UseAntiforgery();
+    portal.UseAntiforgeryRefusal();
+});
 
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
