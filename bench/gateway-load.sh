@@ -38,19 +38,9 @@ OUT_PRICE=1.5
 REFILL_MICROS_PER_MS=1000
 TICKS=$(getconf CLK_TCK)
 
-die() { echo "FAIL: $*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$REPO/bench/lib.sh"
 for tool in wrk sqlite3 curl dotnet python3; do command -v $tool >/dev/null || die "$tool is not installed (apt-get install -y wrk sqlite3 curl)"; done
-
-PIDS=()
-PG_STOP=""
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  [ -z "$PG_STOP" ] || eval "$PG_STOP" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, database ${BENCH_DB:-sqlite}; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 mkdir -p "$OUT"
@@ -96,19 +86,7 @@ EOF
 
 BENCH_DB=${BENCH_DB:-sqlite}
 if [ "$BENCH_DB" = postgresql ]; then
-  # A throwaway cluster, as the tests start one (PostgreSQL refuses to run as root: then as the postgres user).
-  PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
-  [ -x "$PGBIN/initdb" ] || die "PostgreSQL server binaries are not installed (apt-get install -y postgresql)"
-  PGPORT=$(free_port)
-  PGDIR=$WORK/pg
-  mkdir -p "$PGDIR"
-  as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
-  [ "$(id -u)" = 0 ] && chown postgres "$PGDIR" "$WORK" && chmod o+rx "$WORK"
-  as_pg "$PGBIN/initdb -D $PGDIR/data -A trust -U lumen" >"$WORK/pg-init.log" 2>&1 || die "initdb failed: $(tail -3 "$WORK/pg-init.log")"
-  as_pg "$PGBIN/pg_ctl -D $PGDIR/data -o '-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200' -l $PGDIR/log -w start" >/dev/null ||
-    die "PostgreSQL did not start: $(tail -5 "$PGDIR/log")"
-  PG_STOP="as_pg \"$PGBIN/pg_ctl -D $PGDIR/data -m fast -w stop\""
-  psql -h 127.0.0.1 -p "$PGPORT" -U lumen -d postgres -qc "CREATE DATABASE lumen" >/dev/null
+  start_postgres "$WORK"
   export Database__Provider=PostgreSQL ConnectionStrings__Lumen="Host=127.0.0.1;Port=$PGPORT;Database=lumen;Username=lumen${BENCH_PG_OPTIONS:+;$BENCH_PG_OPTIONS}"
   sql() { psql -h 127.0.0.1 -p "$PGPORT" -U lumen -d lumen -AtF '|' -c "$1"; }
 else
