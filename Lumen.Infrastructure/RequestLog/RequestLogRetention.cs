@@ -36,7 +36,7 @@ public sealed partial class RequestLogRetention(
     : BackgroundService
 {
     /// <summary>The advisory lock's key on PostgreSQL ("lumenrlr"), and its resource name on SQL Server.</summary>
-    private const long LockKey = 0x6C756D656E726C72;
+    internal const long LockKey = 0x6C756D656E726C72;
     private const string LockName = "lumen.request_log.retention";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -83,7 +83,7 @@ public sealed partial class RequestLogRetention(
             }
             total += n;
             if (n < options.BatchSize) break;
-            await Task.Delay(options.Pause, clock, ct);
+            if (options.Pause > TimeSpan.Zero) await Task.Delay(options.Pause, clock, ct);
         }
         if (total > 0) Deleted(logger, total, options.RetentionDays);
         return total;
