@@ -7,6 +7,7 @@ using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Instances;
 using Lumen.Infrastructure.Managers;
 using Lumen.Infrastructure.Persistence;
+using Lumen.Infrastructure.RequestLog;
 using Lumen.Infrastructure.Usage;
 using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
@@ -39,6 +40,7 @@ public static class InfrastructureServices
             sp.GetRequiredService<IDbContextFactory<LumenDbContext>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
         services.AddSingleton<ConfigSync>();
         services.AddSingleton<AuditService>();
+        services.AddSingleton<RequestLogService>();
         return services;
     }
 
@@ -48,6 +50,15 @@ public static class InfrastructureServices
         services.AddSingleton(options ?? ConfigWatcherOptions.Default);
         services.AddSingleton<ConfigWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigWatcher>());
+        return services;
+    }
+
+    /// <summary>Deletes request-log rows older than the retention, in the background (the server; not the command line).</summary>
+    public static IServiceCollection AddRequestLogRetention(this IServiceCollection services, RequestLogRetentionOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<RequestLogRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<RequestLogRetention>());
         return services;
     }
 

@@ -2,6 +2,7 @@ using Lumen.Infrastructure;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Instances;
 using Lumen.Infrastructure.Persistence;
+using Lumen.Infrastructure.RequestLog;
 using Lumen.Portal.Auth;
 using Lumen.Portal.Cli;
 using Lumen.Portal.Clients;
@@ -32,6 +33,7 @@ builder.Services.AddLumen(builder.Configuration, builder.Environment);
 builder.Services.AddConfigWatcher();
 builder.Services.AddChangeJournalReader(new ChangeJournalOptions(
     TimeSpan.FromSeconds(builder.Configuration.GetValue("Lumen:ChangePollSeconds", 2.0))));
+builder.Services.AddRequestLogRetention(RequestLogRetentionOptions.FromConfiguration(builder.Configuration));
 var redis = RedisSettings.FromConfiguration(builder.Configuration);
 if (redis is not null) builder.Services.AddRedisChangeListener();
 builder.Services.AddLumenKeyRing();

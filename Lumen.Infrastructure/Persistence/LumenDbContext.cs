@@ -99,7 +99,10 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
             e.Property(r => r.Operation).HasMaxLength(16).HasDefaultValue("chat");
             e.Property(r => r.Outcome).HasMaxLength(24).HasDefaultValue("");
             e.Property(r => r.RequestId).HasMaxLength(40);
-            e.HasIndex(r => new { r.ClientId, r.At });
+            // A client's log pages newest first from a (time, id) cursor (§16): one index walk however deep the page.
+            e.HasIndex(r => new { r.ClientId, r.At, r.Id });
+            // Retention deletes the oldest rows of every client, a batch at a time.
+            e.HasIndex(r => r.At);
         });
         b.Entity<ChangeJournalRow>(e =>
         {

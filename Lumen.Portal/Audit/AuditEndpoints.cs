@@ -1,6 +1,7 @@
 using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Common;
 using Lumen.Portal.Auth;
+using Lumen.Portal.Display;
 
 namespace Lumen.Portal.Audit;
 
@@ -24,19 +25,12 @@ public static class AuditEndpoints
         return app;
     }
 
-    private static Actor Actor(HttpContext http) =>
-        PortalUser.ActorOf(http.User) ?? new Actor(""); // no e-mail: nobody the use cases know, so nothing is allowed
+    private static Actor Actor(HttpContext http) => PortalUser.ActorOrNobody(http.User);
 
-    private static async Task<IResult> ExportAsync(HttpContext http, string file, Func<AuditQuery, Task<Outcome<AuditPage>>> read)
+    private static Task<IResult> ExportAsync(HttpContext http, string file, Func<AuditQuery, Task<Outcome<AuditPage>>> read)
     {
         var query = AuditUrl.Parse(http.Request.Query) with { Before = null, After = null, Limit = CsvPage };
-        var first = await read(query);
-        if (!first.Succeeded)
-            return first.Failure!.Kind == FailureKind.Forbidden ? Results.Forbid() : Results.NotFound(first.Failure.Message);
-        http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{file}\"";
-        await AuditCsv.WriteAsync(http.Response.Body, first.Value!, async older =>
-            (await read(query with { Before = older })).Value ?? AuditPage.Empty, http.RequestAborted);
-        return Results.Empty;
+        return Csv.ExportAsync<AuditPage, long>(http, file, AuditCsv.Header, before => read(query with { Before = before }),
+            page => page.Entries.Select(AuditCsv.Row), page => page.Older);
     }
 }

@@ -22,4 +22,7 @@ public static class PortalUser
 
     /// <summary>The signed-in person as an <see cref="Actor"/>, or null for anonymous users and users without an e-mail.</summary>
     public static Actor? ActorOf(ClaimsPrincipal? user) => EmailOf(user) is { } email ? new Actor(email) : null;
+
+    /// <summary>The actor of an endpoint's request: one with no e-mail is nobody the use cases know, so nothing is allowed.</summary>
+    public static Actor ActorOrNobody(ClaimsPrincipal? user) => ActorOf(user) ?? new Actor("");
 }

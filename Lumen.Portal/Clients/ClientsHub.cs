@@ -1,4 +1,5 @@
 using Lumen.Portal.Audit;
+using Lumen.Portal.RequestLog;
 using System.Collections.Concurrent;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Instances;
@@ -111,8 +112,10 @@ public static class ClientsHubSetup
     public static IEndpointRouteBuilder MapClientsHub(this IEndpointRouteBuilder app)
     {
         app.MapHub<ClientsHub>(ClientsHub.Path);
-        // The audit CSVs are the other non-Blazor endpoints of the clients area; mapped here so the host's setup is unchanged.
+        // The CSVs (audit, request log) are the other non-Blazor endpoints of the clients area; mapped here so the host's
+        // setup is unchanged.
         app.MapAuditExports();
+        app.MapRequestLogExport();
         return app;
     }
 }

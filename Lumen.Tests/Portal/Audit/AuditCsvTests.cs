@@ -1,4 +1,5 @@
 using Lumen.Portal.Audit;
+using Lumen.Portal.Display;
 
 namespace Lumen.Tests.Portal.Audit;
 
@@ -17,7 +18,7 @@ public sealed class AuditCsvTests
     [InlineData("\tx", "'\tx")]
     [InlineData("\rx", "\"'\rx\"")]
     [InlineData(null, "")]
-    public void Text_cells_are_quoted_and_neutralised(string? value, string cell) => AuditCsv.Text(value).Should().Be(cell);
+    public void Text_cells_are_quoted_and_neutralised(string? value, string cell) => Csv.Text(value).Should().Be(cell);
 
     [Fact]
     public void A_row_writes_numbers_as_they_are_and_the_time_in_utc()

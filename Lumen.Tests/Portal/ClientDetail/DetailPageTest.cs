@@ -8,6 +8,7 @@ using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Managers;
+using Lumen.Infrastructure.RequestLog;
 using Lumen.Portal.Clients.Detail;
 using Lumen.Tests.Infrastructure;
 using Lumen.Tests.Infrastructure.Databases;
@@ -54,6 +55,7 @@ public abstract class DetailPageTest : PortalComponentTest
         Services.AddSingleton(Portal.Managers);
         Services.AddSingleton(Portal.Consents);
         Services.AddSingleton(Portal.Audit);
+        Services.AddSingleton(Portal.Get<RequestLogService>());
         await Portal.CreateClientAsync(Alpha);
         await Portal.CreateClientAsync(Beta);
         (await Portal.Managers.AddAsync(Actor.Cli, Alpha, ManagerOfAlpha)).Unwrap();

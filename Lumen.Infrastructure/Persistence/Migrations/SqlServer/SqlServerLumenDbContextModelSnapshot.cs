@@ -472,7 +472,9 @@ namespace Lumen.Infrastructure.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientId", "At");
+                    b.HasIndex("At");
+
+                    b.HasIndex("ClientId", "At", "Id");
 
                     b.ToTable("request_log", (string)null);
                 });

@@ -452,7 +452,9 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientId", "At");
+                    b.HasIndex("At");
+
+                    b.HasIndex("ClientId", "At", "Id");
 
                     b.ToTable("request_log", (string)null);
                 });

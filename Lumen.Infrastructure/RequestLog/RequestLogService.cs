@@ -1,0 +1,84 @@
+using Lumen.Domain.Calls;
+using Lumen.Domain.Clients;
+using Lumen.Infrastructure.Clients;
+using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lumen.Infrastructure.RequestLog;
+
+/// <summary>
+/// Reading one client's request log (§16) for whoever may open the client (§6): the detail page's panel and the CSV.
+/// Every page is one walk of the (client, time, id) index, newest first from its cursor; the filters are compared in
+/// the database, on the rows that walk reaches.
+/// </summary>
+public sealed class RequestLogService(LumenDatabase contexts, ClientAccess access)
+{
+    public async Task<Outcome<RequestLogPage>> PageAsync(Actor actor, string client, RequestLogQuery query, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var found = await access.FindAsync(db, actor, client, ClientAction.View, ct);
+        if (!found.Succeeded) return found.Failure!;
+        var id = found.Value!.Id;
+
+        // A client has a handful of keys: their hints are joined here rather than in the page's query.
+        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.ClientId == id)
+            .Select(k => new { k.Id, k.PublicId, k.Hint }).ToListAsync(ct);
+        var rows = db.RequestLog.AsNoTracking().Where(r => r.ClientId == id);
+        if (!string.IsNullOrWhiteSpace(query.Key))
+        {
+            var key = keys.FirstOrDefault(k => k.PublicId == query.Key.Trim());
+            if (key is null) return RequestLogPage.Empty;
+            rows = rows.Where(r => r.ApiKeyId == key.Id);
+        }
+        if (query.Since is { } since)
+        {
+            var from = since.ToUniversalTime();
+            rows = rows.Where(r => r.At >= from);
+        }
+        if (query.Until is { } until)
+        {
+            var to = until.ToUniversalTime();
+            rows = rows.Where(r => r.At < to);
+        }
+        if (!string.IsNullOrWhiteSpace(query.Model))
+        {
+            var model = query.Model.Trim();
+            rows = rows.Where(r => r.Model == model);
+        }
+        if (query.Outcome is { } outcome)
+        {
+            var word = outcome.Word();
+            rows = rows.Where(r => r.Outcome == word);
+        }
+        // The bound on the time alone lets every provider seek the index to the cursor; the second half is exact.
+        if (query.Before is { } before)
+        {
+            var (at, last) = (StoredTime.Utc(before.At), before.Id);
+            rows = rows.Where(r => r.At <= at && (r.At < at || r.Id < last));
+        }
+        if (query.After is { } after)
+        {
+            var (at, last) = (StoredTime.Utc(after.At), after.Id);
+            rows = rows.Where(r => r.At >= at && (r.At > at || r.Id > last));
+        }
+        var newestFirst = query.After is null;
+        var ordered = newestFirst
+            ? rows.OrderByDescending(r => r.At).ThenByDescending(r => r.Id)
+            : rows.OrderBy(r => r.At).ThenBy(r => r.Id);
+        var limit = Math.Clamp(query.Limit, 1, RequestLogQuery.MaxLimit);
+        var read = await ordered.Take(limit + 1).ToListAsync(ct);
+
+        var hints = keys.ToDictionary(k => k.Id, k => k.Hint);
+        var more = read.Count > limit;
+        var page = read.Take(limit).Select(r => new RequestLogEntry(
+            r.Id, StoredTime.Utc(r.At), r.ApiKeyId is { } k && hints.TryGetValue(k, out var hint) ? hint : null, r.Model, r.Status,
+            r.ErrorCode, r.InputTokens, r.OutputTokens, r.CoinsMicros, r.DurationMs, r.Operation, r.Outcome, r.RequestId)).ToList();
+        if (!newestFirst) page.Reverse();
+        if (page.Count == 0) return RequestLogPage.Empty;
+        // Coming from a newer page there are newer rows, and coming from an older one older rows.
+        RequestLogCursor? older = newestFirst ? (more ? page[^1].Cursor : null) : page[^1].Cursor;
+        RequestLogCursor? newer = newestFirst ? (query.Before is not null ? page[0].Cursor : null) : (more ? page[0].Cursor : null);
+        return new RequestLogPage(page, older, newer);
+    }
+}
