@@ -91,6 +91,41 @@ public sealed class UsageHourTests(PostgresServer postgres)
         balances.Select(b => b.Hour.ToUniversalTime().Hour).Should().Equal(9, 10);
     }
 
+    [Fact]
+    public async Task Two_instances_charging_many_clients_at_once_lose_nothing()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        await using var first = new TestPortal(db);
+        await using var second = new TestPortal(db);
+        var clients = new List<(int Id, int Key)>();
+        for (var c = 0; c < 8; c++)
+        {
+            var client = await first.CreateClientAsync($"many-{c}");
+            clients.Add((client.Id, (await first.CreateKeyAsync(client.Name)).Id));
+        }
+
+        // Each instance charges every client, in opposite orders, with refusals in between: each batch touches pools,
+        // balances, days, hours and totals of many clients at once.
+        await Task.WhenAll(Enumerable.Range(0, 400).Select(i => Task.Run(() =>
+        {
+            var (portal, (id, key)) = i % 2 == 0 ? (first, clients[i / 2 % 8]) : (second, clients[7 - i / 2 % 8]);
+            return i % 5 == 0
+                ? portal.Ledger.LogRefusalAsync(Refusal(id, key, "llama3", CallOutcome.RefusedBudget))
+                : portal.Ledger.ChargeAsync(Charge(id, key, i % 3 == 0 ? "mistral" : "llama3", i));
+        })));
+
+        await using var context = await db.Factory.CreateDbContextAsync();
+        var pools = await context.CoinPools.AsNoTracking().ToListAsync();
+        var hours = await context.UsageHours.AsNoTracking().ToListAsync();
+        pools.Sum(p => p.Requests).Should().Be(320);
+        foreach (var pool in pools)
+        {
+            var ok = hours.Where(h => h.ClientId == pool.ClientId && h.Outcome == "ok").ToList();
+            (ok.Sum(h => h.Calls), ok.Sum(h => h.InputTokens), ok.Sum(h => h.CoinsMicros)).Should().Be((pool.Requests, pool.InputTokens, pool.CoinsSpentMicros));
+        }
+        hours.Where(h => h.Outcome == "refused_budget").Sum(h => h.Calls).Should().Be(80);
+    }
+
     private static CallRecord Charge(int clientId, int keyId, string model, int i) =>
         new(clientId, keyId, model, 200, null, 10 + i, 2 * i + 1, Cost.Micros, 20);
 
