@@ -60,14 +60,9 @@ public sealed class AuditService(LumenDatabase contexts, ClientAccess access)
             var ordered = newestFirst ? entries.OrderByDescending(e => e.Id) : entries.OrderBy(e => e.Id);
             rows = (await ordered.Take(limit + 1).ToListAsync(ct)).Select(e => (e, (string?)null)).ToList();
         }
-        var more = rows.Count > limit;
-        var page = rows.Take(limit).Select(r => AuditEntry.From(r.Entry, r.Change)).ToList();
-        if (!newestFirst) page.Reverse();
-        if (page.Count == 0) return AuditPage.Empty;
-        // Coming from a newer page there are newer entries, and coming from an older one older entries.
-        long? older = newestFirst ? (more ? page[^1].Id : null) : page[^1].Id;
-        long? newer = newestFirst ? (query.Before is not null ? page[0].Id : null) : (more ? page[0].Id : null);
-        return new AuditPage(page, older, newer);
+        var (page, older, newer) = KeysetPage.Of(rows.Select(r => AuditEntry.From(r.Entry, r.Change)).ToList(), limit,
+            towardsNewer: !newestFirst, fromCursor: query.Before is not null, e => e.Id);
+        return page.Count == 0 ? AuditPage.Empty : new AuditPage(page, older, newer);
     }
 
     /// <summary>

@@ -70,15 +70,11 @@ public sealed class RequestLogService(LumenDatabase contexts, ClientAccess acces
         var read = await ordered.Take(limit + 1).ToListAsync(ct);
 
         var hints = keys.ToDictionary(k => k.Id, k => k.Hint);
-        var more = read.Count > limit;
-        var page = read.Take(limit).Select(r => new RequestLogEntry(
+        var (page, older, newer) = KeysetPage.Of(read.Select(r => new RequestLogEntry(
             r.Id, StoredTime.Utc(r.At), r.ApiKeyId is { } k && hints.TryGetValue(k, out var hint) ? hint : null, r.Model, r.Status,
-            r.ErrorCode, r.InputTokens, r.OutputTokens, r.CoinsMicros, r.DurationMs, r.Operation, r.Outcome, r.RequestId)).ToList();
-        if (!newestFirst) page.Reverse();
+            r.ErrorCode, r.InputTokens, r.OutputTokens, r.CoinsMicros, r.DurationMs, r.Operation, r.Outcome, r.RequestId)).ToList(),
+            limit, towardsNewer: !newestFirst, fromCursor: query.Before is not null, e => e.Cursor);
         if (page.Count == 0) return RequestLogPage.Empty;
-        // Coming from a newer page there are newer rows, and coming from an older one older rows.
-        RequestLogCursor? older = newestFirst ? (more ? page[^1].Cursor : null) : page[^1].Cursor;
-        RequestLogCursor? newer = newestFirst ? (query.Before is not null ? page[0].Cursor : null) : (more ? page[0].Cursor : null);
         return new RequestLogPage(page, older, newer);
     }
 }

@@ -89,23 +89,34 @@ internal static class RequestLogBench
             ("CSV page (1,000 rows)", new(Limit: RequestLogQuery.MaxLimit)),
             ("CSV page (1,000 rows), deep", new(Before: deep, Limit: RequestLogQuery.MaxLimit)),
         };
+        var quiet = Clients[1];
+        var quietDeep = (await log.PageAsync(admin, quiet, new RequestLogQuery(Until: now.AddDays(-45), Limit: 1))).Unwrap().Entries[0].Cursor;
+        var quietCases = new (string Label, RequestLogQuery Query)[]
+        {
+            (Fmt.Inv($"{quiet} (about 2 % of the rows): first page"), new()),
+            (Fmt.Inv($"{quiet}: deep page (45 days back)"), new(Before: quietDeep)),
+        };
 
         Console.WriteLine();
-        Console.WriteLine(Fmt.Inv($"### RequestLogService on {database.Provider}, client {Busy} ({runs} runs each, after one warm-up)"));
+        Console.WriteLine(Fmt.Inv($"### RequestLogService on {database.Provider}, client {Busy} unless named ({runs} runs each, after one warm-up)"));
         Console.WriteLine();
         Console.WriteLine("| query | rows | p50 ms | p95 ms |");
         Console.WriteLine("|---|---:|---:|---:|");
-        foreach (var (label, query) in cases)
+        foreach (var (client, label, query) in cases.Select(c => (Busy, c.Label, c.Query)).Concat(quietCases.Select(c => (quiet, c.Label, c.Query))))
         {
-            var page = (await log.PageAsync(admin, Busy, query)).Unwrap();
+            var page = (await log.PageAsync(admin, client, query)).Unwrap();
             var samples = new Samples();
-            for (var i = 0; i < runs; i++) samples.Add(await Samples.TimeAsync(() => log.PageAsync(admin, Busy, query)));
+            for (var i = 0; i < runs; i++) samples.Add(await Samples.TimeAsync(() => log.PageAsync(admin, client, query)));
             Console.WriteLine(Fmt.Inv($"| {label} | {page.Entries.Count} | {Fmt.Ms(samples.P50)} | {Fmt.Ms(samples.P95)} |"));
         }
-        foreach (var (label, query) in new[] { ("first page", new RequestLogQuery()), ("deep page", new RequestLogQuery(Before: deep)) })
+        foreach (var (client, label, query) in new[]
+        {
+            (Busy, "first page", new RequestLogQuery()), (Busy, "deep page", new RequestLogQuery(Before: deep)),
+            (quiet, "quiet client's deep page", new RequestLogQuery(Before: quietDeep)),
+        })
         {
             capture.Last = null;
-            await log.PageAsync(admin, Busy, query);
+            await log.PageAsync(admin, client, query);
             Console.WriteLine();
             Console.WriteLine(Fmt.Inv($"Plan of the {label}:"));
             Console.WriteLine("```");
