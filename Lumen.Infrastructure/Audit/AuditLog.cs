@@ -1,4 +1,3 @@
-using System.Globalization;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -67,7 +66,4 @@ internal static class AuditLog
     /// <summary>Cuts text to the summary column's length.</summary>
     public static string Cut(string text) =>
         text.Length <= AuditModel.SummaryLength ? text : string.Concat(text.AsSpan(0, AuditModel.SummaryLength - 1), "…");
-
-    internal static string Json(IEnumerable<int> ids) =>
-        "[" + string.Join(",", ids.Select(i => i.ToString(CultureInfo.InvariantCulture))) + "]";
 }

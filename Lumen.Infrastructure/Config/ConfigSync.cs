@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Linq.Expressions;
 using Lumen.Domain.Clients;
 using Lumen.Domain.Config;
 using Lumen.Infrastructure.Audit;
@@ -21,9 +21,6 @@ public sealed record SyncReport(IReadOnlyList<Change> Changes, IReadOnlyList<str
 /// </summary>
 public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProvider clock) : IDisposable
 {
-    // Pools per budget statement: well under SQL Server's 2,100 parameters.
-    private const int BudgetBatch = 1000;
-
     // One apply at a time, so that _applied says what this instance's last apply left in the database.
     private readonly SemaphoreSlim _applying = new(1, 1);
     private Applied? _applied;
@@ -50,91 +47,152 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
     private async Task<SyncReport> ApplyOnceAsync(LumenConfig config, Change? announcement, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var changes = new List<Change>();
         var targets = new Targets(config);
-        var newPools = new List<CoinPoolRow>();
-        var audited = new List<(int ClientId, string Client, string Change)>();
+        var outcome = new Outcome(now);
         var fingerprint = ConfigFingerprint.Of(config);
+        var named = NamedKeys(config);
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // First, so that the applies of every instance queue here and each sees what the one before it committed.
         var previous = await ConfigAudit.ClaimAsync(db, fingerprint, ct);
         var total = await db.Clients.CountAsync(ct);
         var lastId = await db.Clients.MaxAsync(c => (int?)c.Id, ct) ?? 0;
-        var clients = await Candidates(db, config, targets.Unnamed, _applied)
-            .Select(c => new ClientRow
-            {
-                Id = c.Id,
-                Name = c.Name,
-                SettingsSource = c.SettingsSource,
-                AccessDefault = c.AccessDefault,
-                Blacklist = c.Blacklist,
-                Whitelist = c.Whitelist,
-                Graylist = c.Graylist,
-                Pool = c.Pool == null ? null! : new CoinPoolRow
-                {
-                    MaxMicros = c.Pool.MaxMicros,
-                    RefreshMicrosPerHour = c.Pool.RefreshMicrosPerHour,
-                    StartingMicros = c.Pool.StartingMicros,
-                },
-            })
-            .ToListAsync(ct);
-        foreach (var client in clients)
+        var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (_applied is not null && _applied.Unnamed == targets.Unnamed.After)
         {
-            var target = targets.For(client.Name);
-            var after = target.After;
-            if (client.Pool is null)
-            {
-                target.Changed.Add(client.Id);
-                newPools.Add(PoolMapping.NewPool(client.Id, client.Name, after.Budget, now));
-                changes.Add(new Change(client.Name, ChangeKind.SettingsApplied, "config applied; pool created", null, after));
-                audited.Add((client.Id, client.Name, "pool created"));
-                continue;
-            }
-            if (target.IsAppliedTo(client)) continue;
-            AppliedSettings before;
-            try
-            {
-                before = PoolMapping.Applied(client, client.Pool);
-            }
-            catch (InvalidDataException unreadable)
-            {
-                // Applying writes every access column from the config, so it replaces what cannot be read rather than
-                // fail every reload over one row; nothing is decided from the unreadable value, and the change says so.
-                target.Changed.Add(client.Id);
-                if (PoolMapping.Budget(client.Pool) != after.Budget) target.BudgetChanged.Add(client.Id);
-                changes.Add(new Change(client.Name, ChangeKind.SettingsApplied, $"config applied; {unreadable.Message}", null, after));
-                audited.Add((client.Id, client.Name, $"unreadable settings replaced: {unreadable.Message}"));
-                continue;
-            }
-            if (before == after) continue;
-            target.Changed.Add(client.Id);
-            if (before.Budget != after.Budget) target.BudgetChanged.Add(client.Id);
-            var described = after.DescribeChangeFrom(before);
-            changes.Add(new Change(client.Name, ChangeKind.SettingsApplied, described, before, after));
-            audited.Add((client.Id, client.Name, described));
+            // Two index lookups (a client without a pool can only be one created since); no scan.
+            var either = named.Union(_applied.Named).ToList();
+            var since = _applied.LastClientId;
+            await ConsiderEachAsync(db.Clients.AsNoTracking().Where(c => EF.Parameter(either).Contains(c.Name) || c.Id > since));
+        }
+        else
+        {
+            await ConsiderEachAsync(db.Clients.AsNoTracking().Where(c => EF.Parameter(named).Contains(c.Name) || c.Pool == null));
+            // Groups whose columns do not read back (an unreadable access default, say) are left to the clients' own reads.
+            var groups = (await UnnamedGroupsAsync(db, named, targets.Unnamed, ct)).Where(g => g.Settings is not null).ToList();
+            foreach (var group in groups) await ConsiderGroupAsync(group);
+            // What no group above stands for: stored settings of more kinds than StoredGroups, unreadable ones, or
+            // columns the database compares otherwise than they read back. Each such client is read and decided alone.
+            await ConsiderEachAsync(groups.Aggregate(UnnamedMismatched(db, named, targets.Unnamed), (q, g) => q.Where(Not(g.Members()))));
         }
 
         foreach (var target in targets.All)
         {
-            if (target.Changed.Count > 0) await SetAccessAsync(db, target, ct);
-            foreach (var batch in target.BudgetChanged.Chunk(BudgetBatch))
-                await ApplyBudgetAsync(db, batch, target.After, now.ToUnixTimeMilliseconds(), ct);
+            if (target.AccessChanged.Count > 0) await SetAccessAsync(db, target, ct);
+            if (target.BudgetChanged.Count > 0) await ApplyBudgetAsync(db, target.BudgetChanged, target.After, now.ToUnixTimeMilliseconds(), ct);
         }
-        if (newPools.Count > 0)
+        if (outcome.NewPools.Count > 0)
         {
-            db.CoinPools.AddRange(newPools);
+            db.CoinPools.AddRange(outcome.NewPools);
             await db.SaveChangesAsync(ct);
         }
-        await ConfigAudit.RecordAppliedAsync(db, now, fingerprint.ChangesFrom(previous), audited, ct);
+        await ConfigAudit.RecordAppliedAsync(db, now, fingerprint.ChangesFrom(previous), outcome.Audited, ct);
         await tx.CommitAsync(ct);
-        _applied = new Applied(targets.Unnamed.After, NamedKeys(config), lastId);
+        _applied = new Applied(targets.Unnamed.After, named, lastId);
 
-        var existing = clients.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var skipped = config.Clients.Named.Keys.Where(n => !existing.Contains(n)).Order(StringComparer.Ordinal).ToList();
+        var changes = outcome.Changes;
         await feed.PublishAsync(announcement is null ? changes : [.. changes, announcement]);
         return new SyncReport(changes, skipped, total - changes.Count);
+
+        async Task ConsiderEachAsync(IQueryable<ClientRow> candidates)
+        {
+            foreach (var client in await Read(candidates).ToListAsync(ct))
+            {
+                existing.Add(client.Name);
+                outcome.Consider(client, targets.For(client.Name));
+            }
+        }
+
+        // A group's members are read as id and name only, and decided once for all of them.
+        async Task ConsiderGroupAsync(StoredGroup group)
+        {
+            var target = targets.Unnamed;
+            var before = group.Settings!;
+            if (before == target.After) return;
+            var members = await UnnamedWithPool(db, named).Where(group.Members()).Select(c => new { c.Id, c.Name }).ToListAsync(ct);
+            var described = target.After.DescribeChangeFrom(before);
+            var access = !target.HasAccessOf(group.Key);
+            var budget = before.Budget != target.After.Budget;
+            foreach (var member in members) outcome.Changed(member.Id, member.Name, target, access, budget, before, described);
+        }
     }
+
+    /// <summary>
+    /// Most kinds of stored settings that are decided as a group. A save of the default entry meets one (what the
+    /// previous default gave), or a few; anything past these is read client by client.
+    /// </summary>
+    private const int StoredGroups = 16;
+
+    /// <summary>
+    /// The clients without a named entry whose stored settings are not what they get now, grouped by what they store,
+    /// largest first: a save of the default entry changes 100,000 clients that all store the same, and deciding that
+    /// once, in the database, saves reading and comparing 100,000 rows.
+    /// </summary>
+    private static async Task<List<StoredGroup>> UnnamedGroupsAsync(LumenDbContext db, List<string> named, Target unnamed, CancellationToken ct)
+    {
+        var keys = await UnnamedMismatched(db, named, unnamed)
+            .GroupBy(c => new
+            {
+                c.SettingsSource, c.AccessDefault, c.Blacklist, c.Whitelist, c.Graylist,
+                c.Pool.MaxMicros, c.Pool.RefreshMicrosPerHour, c.Pool.StartingMicros,
+            })
+            .Select(g => new { g.Key, Count = g.Count() })
+            .OrderByDescending(g => g.Count)
+            .Take(StoredGroups)
+            .ToListAsync(ct);
+        return keys.Select(k => new StoredGroup(new ClientRow
+        {
+            Name = "(stored group)",
+            SettingsSource = k.Key.SettingsSource,
+            AccessDefault = k.Key.AccessDefault,
+            Blacklist = k.Key.Blacklist,
+            Whitelist = k.Key.Whitelist,
+            Graylist = k.Key.Graylist,
+            Pool = new CoinPoolRow
+            {
+                MaxMicros = k.Key.MaxMicros,
+                RefreshMicrosPerHour = k.Key.RefreshMicrosPerHour,
+                StartingMicros = k.Key.StartingMicros,
+            },
+        })).ToList();
+    }
+
+    private static IQueryable<ClientRow> UnnamedWithPool(LumenDbContext db, List<string> named) =>
+        db.Clients.AsNoTracking().Where(c => c.Pool != null && !EF.Parameter(named).Contains(c.Name));
+
+    /// <summary>Clients without a named entry, with a pool, whose stored columns are not exactly what applying the default writes.</summary>
+    private static IQueryable<ClientRow> UnnamedMismatched(LumenDbContext db, List<string> named, Target unnamed)
+    {
+        var shape = unnamed.Shape;
+        var budget = unnamed.After.Budget;
+        long max = budget.Max.Micros, refresh = budget.RefreshPerHour.Micros, starting = budget.Starting.Micros;
+        return UnnamedWithPool(db, named).Where(c =>
+            c.SettingsSource != shape.SettingsSource || c.AccessDefault != shape.AccessDefault
+            || c.Blacklist != shape.Blacklist || c.Whitelist != shape.Whitelist || c.Graylist != shape.Graylist
+            || c.Pool.MaxMicros != max || c.Pool.RefreshMicrosPerHour != refresh || c.Pool.StartingMicros != starting);
+    }
+
+    private static Expression<Func<ClientRow, bool>> Not(Expression<Func<ClientRow, bool>> predicate) =>
+        Expression.Lambda<Func<ClientRow, bool>>(Expression.Not(predicate.Body), predicate.Parameters);
+
+    /// <summary>Only the columns that applying reads, untracked.</summary>
+    private static IQueryable<ClientRow> Read(IQueryable<ClientRow> clients) => clients.Select(c => new ClientRow
+    {
+        Id = c.Id,
+        Name = c.Name,
+        SettingsSource = c.SettingsSource,
+        AccessDefault = c.AccessDefault,
+        Blacklist = c.Blacklist,
+        Whitelist = c.Whitelist,
+        Graylist = c.Graylist,
+        Pool = c.Pool == null ? null! : new CoinPoolRow
+        {
+            MaxMicros = c.Pool.MaxMicros,
+            RefreshMicrosPerHour = c.Pool.RefreshMicrosPerHour,
+            StartingMicros = c.Pool.StartingMicros,
+        },
+    });
 
     /// <summary>
     /// Records a rejected config file in the audit trail, once per content however many instances saw it (§17);
@@ -144,35 +202,6 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await ConfigAudit.RecordRejectedAsync(db, clock.GetUtcNow(), contentHash, errors, ct);
-    }
-
-    /// <summary>
-    /// The clients that may need this config applied: those with a named entry, those without a pool, and those whose
-    /// stored settings are not exactly what clients without a named entry get. The database sorts out the rest, so a
-    /// save that changes one client of 100,000 reads one row (plus the named ones), not 100,000. When what clients
-    /// without a named entry get is what this instance's last apply gave them, only the named entries of both
-    /// configs and clients created since (perhaps under an older config) can need it, and the
-    /// other 100,000 rows are not even scanned: a save of one named entry costs a few index lookups. The first apply
-    /// after start, and any change to the default, look at every client, which also mends rows another process left.
-    /// </summary>
-    private static IQueryable<ClientRow> Candidates(LumenDbContext db, LumenConfig config, Target unnamed, Applied? applied)
-    {
-        var named = NamedKeys(config);
-        if (applied is not null && applied.Unnamed == unnamed.After)
-        {
-            var either = named.Union(applied.Named).ToList();
-            var since = applied.LastClientId;
-            // Two index lookups (a client without a pool can only be one created since); no scan.
-            return db.Clients.AsNoTracking().Where(c => EF.Parameter(either).Contains(c.Name) || c.Id > since);
-        }
-        var shape = unnamed.Shape;
-        var budget = unnamed.After.Budget;
-        long max = budget.Max.Micros, refresh = budget.RefreshPerHour.Micros, starting = budget.Starting.Micros;
-        return db.Clients.AsNoTracking().Where(c =>
-            EF.Parameter(named).Contains(c.Name) || c.Pool == null
-            || c.SettingsSource != shape.SettingsSource || c.AccessDefault != shape.AccessDefault
-            || c.Blacklist != shape.Blacklist || c.Whitelist != shape.Whitelist || c.Graylist != shape.Graylist
-            || c.Pool.MaxMicros != max || c.Pool.RefreshMicrosPerHour != refresh || c.Pool.StartingMicros != starting);
     }
 
     public void Dispose() => _applying.Dispose();
@@ -191,12 +220,12 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
         return names.Except(existing, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The access half of the target's settings onto all its changed clients, in one statement.</summary>
+    /// <summary>The access half of the target's settings onto its clients whose access columns differ, in one statement.</summary>
     private static Task<int> SetAccessAsync(LumenDbContext db, Target target, CancellationToken ct)
     {
         var shape = target.Shape;
         // One array/JSON parameter however many clients (separate parameters would run past provider limits).
-        return db.Clients.Where(c => EF.Parameter(target.Changed).Contains(c.Id)).ExecuteUpdateAsync(s => s
+        return db.Clients.Where(c => EF.Parameter(target.AccessChanged).Contains(c.Id)).ExecuteUpdateAsync(s => s
             .SetProperty(c => c.SettingsSource, shape.SettingsSource)
             .SetProperty(c => c.AccessDefault, shape.AccessDefault)
             .SetProperty(c => c.Blacklist, shape.Blacklist)
@@ -205,22 +234,105 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
     }
 
     /// <summary>
-    /// New budget in one atomic statement per batch of pools: each balance is first refilled under the old settings
-    /// (they were in force until now), then kept but clamped to the new cap (§4). A changed starting never touches an
-    /// existing pool.
+    /// New budget in one atomic statement for all the target's pools (their ids in one array parameter): each balance
+    /// is first refilled under the old settings (they were in force until now), then kept but clamped to the new cap
+    /// (§4). A changed starting never touches an existing pool.
     /// </summary>
-    private static Task<int> ApplyBudgetAsync(LumenDbContext db, int[] clientIds, AppliedSettings after, long nowMs, CancellationToken ct)
+    private static Task<int> ApplyBudgetAsync(LumenDbContext db, List<int> clientIds, AppliedSettings after, long nowMs, CancellationToken ct)
     {
         var unlimited = after.Budget.Kind == Domain.Budget.BudgetKind.Unlimited;
         var parameters = new RawParameters(db);
-        object Parameter(string name, object value) => parameters.Of(name, value);
-        var values = new List<object>(clientIds.Length + 4)
+        var ids = IdArray.For(db);
+        object[] values =
+        [
+            parameters.Of("@now", nowMs), parameters.Of("@max", after.Budget.Max.Micros),
+            parameters.Of("@refresh", after.Budget.RefreshPerHour.Micros), parameters.Of("@starting", after.Budget.Starting.Micros),
+            ids.Parameter(parameters, "@ids", clientIds),
+        ];
+        return db.Database.ExecuteSqlRawAsync(PoolSql.For(db).ApplyBudget(unlimited, ids.Select("@ids")), values, ct);
+    }
+
+    /// <summary>What an apply found to change: the changes to publish and audit, and the pools to create.</summary>
+    private sealed class Outcome(DateTimeOffset now)
+    {
+        public List<Change> Changes { get; } = [];
+        public List<CoinPoolRow> NewPools { get; } = [];
+        public List<(int ClientId, string Client, string Change)> Audited { get; } = [];
+
+        /// <summary>Decides one client read on its own.</summary>
+        public void Consider(ClientRow client, Target target)
         {
-            Parameter("@now", nowMs), Parameter("@max", after.Budget.Max.Micros), Parameter("@refresh", after.Budget.RefreshPerHour.Micros),
-            Parameter("@starting", after.Budget.Starting.Micros),
-        };
-        values.AddRange(clientIds.Select((id, i) => Parameter(string.Create(CultureInfo.InvariantCulture, $"@c{i}"), id)));
-        return db.Database.ExecuteSqlRawAsync(PoolSql.For(db).ApplyBudget(unlimited, clientIds.Length), values, ct);
+            var after = target.After;
+            if (client.Pool is null)
+            {
+                target.AccessChanged.Add(client.Id);
+                NewPools.Add(PoolMapping.NewPool(client.Id, client.Name, after.Budget, now));
+                Changes.Add(new Change(client.Name, ChangeKind.SettingsApplied, "config applied; pool created", null, after));
+                Audited.Add((client.Id, client.Name, "pool created"));
+                return;
+            }
+            if (target.IsAppliedTo(client)) return;
+            AppliedSettings before;
+            try
+            {
+                before = PoolMapping.Applied(client, client.Pool);
+            }
+            catch (InvalidDataException unreadable)
+            {
+                // Applying writes every access column from the config, so it replaces what cannot be read rather than
+                // fail every reload over one row; nothing is decided from the unreadable value, and the change says so.
+                target.AccessChanged.Add(client.Id);
+                if (PoolMapping.Budget(client.Pool) != after.Budget) target.BudgetChanged.Add(client.Id);
+                Changes.Add(new Change(client.Name, ChangeKind.SettingsApplied, $"config applied; {unreadable.Message}", null, after));
+                Audited.Add((client.Id, client.Name, $"unreadable settings replaced: {unreadable.Message}"));
+                return;
+            }
+            if (before == after) return;
+            Changed(client.Id, client.Name, target, !target.HasAccessOf(client), before.Budget != after.Budget, before, after.DescribeChangeFrom(before));
+        }
+
+        /// <summary>A client whose settings change from <paramref name="before"/> to the target's, as <paramref name="described"/>.</summary>
+        public void Changed(int id, string name, Target target, bool access, bool budget, AppliedSettings before, string described)
+        {
+            if (access) target.AccessChanged.Add(id);
+            if (budget) target.BudgetChanged.Add(id);
+            Changes.Add(new Change(name, ChangeKind.SettingsApplied, described, before, target.After));
+            Audited.Add((id, name, described));
+        }
+    }
+
+    /// <summary>
+    /// One kind of stored settings, as <see cref="PoolMapping.SetAccess"/> and the pool columns hold them, shared by
+    /// any number of clients without a named entry.
+    /// </summary>
+    private sealed class StoredGroup(ClientRow key)
+    {
+        public ClientRow Key { get; } = key;
+
+        /// <summary>The settings these columns mean, or null when they do not read back (then each client is read on its own).</summary>
+        public AppliedSettings? Settings { get; } = Readable(key);
+
+        /// <summary>The clients that store exactly these columns, as the database compares them.</summary>
+        public Expression<Func<ClientRow, bool>> Members()
+        {
+            var k = Key;
+            return c => c.SettingsSource == k.SettingsSource && c.AccessDefault == k.AccessDefault
+                && c.Blacklist == k.Blacklist && c.Whitelist == k.Whitelist && c.Graylist == k.Graylist
+                && c.Pool.MaxMicros == k.Pool.MaxMicros && c.Pool.RefreshMicrosPerHour == k.Pool.RefreshMicrosPerHour
+                && c.Pool.StartingMicros == k.Pool.StartingMicros;
+        }
+
+        private static AppliedSettings? Readable(ClientRow key)
+        {
+            try
+            {
+                return PoolMapping.Applied(key, key.Pool);
+            }
+            catch (InvalidDataException)
+            {
+                return null;
+            }
+        }
     }
 
     /// <summary>
@@ -259,18 +371,25 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
         /// <summary>The columns as <see cref="PoolMapping.SetAccess"/> writes them for <see cref="After"/>.</summary>
         public ClientRow Shape { get; } = new();
 
-        public List<int> Changed { get; } = [];
+        /// <summary>Clients whose access columns this apply writes.</summary>
+        public List<int> AccessChanged { get; } = [];
+
+        /// <summary>Pools this apply gives the target's budget.</summary>
         public List<int> BudgetChanged { get; } = [];
+
+        /// <summary>Whether the client's access columns are exactly what applying this target writes.</summary>
+        public bool HasAccessOf(ClientRow client) =>
+            client.SettingsSource == Shape.SettingsSource && client.AccessDefault == Shape.AccessDefault
+            && client.Blacklist.SequenceEqual(Shape.Blacklist, StringComparer.Ordinal)
+            && client.Whitelist.SequenceEqual(Shape.Whitelist, StringComparer.Ordinal)
+            && client.Graylist.SequenceEqual(Shape.Graylist, StringComparer.Ordinal);
 
         /// <summary>
         /// Whether the client's columns are exactly what applying this target writes: the common case, decided
         /// without building its settings. Anything else is compared as settings (equal sets in another order, say).
         /// </summary>
         public bool IsAppliedTo(ClientRow client) =>
-            client.SettingsSource == Shape.SettingsSource && client.AccessDefault == Shape.AccessDefault
-            && client.Blacklist.SequenceEqual(Shape.Blacklist, StringComparer.Ordinal)
-            && client.Whitelist.SequenceEqual(Shape.Whitelist, StringComparer.Ordinal)
-            && client.Graylist.SequenceEqual(Shape.Graylist, StringComparer.Ordinal)
+            HasAccessOf(client)
             && client.Pool.MaxMicros == After.Budget.Max.Micros
             && client.Pool.RefreshMicrosPerHour == After.Budget.RefreshPerHour.Micros
             && client.Pool.StartingMicros == After.Budget.Starting.Micros;
