@@ -68,12 +68,30 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
         else
         {
             await ConsiderEachAsync(db.Clients.AsNoTracking().Where(c => EF.Parameter(named).Contains(c.Name) || c.Pool == null));
-            // Groups whose columns do not read back (an unreadable access default, say) are left to the clients' own reads.
-            var groups = (await UnnamedGroupsAsync(db, named, targets.Unnamed, ct)).Where(g => g.Settings is not null).ToList();
-            foreach (var group in groups) await ConsiderGroupAsync(group);
-            // What no group above stands for: stored settings of more kinds than StoredGroups, unreadable ones, or
-            // columns the database compares otherwise than they read back. Each such client is read and decided alone.
-            await ConsiderEachAsync(groups.Aggregate(UnnamedMismatched(db, named, targets.Unnamed), (q, g) => q.Where(Not(g.Members()))));
+            // Clients without a named entry, decided by what they store: a save of the default entry changes 100,000
+            // clients that all store what the previous default gave, and that is decided once for all of them.
+            var rest = UnnamedMismatched(db, named, targets.Unnamed);
+            var left = true;
+            for (var group = 0; group < StoredGroups && left; group++)
+            {
+                // Any one client not decided yet stands for its group (on SQLite, the first mismatch of a scan).
+                var first = await Read(rest).FirstOrDefaultAsync(ct);
+                left = first is not null;
+                if (first is null) break;
+                var stored = new StoredGroup(first);
+                if (stored.Settings is null || await ConsiderGroupAsync(stored) == 0)
+                {
+                    // Unreadable columns, or ones the database compares otherwise than they read back: this client alone.
+                    existing.Add(first.Name);
+                    outcome.Consider(first, targets.Unnamed);
+                    var id = first.Id;
+                    rest = rest.Where(c => c.Id != id);
+                    continue;
+                }
+                rest = rest.Where(Not(stored.Members()));
+            }
+            // Stored settings of more kinds than StoredGroups: each client read on its own.
+            if (left) await ConsiderEachAsync(rest);
         }
 
         foreach (var target in targets.All)
@@ -104,59 +122,26 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
             }
         }
 
-        // A group's members are read as id and name only, and decided once for all of them.
-        async Task ConsiderGroupAsync(StoredGroup group)
+        // A group's members are read as id and name only, and decided once for all of them; how many there were.
+        async Task<int> ConsiderGroupAsync(StoredGroup group)
         {
             var target = targets.Unnamed;
             var before = group.Settings!;
-            if (before == target.After) return;
             var members = await UnnamedWithPool(db, named).Where(group.Members()).Select(c => new { c.Id, c.Name }).ToListAsync(ct);
+            if (before == target.After) return members.Count; // stored otherwise (lists in another order), but the same settings
             var described = target.After.DescribeChangeFrom(before);
             var access = !target.HasAccessOf(group.Key);
             var budget = before.Budget != target.After.Budget;
             foreach (var member in members) outcome.Changed(member.Id, member.Name, target, access, budget, before, described);
+            return members.Count;
         }
     }
 
     /// <summary>
-    /// Most kinds of stored settings that are decided as a group. A save of the default entry meets one (what the
-    /// previous default gave), or a few; anything past these is read client by client.
+    /// Most kinds of stored settings decided as a group. A save of the default entry meets one (what the previous
+    /// default gave), or a few; anything past these is read client by client.
     /// </summary>
     private const int StoredGroups = 16;
-
-    /// <summary>
-    /// The clients without a named entry whose stored settings are not what they get now, grouped by what they store,
-    /// largest first: a save of the default entry changes 100,000 clients that all store the same, and deciding that
-    /// once, in the database, saves reading and comparing 100,000 rows.
-    /// </summary>
-    private static async Task<List<StoredGroup>> UnnamedGroupsAsync(LumenDbContext db, List<string> named, Target unnamed, CancellationToken ct)
-    {
-        var keys = await UnnamedMismatched(db, named, unnamed)
-            .GroupBy(c => new
-            {
-                c.SettingsSource, c.AccessDefault, c.Blacklist, c.Whitelist, c.Graylist,
-                c.Pool.MaxMicros, c.Pool.RefreshMicrosPerHour, c.Pool.StartingMicros,
-            })
-            .Select(g => new { g.Key, Count = g.Count() })
-            .OrderByDescending(g => g.Count)
-            .Take(StoredGroups)
-            .ToListAsync(ct);
-        return keys.Select(k => new StoredGroup(new ClientRow
-        {
-            Name = "(stored group)",
-            SettingsSource = k.Key.SettingsSource,
-            AccessDefault = k.Key.AccessDefault,
-            Blacklist = k.Key.Blacklist,
-            Whitelist = k.Key.Whitelist,
-            Graylist = k.Key.Graylist,
-            Pool = new CoinPoolRow
-            {
-                MaxMicros = k.Key.MaxMicros,
-                RefreshMicrosPerHour = k.Key.RefreshMicrosPerHour,
-                StartingMicros = k.Key.StartingMicros,
-            },
-        })).ToList();
-    }
 
     private static IQueryable<ClientRow> UnnamedWithPool(LumenDbContext db, List<string> named) =>
         db.Clients.AsNoTracking().Where(c => c.Pool != null && !EF.Parameter(named).Contains(c.Name));
