@@ -6,12 +6,12 @@ namespace Lumen.Infrastructure.Audit;
 
 /// <summary>
 /// The one raw statement of the audit trail, per provider: links from an entry to a set of clients, the client ids
-/// in a single array parameter (<see cref="IdArray"/>), so the number of clients never meets a parameter limit.
+/// in a single array parameter (<see cref="ValueArray"/>), so the number of clients never meets a parameter limit.
 /// </summary>
 internal sealed class AuditSql
 {
     private static readonly ConcurrentDictionary<Type, AuditSql> ByContext = new();
-    private readonly IdArray _ids;
+    private readonly ValueArray _ids;
 
     /// <summary>Parameters: <c>@entry</c>, <c>@change</c>, <c>@ids</c> (see <see cref="Ids"/>).</summary>
     public string InsertLinks { get; }
@@ -22,7 +22,7 @@ internal sealed class AuditSql
     {
         var links = new StoreTable(db, typeof(AuditClientRow));
         var columns = $"{links[nameof(AuditClientRow.ClientId)]}, {links[nameof(AuditClientRow.EntryId)]}, {links[nameof(AuditClientRow.Change)]}";
-        _ids = IdArray.For(db);
+        _ids = ValueArray.For(db);
         InsertLinks = $"INSERT INTO {links.Name} ({columns}) SELECT {_ids.Column("@ids")}, @entry, @change{_ids.From("@ids")}";
     }
 

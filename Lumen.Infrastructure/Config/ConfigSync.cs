@@ -9,8 +9,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Infrastructure.Config;
 
-/// <summary>What applying a config did: the changed clients and the named entries skipped for want of a client.</summary>
-public sealed record SyncReport(IReadOnlyList<Change> Changes, IReadOnlyList<string> SkippedEntries, int Unchanged);
+/// <summary>
+/// What applying a config did: the changes (one for each changed client, or past <see cref="ConfigSync.MaxReported"/>
+/// one that says what changed for them all), the named entries skipped for want of a client, and how many clients
+/// were left as they were and how many changed.
+/// </summary>
+public sealed record SyncReport(IReadOnlyList<Change> Changes, IReadOnlyList<string> SkippedEntries, int Unchanged, int Changed);
 
 /// <summary>
 /// Applies a valid config to every existing client in one transaction (§11): the init-db command and the watcher
@@ -47,18 +51,22 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
     private async Task<SyncReport> ApplyOnceAsync(LumenConfig config, Change? announcement, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
         var targets = new Targets(config);
+        var unnamed = targets.Unnamed;
         var outcome = new Outcome(now);
+        var grouped = new List<Grouped>();
         var fingerprint = ConfigFingerprint.Of(config);
         var named = NamedKeys(config);
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // First, so that the applies of every instance queue here and each sees what the one before it committed.
         var previous = await ConfigAudit.ClaimAsync(db, fingerprint, ct);
+        var audit = new ConfigAudit.AppliedEntry(db, now);
         var total = await db.Clients.CountAsync(ct);
         var lastId = await db.Clients.MaxAsync(c => (int?)c.Id, ct) ?? 0;
         var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (_applied is not null && _applied.Unnamed == targets.Unnamed.After)
+        if (_applied is not null && _applied.Unnamed == unnamed.After)
         {
             // Two index lookups (a client without a pool can only be one created since); no scan.
             var either = named.Union(_applied.Named).ToList();
@@ -68,9 +76,10 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
         else
         {
             await ConsiderEachAsync(db.Clients.AsNoTracking().Where(c => EF.Parameter(named).Contains(c.Name) || c.Pool == null));
-            // Clients without a named entry, decided by what they store: a save of the default entry changes 100,000
-            // clients that all store what the previous default gave, and that is decided once for all of them.
-            var rest = UnnamedMismatched(db, named, targets.Unnamed);
+            // Clients without a named entry, by what they store: a save of the default entry changes 100,000 clients
+            // that all store what the previous default gave. Each such group is decided once and applied by the
+            // database; none of its clients is read.
+            var rest = UnnamedMismatched(db, named, unnamed);
             var left = true;
             for (var group = 0; group < StoredGroups && left; group++)
             {
@@ -79,16 +88,17 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
                 left = first is not null;
                 if (first is null) break;
                 var stored = new StoredGroup(first);
-                if (stored.Settings is null || await ConsiderGroupAsync(stored) == 0)
+                if (stored.Settings == unnamed.After && await UnnamedWithPool(db, named).AnyAsync(stored.Members(), ct))
+                    rest = rest.Where(Not(stored.Members())); // stored otherwise (lists in another order), the same settings
+                else if (stored.Settings is not { } before || before == unnamed.After || !await ApplyGroupAsync(first, before))
                 {
-                    // Unreadable columns, or ones the database compares otherwise than they read back: this client alone.
+                    // Unreadable columns, or another group's change: this client on its own.
                     existing.Add(first.Name);
-                    outcome.Consider(first, targets.Unnamed);
+                    outcome.Consider(first, unnamed);
                     var id = first.Id;
                     rest = rest.Where(c => c.Id != id);
-                    continue;
                 }
-                rest = rest.Where(Not(stored.Members()));
+                // A group applied now stores what the default gives, so it has left rest by itself.
             }
             // Stored settings of more kinds than StoredGroups: each client read on its own.
             if (left) await ConsiderEachAsync(rest);
@@ -96,22 +106,43 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
 
         foreach (var target in targets.All)
         {
-            if (target.AccessChanged.Count > 0) await SetAccessAsync(db, target, ct);
-            if (target.BudgetChanged.Count > 0) await ApplyBudgetAsync(db, target.BudgetChanged, target.After, now.ToUnixTimeMilliseconds(), ct);
+            if (target.AccessChanged.Count > 0)
+                await SetAccessAsync(db, db.Clients.Where(c => EF.Parameter(target.AccessChanged).Contains(c.Id)), target.Shape, ct);
+            if (target.BudgetChanged.Count > 0)
+            {
+                var parameters = new RawParameters(db);
+                var ids = ValueArray.For(db);
+                await ApplyBudgetAsync(db, parameters, ids.Select("@ids"), [ids.Parameter(parameters, "@ids", target.BudgetChanged)], target.After, nowMs, ct);
+            }
         }
         if (outcome.NewPools.Count > 0)
         {
             db.CoinPools.AddRange(outcome.NewPools);
             await db.SaveChangesAsync(ct);
         }
-        await ConfigAudit.RecordAppliedAsync(db, now, fingerprint.ChangesFrom(previous), outcome.Audited, ct);
+        var changed = outcome.Changes.Count + grouped.Sum(g => g.Count);
+        IReadOnlyList<Change> changes = outcome.Changes;
+        if (changed <= MaxReported)
+        {
+            foreach (var g in grouped)
+            {
+                var names = await db.AuditClients.AsNoTracking().Where(l => l.EntryId == g.Entry && l.Change == g.Change)
+                    .OrderBy(l => l.ClientId).Select(l => l.ClientRow!.Name).ToListAsync(ct);
+                outcome.Changes.AddRange(names.Select(n => new Change(n, ChangeKind.SettingsApplied, g.Described, g.Before, unnamed.After)));
+            }
+        }
+        else
+        {
+            // Said once for all of them, as the feed says any change of this many (ChangeFeed.MaxNamed).
+            changes = [ChangeFeed.Many(ChangeKind.SettingsApplied, outcome.Changes.Select(c => c.Summary).Concat(grouped.Select(g => g.Described)))];
+        }
+        await audit.FinishAsync(fingerprint.ChangesFrom(previous), outcome.Audited, ct);
         await tx.CommitAsync(ct);
-        _applied = new Applied(targets.Unnamed.After, named, lastId);
+        _applied = new Applied(unnamed.After, named, lastId);
 
         var skipped = config.Clients.Named.Keys.Where(n => !existing.Contains(n)).Order(StringComparer.Ordinal).ToList();
-        var changes = outcome.Changes;
         await feed.PublishAsync(announcement is null ? changes : [.. changes, announcement]);
-        return new SyncReport(changes, skipped, total - changes.Count);
+        return new SyncReport(changes, skipped, total - changed, changed);
 
         async Task ConsiderEachAsync(IQueryable<ClientRow> candidates)
         {
@@ -122,20 +153,43 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
             }
         }
 
-        // A group's members are read as id and name only, and decided once for all of them; how many there were.
-        async Task<int> ConsiderGroupAsync(StoredGroup group)
+        // Links the audit entry to every client of the group (the database picks them), then gives those clients
+        // the default's settings, the links being the set. False when that would link none, or another group of
+        // this apply changes the same way (its links could not be told apart).
+        async Task<bool> ApplyGroupAsync(ClientRow first, AppliedSettings before)
         {
-            var target = targets.Unnamed;
-            var before = group.Settings!;
-            var members = await UnnamedWithPool(db, named).Where(group.Members()).Select(c => new { c.Id, c.Name }).ToListAsync(ct);
-            if (before == target.After) return members.Count; // stored otherwise (lists in another order), but the same settings
-            var described = target.After.DescribeChangeFrom(before);
-            var access = !target.HasAccessOf(group.Key);
-            var budget = before.Budget != target.After.Budget;
-            foreach (var member in members) outcome.Changed(member.Id, member.Name, target, access, budget, before, described);
-            return members.Count;
+            var described = unnamed.After.DescribeChangeFrom(before);
+            var change = AuditLog.Cut(described);
+            if (grouped.Exists(g => g.Change == change)) return false;
+            var entry = await audit.IdAsync(ct);
+            var sql = StoredGroupSql.For(db);
+            var parameters = new RawParameters(db);
+            var linked = await db.Database.ExecuteSqlRawAsync(sql.LinkMembers,
+                [parameters.Of("@entry", entry), parameters.Of("@change", change), parameters.Of("@probe", first.Id),
+                    ValueArray.For(db).Parameter(parameters, "@named", named)], ct);
+            if (linked == 0) return false;
+            audit.Linked(change, linked);
+            grouped.Add(new Grouped(entry, change, described, before, linked));
+            if (!unnamed.HasAccessOf(first))
+                await SetAccessAsync(db, db.Clients.Where(c => db.AuditClients.Any(l => l.EntryId == entry && l.Change == change && l.ClientId == c.Id)),
+                    unnamed.Shape, ct);
+            if (before.Budget != unnamed.After.Budget)
+            {
+                var budget = new RawParameters(db);
+                await ApplyBudgetAsync(db, budget, sql.Linked, [budget.Of("@entry", entry), budget.Of("@change", change)], unnamed.After, nowMs, ct);
+            }
+            return true;
         }
     }
+
+    /// <summary>
+    /// Most changed clients a report names one by one (init-db prints each); past this, the report says what changed
+    /// once, as the change feed does past <see cref="ChangeFeed.MaxNamed"/>, and no client's name is read.
+    /// </summary>
+    internal const int MaxReported = 10_000;
+
+    /// <summary>A stored group applied by the database: its links in the audit entry, how it changed, and how many.</summary>
+    private sealed record Grouped(long Entry, string Change, string Described, AppliedSettings Before, int Count);
 
     /// <summary>
     /// Most kinds of stored settings decided as a group. A save of the default entry meets one (what the previous
@@ -205,36 +259,31 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
         return names.Except(existing, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The access half of the target's settings onto its clients whose access columns differ, in one statement.</summary>
-    private static Task<int> SetAccessAsync(LumenDbContext db, Target target, CancellationToken ct)
-    {
-        var shape = target.Shape;
-        // One array/JSON parameter however many clients (separate parameters would run past provider limits).
-        return db.Clients.Where(c => EF.Parameter(target.AccessChanged).Contains(c.Id)).ExecuteUpdateAsync(s => s
+    /// <summary>The access half of a target's settings (<paramref name="shape"/>) onto <paramref name="clients"/>, in one statement.</summary>
+    private static Task<int> SetAccessAsync(LumenDbContext db, IQueryable<ClientRow> clients, ClientRow shape, CancellationToken ct) =>
+        clients.ExecuteUpdateAsync(s => s
             .SetProperty(c => c.SettingsSource, shape.SettingsSource)
             .SetProperty(c => c.AccessDefault, shape.AccessDefault)
             .SetProperty(c => c.Blacklist, shape.Blacklist)
             .SetProperty(c => c.Whitelist, shape.Whitelist)
             .SetProperty(c => c.Graylist, shape.Graylist), ct);
-    }
 
     /// <summary>
-    /// New budget in one atomic statement for all the target's pools (their ids in one array parameter): each balance
-    /// is first refilled under the old settings (they were in force until now), then kept but clamped to the new cap
-    /// (§4). A changed starting never touches an existing pool.
+    /// New budget in one atomic statement for the pools of <paramref name="clientIds"/> (a subquery, whose parameters
+    /// are <paramref name="idParameters"/>): each balance is first refilled under the old settings (they were in force
+    /// until now), then kept but clamped to the new cap (§4). A changed starting never touches an existing pool.
     /// </summary>
-    private static Task<int> ApplyBudgetAsync(LumenDbContext db, List<int> clientIds, AppliedSettings after, long nowMs, CancellationToken ct)
+    private static Task<int> ApplyBudgetAsync(LumenDbContext db, RawParameters parameters, string clientIds, object[] idParameters,
+        AppliedSettings after, long nowMs, CancellationToken ct)
     {
         var unlimited = after.Budget.Kind == Domain.Budget.BudgetKind.Unlimited;
-        var parameters = new RawParameters(db);
-        var ids = IdArray.For(db);
         object[] values =
         [
             parameters.Of("@now", nowMs), parameters.Of("@max", after.Budget.Max.Micros),
             parameters.Of("@refresh", after.Budget.RefreshPerHour.Micros), parameters.Of("@starting", after.Budget.Starting.Micros),
-            ids.Parameter(parameters, "@ids", clientIds),
+            .. idParameters,
         ];
-        return db.Database.ExecuteSqlRawAsync(PoolSql.For(db).ApplyBudget(unlimited, ids.Select("@ids")), values, ct);
+        return db.Database.ExecuteSqlRawAsync(PoolSql.For(db).ApplyBudget(unlimited, clientIds), values, ct);
     }
 
     /// <summary>What an apply found to change: the changes to publish and audit, and the pools to create.</summary>
