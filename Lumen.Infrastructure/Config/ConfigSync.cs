@@ -19,9 +19,11 @@ public sealed record SyncReport(IReadOnlyList<Change> Changes, IReadOnlyList<str
 /// <summary>
 /// Applies a valid config to every existing client in one transaction (§11): the init-db command and the watcher
 /// both come here. Named entries of clients that do not exist are skipped (they apply when the client is created).
-/// Set-based: the database picks out the clients whose settings may differ, only those are read (untracked), and
-/// the ones that change are updated together, grouped by what they now get, so a save that changes 10,000 clients
-/// costs a few statements and one that changes one client of 100,000 reads a handful of rows.
+/// Set-based: clients with a named entry are read (untracked) and updated together per entry; clients without one
+/// are taken by what they store: one of them stands for its group, whose change is decided once, and the database
+/// links the group's clients to the audit entry and updates them from those links, so a save of the default entry
+/// that changes 100,000 clients reads none of them (a few statements and two scans). A save that changes one
+/// client of 100,000 reads a handful of rows.
 /// </summary>
 public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProvider clock) : IDisposable
 {
@@ -66,6 +68,7 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
         var total = await db.Clients.CountAsync(ct);
         var lastId = await db.Clients.MaxAsync(c => (int?)c.Id, ct) ?? 0;
         var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var rest = UnnamedToDecide(db, named, unnamed);
         if (_applied is not null && _applied.Unnamed == unnamed.After)
         {
             // Two index lookups (a client without a pool can only be one created since); no scan.
@@ -75,11 +78,10 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
         }
         else
         {
-            await ConsiderEachAsync(db.Clients.AsNoTracking().Where(c => EF.Parameter(named).Contains(c.Name) || c.Pool == null));
+            await ConsiderEachAsync(db.Clients.AsNoTracking().Where(c => EF.Parameter(named).Contains(c.Name)));
             // Clients without a named entry, by what they store: a save of the default entry changes 100,000 clients
             // that all store what the previous default gave. Each such group is decided once and applied by the
             // database; none of its clients is read.
-            var rest = UnnamedMismatched(db, named, unnamed);
             var left = true;
             for (var group = 0; group < StoredGroups && left; group++)
             {
@@ -87,17 +89,12 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
                 var first = await Read(rest).FirstOrDefaultAsync(ct);
                 left = first is not null;
                 if (first is null) break;
-                var stored = new StoredGroup(first);
-                if (stored.Settings == unnamed.After && await UnnamedWithPool(db, named).AnyAsync(stored.Members(), ct))
+                var stored = first.Pool is null ? null : new StoredGroup(first);
+                if (stored is null) Alone(first); // no pool yet: one is created for it
+                else if (stored.Settings == unnamed.After && await UnnamedWithPool(db, named).AnyAsync(stored.Members(), ct))
                     rest = rest.Where(Not(stored.Members())); // stored otherwise (lists in another order), the same settings
                 else if (stored.Settings is not { } before || before == unnamed.After || !await ApplyGroupAsync(first, before))
-                {
-                    // Unreadable columns, or another group's change: this client on its own.
-                    existing.Add(first.Name);
-                    outcome.Consider(first, unnamed);
-                    var id = first.Id;
-                    rest = rest.Where(c => c.Id != id);
-                }
+                    Alone(first); // unreadable columns, or another group's change
                 // A group applied now stores what the default gives, so it has left rest by itself.
             }
             // Stored settings of more kinds than StoredGroups: each client read on its own.
@@ -143,6 +140,15 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
         var skipped = config.Clients.Named.Keys.Where(n => !existing.Contains(n)).Order(StringComparer.Ordinal).ToList();
         await feed.PublishAsync(announcement is null ? changes : [.. changes, announcement]);
         return new SyncReport(changes, skipped, total - changed, changed);
+
+        // A client decided on its own, and out of rest from now on.
+        void Alone(ClientRow client)
+        {
+            existing.Add(client.Name);
+            outcome.Consider(client, unnamed);
+            var id = client.Id;
+            rest = rest.Where(c => c.Id != id);
+        }
 
         async Task ConsiderEachAsync(IQueryable<ClientRow> candidates)
         {
@@ -200,14 +206,17 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
     private static IQueryable<ClientRow> UnnamedWithPool(LumenDbContext db, List<string> named) =>
         db.Clients.AsNoTracking().Where(c => c.Pool != null && !EF.Parameter(named).Contains(c.Name));
 
-    /// <summary>Clients without a named entry, with a pool, whose stored columns are not exactly what applying the default writes.</summary>
-    private static IQueryable<ClientRow> UnnamedMismatched(LumenDbContext db, List<string> named, Target unnamed)
+    /// <summary>
+    /// Clients without a named entry that have no pool, or whose stored columns are not exactly what applying the
+    /// default writes: one scan, which finds nothing when every client is as the config says.
+    /// </summary>
+    private static IQueryable<ClientRow> UnnamedToDecide(LumenDbContext db, List<string> named, Target unnamed)
     {
         var shape = unnamed.Shape;
         var budget = unnamed.After.Budget;
         long max = budget.Max.Micros, refresh = budget.RefreshPerHour.Micros, starting = budget.Starting.Micros;
-        return UnnamedWithPool(db, named).Where(c =>
-            c.SettingsSource != shape.SettingsSource || c.AccessDefault != shape.AccessDefault
+        return db.Clients.AsNoTracking().Where(c => !EF.Parameter(named).Contains(c.Name)).Where(c => c.Pool == null
+            || c.SettingsSource != shape.SettingsSource || c.AccessDefault != shape.AccessDefault
             || c.Blacklist != shape.Blacklist || c.Whitelist != shape.Whitelist || c.Graylist != shape.Graylist
             || c.Pool.MaxMicros != max || c.Pool.RefreshMicrosPerHour != refresh || c.Pool.StartingMicros != starting);
     }
