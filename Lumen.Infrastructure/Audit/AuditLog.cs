@@ -1,4 +1,3 @@
-using System.Globalization;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -32,26 +31,25 @@ internal static class AuditLog
     }
 
     /// <summary>
-    /// A config apply as one entry, linked to every client it changed with how that client changed. The links are
-    /// inserted by the database from one array parameter per distinct change (a save that lowers 100,000 clients'
-    /// max the same way is one statement per batch), never as tracked entities. Runs inside the caller's transaction.
+    /// A config apply's entry, saved at once so that links can point to it; <see cref="ConfigAudit.AppliedEntry"/>
+    /// writes its summary once the apply knows every client it changed, in the same transaction.
     /// </summary>
-    public static async Task AddConfigAppliedAsync(
-        LumenDbContext db, DateTimeOffset at, string summary, string? detail,
-        IReadOnlyList<(int ClientId, string Client, string Change)> clients, CancellationToken ct)
+    public static async Task<AuditEntryRow> AddConfigAppliedAsync(LumenDbContext db, DateTimeOffset at, CancellationToken ct)
     {
-        var entry = new AuditEntryRow
-        {
-            At = at.UtcDateTime,
-            Actor = AuditActions.ConfigActor,
-            Action = AuditActions.ConfigApplied,
-            Summary = Cut(summary),
-            Detail = detail,
-            Client = clients.Count == 1 ? clients[0].Client : null,
-            ClientCount = clients.Count,
-        };
+        var entry = new AuditEntryRow { At = at.UtcDateTime, Actor = AuditActions.ConfigActor, Action = AuditActions.ConfigApplied };
         db.AuditEntries.Add(entry);
         await db.SaveChangesAsync(ct);
+        return entry;
+    }
+
+    /// <summary>
+    /// Links <paramref name="entryId"/> to clients with how each changed. The links are inserted by the database from
+    /// one array parameter per distinct change (a save that lowers many clients' max the same way is one statement
+    /// per batch), never as tracked entities.
+    /// </summary>
+    public static async Task AddLinksAsync(LumenDbContext db, long entryId, IReadOnlyList<(int ClientId, string Client, string Change)> clients,
+        CancellationToken ct)
+    {
         var sql = AuditSql.For(db);
         foreach (var group in clients.GroupBy(c => c.Change, StringComparer.Ordinal))
         {
@@ -59,7 +57,7 @@ internal static class AuditLog
             {
                 var parameters = new RawParameters(db);
                 await db.Database.ExecuteSqlRawAsync(sql.InsertLinks,
-                    [parameters.Of("@entry", entry.Id), parameters.Of("@change", Cut(group.Key)), sql.Ids(parameters, batch)], ct);
+                    [parameters.Of("@entry", entryId), parameters.Of("@change", Cut(group.Key)), sql.Ids(parameters, batch)], ct);
             }
         }
     }
@@ -67,7 +65,4 @@ internal static class AuditLog
     /// <summary>Cuts text to the summary column's length.</summary>
     public static string Cut(string text) =>
         text.Length <= AuditModel.SummaryLength ? text : string.Concat(text.AsSpan(0, AuditModel.SummaryLength - 1), "…");
-
-    internal static string Json(IEnumerable<int> ids) =>
-        "[" + string.Join(",", ids.Select(i => i.ToString(CultureInfo.InvariantCulture))) + "]";
 }

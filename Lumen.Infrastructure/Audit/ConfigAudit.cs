@@ -35,22 +35,52 @@ internal static class ConfigAudit
         throw new InvalidOperationException($"Could not claim the audit's config row in {MaxClaims} attempts.");
     }
 
-    /// <summary>The apply's entry, when it changed anything: admins, models or clients.</summary>
-    public static async Task RecordAppliedAsync(LumenDbContext db, DateTimeOffset at, IReadOnlyList<string> configChanges,
-        IReadOnlyList<(int ClientId, string Client, string Change)> clients, CancellationToken ct)
+    /// <summary>
+    /// One apply's entry: linked to every client it changed, whether the apply names each (<see cref="FinishAsync"/>'s
+    /// clients) or the database links a whole group of them (<see cref="LinkedAsync"/>, after <see cref="IdAsync"/>).
+    /// The row is saved when the first links need it and gets its summary last, all in the apply's transaction, so
+    /// nobody sees it before it is complete.
+    /// </summary>
+    internal sealed class AppliedEntry(LumenDbContext db, DateTimeOffset at)
     {
-        if (configChanges.Count == 0 && clients.Count == 0) return;
-        var parts = new List<string>(configChanges);
-        if (clients.Count == 1) parts.Add($"{clients[0].Client}: {clients[0].Change}");
-        else if (clients.Count > 1)
+        private readonly List<(string Change, int Count)> _linked = [];
+        private AuditEntryRow? _entry;
+
+        /// <summary>The entry's id, saving the row first if it is not yet.</summary>
+        public async Task<long> IdAsync(CancellationToken ct) => (_entry ??= await AuditLog.AddConfigAppliedAsync(db, at, ct)).Id;
+
+        /// <summary>Records that <paramref name="count"/> clients were linked to the entry with <paramref name="change"/>.</summary>
+        public void Linked(string change, int count) => _linked.Add((change, count));
+
+        /// <summary>Links <paramref name="clients"/> and writes the summary, when the apply changed anything: admins, models or clients.</summary>
+        public async Task FinishAsync(IReadOnlyList<string> configChanges, IReadOnlyList<(int ClientId, string Client, string Change)> clients,
+            CancellationToken ct)
         {
-            var distinct = clients.Select(c => c.Change).Distinct(StringComparer.Ordinal).Take(2).ToList();
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{clients.Count:N0} clients changed") + (distinct.Count == 1 ? $": {distinct[0]}" : ""));
+            var count = clients.Count + _linked.Sum(l => l.Count);
+            if (configChanges.Count == 0 && count == 0 && _entry is null) return;
+            var id = await IdAsync(ct);
+            await AuditLog.AddLinksAsync(db, id, clients, ct);
+            // The first few clients by id, for the detail; each client's own history shows its change.
+            var first = await db.AuditClients.AsNoTracking().Where(l => l.EntryId == id).OrderBy(l => l.ClientId)
+                .Take(DetailClients).Select(l => new { l.ClientRow!.Name, l.Change }).ToListAsync(ct);
+            var parts = new List<string>(configChanges);
+            if (count == 1) parts.Add($"{first[0].Name}: {first[0].Change}");
+            else if (count > 1)
+            {
+                var distinct = clients.Select(c => AuditLog.Cut(c.Change)).Concat(_linked.Select(l => l.Change)).Distinct(StringComparer.Ordinal).Take(2).ToList();
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{count:N0} clients changed") + (distinct.Count == 1 ? $": {distinct[0]}" : ""));
+            }
+            var detail = configChanges.Concat(first.Select(c => $"{c.Name}: {c.Change}")).ToList();
+            if (count > DetailClients)
+                detail.Add(string.Create(CultureInfo.InvariantCulture, $"… and {count - DetailClients:N0} more clients (each client's history shows its change)"));
+            string summary = AuditLog.Cut(string.Join("; ", parts)), details = string.Join('\n', detail);
+            string? client = count == 1 ? first[0].Name : null;
+            await db.AuditEntries.Where(e => e.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.Summary, summary)
+                .SetProperty(e => e.Detail, details)
+                .SetProperty(e => e.Client, client)
+                .SetProperty(e => e.ClientCount, count), ct);
         }
-        var detail = configChanges.Concat(clients.Take(DetailClients).Select(c => $"{c.Client}: {c.Change}")).ToList();
-        if (clients.Count > DetailClients)
-            detail.Add(string.Create(CultureInfo.InvariantCulture, $"… and {clients.Count - DetailClients:N0} more clients (each client's history shows its change)"));
-        await AuditLog.AddConfigAppliedAsync(db, at, string.Join("; ", parts), string.Join('\n', detail), clients, ct);
     }
 
     /// <summary>Records a rejected file once per content hash; false when it was recorded before (by any instance).</summary>

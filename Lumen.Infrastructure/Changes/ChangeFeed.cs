@@ -148,22 +148,25 @@ public sealed partial class ChangeFeed
         var large = changes.Where(c => !c.IsGeneral).GroupBy(c => c.Kind).Where(g => g.Count() > MaxNamed).Select(g => g.Key).ToHashSet();
         if (large.Count == 0) return changes;
         var kept = changes.Where(c => c.IsGeneral || !large.Contains(c.Kind)).ToList();
-        kept.AddRange(large.Order().Select(kind => new Change(null, kind, ManyClients(kind, changes.Where(c => c.Kind == kind && !c.IsGeneral)))));
+        kept.AddRange(large.Order().Select(kind => Many(kind, changes.Where(c => c.Kind == kind && !c.IsGeneral).Select(c => c.Summary))));
         return kept;
     }
 
-    // No count and no names: a manager hears of this change too, and must not learn of other clients. A config
-    // change that reads the same for all of them (a default entry's max, say) is said once.
-    private static string ManyClients(ChangeKind kind, IEnumerable<Change> changes)
+    /// <summary>
+    /// The one general change that stands for many clients' changes of <paramref name="kind"/>, with these summaries.
+    /// No count and no names: a manager hears of this change too, and must not learn of other clients. A config
+    /// change that reads the same for all of them (a default entry's max, say) is said once.
+    /// </summary>
+    internal static Change Many(ChangeKind kind, IEnumerable<string> summaries)
     {
-        var summaries = changes.Select(c => c.Summary).Distinct(StringComparer.Ordinal).Take(2).ToList();
-        return kind switch
+        var distinct = summaries.Distinct(StringComparer.Ordinal).Take(2).ToList();
+        return new Change(null, kind, kind switch
         {
-            ChangeKind.SettingsApplied => summaries.Count == 1 ? $"config applied to many clients: {summaries[0]}" : "config applied to many clients",
+            ChangeKind.SettingsApplied => distinct.Count == 1 ? $"config applied to many clients: {distinct[0]}" : "config applied to many clients",
             ChangeKind.UsageChanged => "new usage for many clients",
             ChangeKind.Created => "many clients created",
             _ => "many clients changed",
-        };
+        });
     }
 
     private void Unsubscribe(Subscription subscription)

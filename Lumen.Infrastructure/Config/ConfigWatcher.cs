@@ -139,7 +139,7 @@ public sealed partial class ConfigWatcher(
         {
             var report = await sync.ApplyAsync(result.Config!, Change.ConfigLoaded("config file applied"), ct);
             _appliedHash = hash;
-            int changed = report.Changes.Count, skipped = report.SkippedEntries.Count;
+            int changed = report.Changed, skipped = report.SkippedEntries.Count;
             var (clients, entries) = (Counted.Noun(changed, "client", "clients"), Counted.Noun(skipped, "entry", "entries"));
             Applied(logger, changed, clients, skipped, entries);
             Reloaded?.Invoke(new ConfigReload(result, report));

@@ -46,13 +46,12 @@ internal sealed class PoolSql
     public string LogInsert { get; }
 
     /// <summary>
-    /// A new budget (§4) for <paramref name="clients"/> pools at once: each refilled under its old settings up to
-    /// <c>@now</c>, then clamped to the new cap unless it is unlimited. Parameters: <c>@now</c>, <c>@max</c>,
-    /// <c>@refresh</c>, <c>@starting</c> and the client ids <c>@c0</c> … <c>@c{clients - 1}</c>.
+    /// A new budget (§4) for many pools at once: each refilled under its old settings up to <c>@now</c>, then clamped
+    /// to the new cap unless it is unlimited. Parameters: <c>@now</c>, <c>@max</c>, <c>@refresh</c>, <c>@starting</c>,
+    /// and whatever <paramref name="clientIds"/> (a subquery of client ids) takes.
     /// </summary>
-    public string ApplyBudget(bool unlimited, int clients) =>
-        $"{(unlimited ? _applyUnlimited : _applyCapped)} WHERE {_clientId} IN " +
-        $"({string.Join(", ", Enumerable.Range(0, clients).Select(i => string.Create(CultureInfo.InvariantCulture, $"@c{i}")))})";
+    public string ApplyBudget(bool unlimited, string clientIds) =>
+        $"{(unlimited ? _applyUnlimited : _applyCapped)} WHERE {_clientId} IN ({clientIds})";
 
     private readonly string _clientId;
     private readonly string _applyUnlimited;

@@ -99,8 +99,9 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         foreach (var warning in state.Latest.Warnings) await stderr.WriteLineAsync($"warning: {warning}");
         var report = await Get<ConfigSync>().ApplyAsync(state.Latest.Config!);
         await stdout.WriteLineAsync($"database ready; config {state.Path} applied");
-        foreach (var change in report.Changes) await stdout.WriteLineAsync($"  {change.Client}: {change.Summary}");
-        await stdout.WriteLineAsync($"{report.Changes.Count} client(s) changed, {report.Unchanged} unchanged, " +
+        // One line per client, or one for them all when the report says what changed only once (a save of many).
+        foreach (var change in report.Changes) await stdout.WriteLineAsync(change.IsGeneral ? $"  {change.Summary}" : $"  {change.Client}: {change.Summary}");
+        await stdout.WriteLineAsync($"{report.Changed} client(s) changed, {report.Unchanged} unchanged, " +
             $"{report.SkippedEntries.Count} named {Counted.Noun(report.SkippedEntries.Count, "entry", "entries")} skipped (no such client yet)");
         return 0;
     }
