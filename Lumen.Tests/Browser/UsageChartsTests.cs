@@ -1,0 +1,81 @@
+using Lumen.Domain.Budget;
+using Lumen.Portal.Display;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Lumen.Tests.Browser;
+
+/// <summary>
+/// The usage charts (§16) in a real browser: calls through the gateway move an open page's charts, whose table
+/// alternative shows the counters' numbers, without a reload; axe finds nothing serious with the tables open.
+/// </summary>
+[Collection(BrowserTestGroup.Name)]
+public sealed class UsageChartsTests(BrowserFixture browser, UsageChartsTests.ChartsPortal portal, ITestOutputHelper output)
+    : BrowserTest<UsageChartsTests.ChartsPortal>(browser, portal, output), IClassFixture<UsageChartsTests.ChartsPortal>
+{
+    public sealed class ChartsPortal : PortalServer
+    {
+        public string Key { get; private set; } = "";
+
+        protected override async Task SeedAsync()
+        {
+            await CreateClientAsync("chart-bot");
+            await CreateClientAsync("idle-bot");
+            Key = await CreateKeyAsync("chart-bot");
+        }
+    }
+
+    /// <summary>The table of a chart (opened), found by the chart's caption.</summary>
+    private async Task<ILocator> TableAsync(string caption)
+    {
+        var figure = Page.Locator("figure", new() { Has = Page.Locator("figcaption", new() { HasTextString = caption }) });
+        await figure.Locator("summary").ClickAsync();
+        return figure.Locator("table");
+    }
+
+    [Fact]
+    public async Task The_detail_pages_charts_move_with_calls_without_reload()
+    {
+        await Page.DevSignInAsync(BrowserConfig.Admin, "/clients/chart-bot");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Usage over time" })).ToBeVisibleAsync();
+        var requests = await TableAsync("Requests by model");
+        var coins = await TableAsync("Coins by model");
+        // The other test may have called already: start from the counters as they are.
+        var before = await Portal.PoolAsync("chart-bot");
+        if (before.Requests == 0) await Expect(requests.Locator("tfoot td")).ToHaveCountAsync(0); // no model yet: no column
+        else await Expect(requests.Locator("tfoot td")).ToHaveTextAsync(Words.Count(before.Requests));
+        await Page.EvaluateAsync("() => { window.__lumenNoReload = true; }");
+
+        for (var i = 0; i < 3; i++) await Portal.CallDummyModelAsync(Portal.Key);
+
+        var pool = await Portal.PoolAsync("chart-bot");
+        pool.Requests.Should().Be(before.Requests + 3);
+        await Expect(requests.Locator("thead th").Nth(1)).ToHaveTextAsync("dummy");
+        await Expect(requests.Locator("tfoot td")).ToHaveTextAsync(Words.Count(pool.Requests));
+        await Expect(coins.Locator("tfoot td")).ToHaveTextAsync(Words.Amount(Coins.FromMicros(pool.CoinsSpentMicros)));
+        await Expect(requests.Locator("tbody tr")).ToHaveCountAsync(24); // the 24 hours, by the hour
+        await Expect(Page.Locator("figure.client-requests svg")).ToBeVisibleAsync();
+        (await Page.EvaluateAsync<bool>("() => window.__lumenNoReload === true")).Should().BeTrue("the page updated in place");
+
+        await TableAsync("Balance");
+        await Page.ExpectNoSeriousViolationsAsync(Output);
+    }
+
+    [Fact]
+    public async Task The_clients_boards_requests_and_top_clients_follow_calls_without_reload()
+    {
+        await Page.DevSignInAsync(BrowserConfig.Admin);
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Usage", Exact = true })).ToBeVisibleAsync();
+        var requests = await TableAsync("Requests");
+        var before = await Portal.TotalRequestsAsync();
+        await Expect(requests.Locator("tfoot td")).ToHaveTextAsync(Words.Count(before));
+
+        await Portal.CallDummyModelAsync(Portal.Key);
+
+        await Expect(requests.Locator("tfoot td")).ToHaveTextAsync(Words.Count(before + 1));
+        await Expect(Page.Locator(".top-clients").GetByRole(AriaRole.Link, new() { Name = "chart-bot" })).ToBeVisibleAsync();
+        await Expect(Page.Locator(".top-clients").GetByRole(AriaRole.Link, new() { Name = "idle-bot" })).ToHaveCountAsync(0);
+        await Page.ExpectNoSeriousViolationsAsync(Output);
+    }
+}
