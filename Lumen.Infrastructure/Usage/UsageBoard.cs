@@ -59,10 +59,14 @@ public sealed class UsageBoard(LumenDatabase contexts, ClientAccess access, Time
 
         var from = buckets.From;
         // Per hour in the database (at most 720 rows), into buckets here. An admin's from every client's totals, a
-        // manager's from their clients' own hours.
+        // manager's from their clients' own hours, or for 30 days (daily buckets) their days: PostgreSQL misjudges how
+        // few hours a manager's clients have and reads every hour of the window, where the days are 24 times fewer.
         var rows = email is null
             ? db.UsageTotalHours.Where(u => u.Hour >= from && (u.Outcome == Ok || u.Outcome == ClientClosed))
                 .Select(u => new { u.Hour, u.Calls, u.InputTokens, u.OutputTokens, u.CoinsMicros })
+            : window == UsageWindow.Month
+            ? db.UsageDays.Where(u => ClientVisibility.ManagedIds(db, email).Contains(u.ClientId) && u.Day >= from)
+                .Select(u => new { Hour = u.Day, u.Calls, u.InputTokens, u.OutputTokens, u.CoinsMicros })
             : db.UsageHours.Where(u => ClientVisibility.ManagedIds(db, email).Contains(u.ClientId) && u.Hour >= from
                     && (u.Outcome == Ok || u.Outcome == ClientClosed))
                 .Select(u => new { u.Hour, u.Calls, u.InputTokens, u.OutputTokens, u.CoinsMicros });

@@ -34,4 +34,22 @@ public static class UsageLabels
         var step = Math.Max(1, (labels.Count + 7) / 8);
         return [.. labels.Select((label, i) => i % step == 0 ? label : "")];
     }
+
+    /// <summary>
+    /// The y-axis step for values up to <paramref name="max"/>: about five ticks at 1, 2 or 5 × 10ⁿ (whole units: the
+    /// chart's steps are integers). For a stacked chart this under-counts the stack, which only adds ticks.
+    /// </summary>
+    private static readonly int[] NiceSteps = [1, 2, 5, 10];
+
+    public static int TickStep(decimal max)
+    {
+        var rough = (double)max / 5;
+        if (rough <= 1) return 1;
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(rough)));
+        var step = NiceSteps.Select(f => f * magnitude).First(s => s >= rough);
+        return (int)Math.Min(step, int.MaxValue);
+    }
+
+    /// <summary>A time on a chart's axis: short, the table says it in full.</summary>
+    public static string Axis(DateTimeOffset at) => at.UtcDateTime.ToString("MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,7 @@
 using Lumen.Domain.Budget;
+using Lumen.Infrastructure.Usage;
 using Lumen.Portal.Display;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -23,6 +25,48 @@ public sealed class UsageChartsTests(BrowserFixture browser, UsageChartsTests.Ch
             await CreateClientAsync("chart-bot");
             await CreateClientAsync("idle-bot");
             Key = await CreateKeyAsync("chart-bot");
+            await CreateClientAsync(Showcase);
+            await ShowcaseUsageAsync();
+        }
+
+        public const string Showcase = "research-bot";
+
+        /// <summary>
+        /// A day of a client's calls over two models, written as the ledger writes them (its hours, the day, every
+        /// client's hourly totals, the balance after each hour) with counters to match, for the picture.
+        /// </summary>
+        private async Task ShowcaseUsageAsync()
+        {
+            await using var db = await DbAsync();
+            var id = await db.Clients.Where(c => c.Name == Showcase).Select(c => c.Id).SingleAsync();
+            var now = UsageHours.HourOf(DateTimeOffset.UtcNow);
+            long requests = 0, input = 0, output = 0, coins = 0, balance = 80_000000;
+            for (var h = 23; h >= 0; h--)
+            {
+                var hour = now.AddHours(-h);
+                var busy = 6 + (int)(8 * Math.Sin((24 - h) / 24.0 * Math.PI)); // a working day's curve
+                foreach (var (model, share) in new[] { ("dummy", 3), ("llama3", 2) })
+                {
+                    long calls = busy * share, tokensIn = calls * 420, tokensOut = calls * 180, micros = calls * 60_000;
+                    db.UsageHours.Add(new UsageHourRow { ClientId = id, Hour = hour, Model = model, Outcome = "ok", Calls = calls,
+                        InputTokens = tokensIn, OutputTokens = tokensOut, CoinsMicros = micros });
+                    (requests, input, output, coins) = (requests + calls, input + tokensIn, output + tokensOut, coins + micros);
+                }
+                balance = Math.Max(5_000000, balance - busy * 5 * 60_000 + 50_000);
+                db.BalanceHours.Add(new BalanceHourRow { ClientId = id, Hour = hour, BalanceMicros = balance,
+                    BalanceAsOfMs = new DateTimeOffset(hour.AddMinutes(50)).ToUnixTimeMilliseconds() });
+            }
+            foreach (var hour in db.ChangeTracker.Entries<UsageHourRow>().Select(e => e.Entity).GroupBy(u => u.Hour).ToList())
+                db.UsageTotalHours.Add(new UsageTotalHourRow { Hour = hour.Key, Outcome = "ok", Shard = 99, Calls = hour.Sum(u => u.Calls),
+                    InputTokens = hour.Sum(u => u.InputTokens), OutputTokens = hour.Sum(u => u.OutputTokens), CoinsMicros = hour.Sum(u => u.CoinsMicros) });
+            foreach (var day in db.ChangeTracker.Entries<UsageHourRow>().Select(e => e.Entity).GroupBy(u => u.Hour.Date).ToList())
+                db.UsageDays.Add(new UsageDayRow { Day = day.Key, ClientId = id, Calls = day.Sum(u => u.Calls),
+                    InputTokens = day.Sum(u => u.InputTokens), OutputTokens = day.Sum(u => u.OutputTokens), CoinsMicros = day.Sum(u => u.CoinsMicros) });
+            await db.SaveChangesAsync();
+            await db.CoinPools.Where(p => p.ClientId == id).ExecuteUpdateAsync(p => p
+                .SetProperty(x => x.Requests, requests).SetProperty(x => x.InputTokens, input).SetProperty(x => x.OutputTokens, output)
+                .SetProperty(x => x.CoinsSpentMicros, coins).SetProperty(x => x.BalanceMicros, balance)
+                .SetProperty(x => x.BalanceAsOfMs, new DateTimeOffset(now.AddMinutes(50)).ToUnixTimeMilliseconds()));
         }
     }
 
@@ -77,5 +121,23 @@ public sealed class UsageChartsTests(BrowserFixture browser, UsageChartsTests.Ch
         await Expect(Page.Locator(".top-clients").GetByRole(AriaRole.Link, new() { Name = "chart-bot" })).ToBeVisibleAsync();
         await Expect(Page.Locator(".top-clients").GetByRole(AriaRole.Link, new() { Name = "idle-bot" })).ToHaveCountAsync(0);
         await Page.ExpectNoSeriousViolationsAsync(Output);
+    }
+
+    [Fact]
+    public async Task Usage_charts_of_a_busy_day_are_captured()
+    {
+        await Page.DevSignInAsync(BrowserConfig.Admin, $"/clients/{ChartsPortal.Showcase}");
+        var panel = Page.Locator(".usage-charts");
+        await Expect(Page.GetByRole(AriaRole.Figure, new() { Name = "Requests by model" })).ToBeVisibleAsync();
+        var pool = await Portal.PoolAsync(ChartsPortal.Showcase);
+        var requests = await TableAsync("Requests by model");
+        await Expect(requests.Locator("tfoot td")).ToHaveTextAsync([Words.Count(pool.Requests * 3 / 5), Words.Count(pool.Requests * 2 / 5)]);
+        await requests.Locator("xpath=ancestor::details").Locator("summary").ClickAsync(); // closed again for the picture
+        await Page.SetViewportSizeAsync(1400, 900);
+        await Page.EvaluateAsync("() => document.fonts.ready.then(() => true)");
+
+        var png = await panel.ScreenshotAsync();
+        png.Length.Should().BeGreaterThan(20_000, "four filled charts are a substantial picture");
+        await Screenshots.SaveAsync(png, "usage-charts.png", Output);
     }
 }

@@ -8,9 +8,11 @@ using Lumen.Bench.ClientsScale;
 //   web   PORTAL_DLL DB WORKDIR [renders] [saves]   first render over HTTP and reload latency in Chromium
 //   audit-seed DB [entries]          audit entries (and their client links) into a seeded database
 //   audit DB [runs]                  AuditService timings: /audit pages and filters, a client's history
+//   usage-seed sqlite|postgresql DB|CONN [clients] [busy]   30 days of hourly usage (PostgreSQL: clients too)
+//   usage sqlite|postgresql DB|CONN [runs]                  UsageBoard timings: the /clients board, a detail page's charts
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: seed DB N | query DB [runs] [deep] [filter] | apply DB [runs] | web PORTAL_DLL DB WORKDIR [renders] [saves] | audit-seed DB [entries] | audit DB [runs]");
+    Console.Error.WriteLine("usage: seed DB N | query DB [runs] [deep] [filter] | apply DB [runs] | web PORTAL_DLL DB WORKDIR [renders] [saves] | audit-seed DB [entries] | audit DB [runs] | usage-seed sqlite|postgresql DB|CONN [clients] [busy] | usage sqlite|postgresql DB|CONN [runs]");
     return 2;
 }
 
@@ -29,6 +31,10 @@ switch (args[0])
         return await AuditBench.SeedAsync(args[1], Arg(2, 1_000_000));
     case "audit":
         return await AuditBench.RunAsync(args[1], Arg(2, 15));
+    case "usage-seed":
+        return await UsageBench.SeedAsync(args[1], args[2], Arg(3, 100_000), Arg(4, 1_000));
+    case "usage":
+        return await UsageBench.RunAsync(args[1], args[2], Arg(3, 15));
     case "web":
         return await WebBench.RunAsync(args[1], args[2], args[3], Arg(4, 20), Arg(5, 20));
     default:
