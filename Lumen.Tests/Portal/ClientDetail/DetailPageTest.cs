@@ -8,6 +8,7 @@ using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Managers;
+using Lumen.Infrastructure.Usage;
 using Lumen.Portal.Clients.Detail;
 using Lumen.Tests.Infrastructure;
 using Lumen.Tests.Infrastructure.Databases;
@@ -49,6 +50,7 @@ public abstract class DetailPageTest : PortalComponentTest
         Services.AddSingleton(Portal.Feed);
         Services.AddSingleton(Portal.Get<ClientAccess>());
         Services.AddSingleton(Portal.Get<ClientDetailsQuery>());
+        Services.AddSingleton(Portal.Get<UsageBoard>());
         Services.AddSingleton(Portal.Clients);
         Services.AddSingleton(Portal.Keys);
         Services.AddSingleton(Portal.Managers);
