@@ -32,6 +32,7 @@ public static class InfrastructureServices
         services.AddSingleton<ClientTotalsCache>();
         services.AddSingleton<ClientDirectory>();
         services.AddSingleton<ClientDetailsQuery>();
+        services.AddSingleton<UsageBoard>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<KeyVerifier>();
         services.AddSingleton<ManagerService>();

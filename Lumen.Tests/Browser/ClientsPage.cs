@@ -23,7 +23,7 @@ internal sealed class ClientsPage(IPage page)
     public ILocator Status => page.GetByRole(AriaRole.Status);
 
     /// <summary>The table's client rows (not the "no clients" row).</summary>
-    public ILocator Rows => page.Locator("table tbody tr").Filter(new() { Has = page.GetByRole(AriaRole.Link) });
+    public ILocator Rows => page.Locator(".clients-table table tbody tr").Filter(new() { Has = page.GetByRole(AriaRole.Link) });
 
     /// <summary>The Name cell of every client row, in display order.</summary>
     public ILocator NameCells => Rows.Locator("td:nth-child(1)");
@@ -31,12 +31,12 @@ internal sealed class ClientsPage(IPage page)
     public ILocator Row(string client) =>
         Rows.Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = client, Exact = true }) });
 
-    public ILocator Link(string client) => page.GetByRole(AriaRole.Link, new() { Name = client, Exact = true });
+    public ILocator Link(string client) => page.Locator(".clients-table").GetByRole(AriaRole.Link, new() { Name = client, Exact = true }); // not the top clients' links
 
     /// <summary>The cell of <paramref name="client"/>'s row under the header <paramref name="column"/>.</summary>
     public async Task<ILocator> CellAsync(string client, string column)
     {
-        var headers = await page.Locator("table thead th").AllInnerTextsAsync();
+        var headers = await page.Locator(".clients-table table thead th").AllInnerTextsAsync(); // not the usage charts' tables
         var index = headers.Select(h => h.Trim()).ToList().IndexOf(column);
         if (index < 0) throw new InvalidOperationException($"No column '{column}' in [{string.Join(", ", headers)}].");
         return Row(client).Locator("td").Nth(index);

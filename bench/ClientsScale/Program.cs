@@ -10,9 +10,11 @@ using Lumen.Bench.ClientsScale;
 //   audit DB [runs]                  AuditService timings: /audit pages and filters, a client's history
 //   requestlog-seed PROVIDER CONNECTION [rows]   a fresh database (Sqlite or PostgreSQL) with ten clients and N log rows
 //   requestlog PROVIDER CONNECTION [runs]        RequestLogService timings and plans: first, deep, filtered pages
+//   usage-seed sqlite|postgresql DB|CONN [clients] [busy]   30 days of hourly usage (PostgreSQL: clients too)
+//   usage sqlite|postgresql DB|CONN [runs]                  UsageBoard timings: the /clients board, a detail page's charts
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: seed DB N | query DB [runs] [deep] [filter] | apply DB [runs] | web PORTAL_DLL DB WORKDIR [renders] [saves] | audit-seed DB [entries] | audit DB [runs] | requestlog-seed PROVIDER CONNECTION [rows] | requestlog PROVIDER CONNECTION [runs]");
+    Console.Error.WriteLine("usage: seed DB N | query DB [runs] [deep] [filter] | apply DB [runs] | web PORTAL_DLL DB WORKDIR [renders] [saves] | audit-seed DB [entries] | audit DB [runs] | requestlog-seed PROVIDER CONNECTION [rows] | requestlog PROVIDER CONNECTION [runs] | usage-seed sqlite|postgresql DB|CONN [clients] [busy] | usage sqlite|postgresql DB|CONN [runs]");
     return 2;
 }
 
@@ -35,6 +37,10 @@ switch (args[0])
         return await RequestLogBench.SeedAsync(RequestLogBench.Database(args[1], args[2]), args.Length > 3 ? long.Parse(args[3], CultureInfo.InvariantCulture) : 1_000_000);
     case "requestlog":
         return await RequestLogBench.RunAsync(RequestLogBench.Database(args[1], args[2]), Arg(3, 15));
+    case "usage-seed":
+        return await UsageBench.SeedAsync(args[1], args[2], Arg(3, 100_000), Arg(4, 1_000));
+    case "usage":
+        return await UsageBench.RunAsync(args[1], args[2], Arg(3, 15));
     case "web":
         return await WebBench.RunAsync(args[1], args[2], args[3], Arg(4, 20), Arg(5, 20));
     default:

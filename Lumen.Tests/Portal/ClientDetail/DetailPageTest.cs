@@ -8,7 +8,11 @@ using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Managers;
+<<<<<<< HEAD
 using Lumen.Infrastructure.RequestLog;
+=======
+using Lumen.Infrastructure.Usage;
+>>>>>>> charts
 using Lumen.Portal.Clients.Detail;
 using Lumen.Tests.Infrastructure;
 using Lumen.Tests.Infrastructure.Databases;
@@ -50,6 +54,7 @@ public abstract class DetailPageTest : PortalComponentTest
         Services.AddSingleton(Portal.Feed);
         Services.AddSingleton(Portal.Get<ClientAccess>());
         Services.AddSingleton(Portal.Get<ClientDetailsQuery>());
+        Services.AddSingleton(Portal.Get<UsageBoard>());
         Services.AddSingleton(Portal.Clients);
         Services.AddSingleton(Portal.Keys);
         Services.AddSingleton(Portal.Managers);

@@ -3,6 +3,7 @@ using Bunit;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Changes;
+using Lumen.Infrastructure.Usage;
 using Lumen.Portal.Auth;
 using Lumen.Tests.Infrastructure;
 using Lumen.Tests.Infrastructure.Databases;
@@ -30,6 +31,7 @@ public abstract class ClientsComponentTest : PortalComponentTest
         Services.AddSingleton(Portal.Config);
         Services.AddSingleton<TimeProvider>(Portal.Clock);
         Services.AddSingleton(Portal.Directory);
+        Services.AddSingleton(Portal.Get<UsageBoard>());
         Services.AddSingleton(Portal.Get<ClientAccess>());
         Services.AddSingleton(Portal.Clients);
         Services.AddSingleton(Portal.Feed);
