@@ -17,11 +17,7 @@ public sealed class ClientDetailPageTests : DetailPageTest
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.Should().Be(Alpha));
         TextOf(cut.Find(".active-state")).Should().Be("Active");
         TextOf(cut.Find(".created")).Should().Be("Created 2026-03-01 09:00 UTC by cli");
-<<<<<<< HEAD
-        cut.FindAll("h2").Select(h => h.TextContent.Trim()).Should().Equal("Budget", "Usage", "Model access", "API keys", "Managers", "Request log", "History");
-=======
-        cut.FindAll("h2").Select(h => h.TextContent.Trim()).Should().Equal("Budget", "Usage", "Usage over time", "Model access", "API keys", "Managers", "History");
->>>>>>> charts
+        cut.FindAll("h2").Select(h => h.TextContent.Trim()).Should().Equal("Budget", "Usage", "Usage over time", "Model access", "API keys", "Managers", "Request log", "History");
         cut.FindAll(".active-toggle").Should().ContainSingle();
         cut.FindAll(".add-manager-button").Should().ContainSingle();
         cut.FindAll(".remove-manager").Should().ContainSingle();

@@ -8,11 +8,8 @@ using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Managers;
-<<<<<<< HEAD
 using Lumen.Infrastructure.RequestLog;
-=======
 using Lumen.Infrastructure.Usage;
->>>>>>> charts
 using Lumen.Portal.Clients.Detail;
 using Lumen.Tests.Infrastructure;
 using Lumen.Tests.Infrastructure.Databases;
