@@ -56,15 +56,10 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseGatewayBoundary();
-// /v1 takes API keys only (§15): the portal's sign-in, authorization and antiforgery never apply there, so a model
-// call does not pay for them.
-app.UseWhen(http => !GatewayBoundary.IsGateway(http.Request), portal =>
-{
-    portal.UseAuthentication();
-    portal.UseAuthorization();
-    portal.UseAntiforgery();
-    portal.UseAntiforgeryRefusal();
-});
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+app.UseAntiforgeryRefusal();
 
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
