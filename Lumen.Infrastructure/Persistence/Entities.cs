@@ -30,8 +30,8 @@ internal sealed class ClientRow
 }
 
 /// <summary>
-/// The client's coin pool and usage counters in one row, so that a call is charged by one UPDATE of one row:
-/// refill, subtract and count together (§4).
+/// The client's coin pool and usage counters in one row (§4). A charge updates only the balance columns, which no index
+/// covers; the counters, which the usage sorts index, are added once per client per ledger batch.
 /// </summary>
 internal sealed class CoinPoolRow
 {

@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Lumen.Infrastructure.Usage;
 
 /// <summary>
-/// Charges calls and logs them (§4, §10). Every charge is one UPDATE: refill, subtract, count. Writes go through a
+/// Charges calls and logs them (§4, §10). Every charge is one UPDATE: refill, subtract (a client's last charge of a
+/// batch also counts the batch's calls, §16's hourly usage beside it). Writes go through a
 /// group commit: one writer per instance runs every charge and log row waiting at that moment in one transaction,
 /// and each caller returns only once its own charge is committed. Durable per call, without an fsync per call.
 /// The writer keeps one connection with its statements prepared (<see cref="LedgerSession"/>), so the single writer
@@ -37,7 +38,7 @@ public sealed class CoinLedger : IAsyncDisposable
 
     /// <summary>
     /// Charges a call that was answered (or left by its caller after part of the answer): the pool's refill, the cost
-    /// and the counters in one atomic statement, the request-log row and the key's last use beside it, committed
+    /// in one atomic statement, the counters and hourly usage, the request-log row and the key's last use beside it, committed
     /// before this returns.
     /// </summary>
     public Task ChargeAsync(CallRecord call, CancellationToken ct = default) =>
