@@ -1,17 +1,26 @@
-using System.Collections.Concurrent;
+using Lumen.Domain.Access;
 using Lumen.Domain.ApiKeys;
 using Lumen.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Infrastructure.ApiKeys;
 
 /// <summary>
 /// The one check of a presented API key (§9): format, public id (compared again in ordinal case, for collations that
 /// ignore it), secret by HMAC in constant time. One query reads the key with its client and pool, which is all a
-/// model call needs to be admitted.
+/// model call needs to be admitted. It is read on every call, never cached: a revoked key or a deactivated client
+/// fails at once on every instance.
 /// </summary>
-public sealed class KeyVerifier(LumenDatabase contexts, ApiKeyHasher hasher)
+public sealed class KeyVerifier : IAsyncDisposable
 {
+    private readonly CallerConnections _connections;
+    private readonly ApiKeyHasher _hasher;
+
+    public KeyVerifier(LumenDatabase contexts, ApiKeyHasher hasher)
+    {
+        _connections = new CallerConnections(contexts);
+        _hasher = hasher;
+    }
+
     /// <summary>The key's status, client and key id (§9, §10): what the portal's tools and tests ask.</summary>
     public async Task<KeyCheck> VerifyAsync(string? presented, CancellationToken ct = default)
     {
@@ -27,24 +36,22 @@ public sealed class KeyVerifier(LumenDatabase contexts, ApiKeyHasher hasher)
     internal async Task<Caller?> FindAsync(string? presented, CancellationToken ct)
     {
         if (!ApiKeyFormat.TryParse(presented, out var publicId, out var secret)) return null;
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var caller = await FindCaller(db)(db, publicId, ct);
+        var caller = await _connections.FindAsync(publicId, ct);
         // Compared again here: SQL Server's usual collation ignores case, and base62 ids do not.
         if (caller is null || !string.Equals(caller.PublicId, publicId, StringComparison.Ordinal)) return null;
-        return hasher.Matches(secret, caller.SecretHash) ? caller : null;
+        return _hasher.Matches(secret, caller.SecretHash) ? caller : null;
     }
 
-    // Compiled once per context type (one per provider), so a call skips LINQ translation and the query cache lookup.
-    private static readonly ConcurrentDictionary<Type, Func<LumenDbContext, string, CancellationToken, Task<Caller?>>> CallerQueries = new();
-
-    private static Func<LumenDbContext, string, CancellationToken, Task<Caller?>> FindCaller(LumenDbContext db) =>
-        CallerQueries.GetOrAdd(db.GetType(), _ => EF.CompileAsyncQuery((LumenDbContext db, string publicId, CancellationToken ct) => (
-            from k in db.ApiKeys.AsNoTracking()
-            join c in db.Clients on k.ClientId equals c.Id
-            join p in db.CoinPools on c.Id equals p.ClientId
-            where k.PublicId == publicId
-            select new Caller(k.Id, k.PublicId, k.SecretHash, k.RevokedAt != null, c, p)).FirstOrDefault()));
+    public ValueTask DisposeAsync() => _connections.DisposeAsync();
 }
 
 /// <summary>The key presented, its client and the client's pool, as read for one call.</summary>
-internal sealed record Caller(int KeyId, string PublicId, byte[] SecretHash, bool Revoked, ClientRow Client, CoinPoolRow Pool);
+internal sealed record Caller(int KeyId, string PublicId, byte[] SecretHash, bool Revoked, CallerClient Client, CoinPoolRow Pool);
+
+/// <summary>What a call reads of the client: who it is, whether it may call, and its model access as stored.</summary>
+internal sealed record CallerClient(int Id, string Name, bool IsActive, string AccessDefault, List<string> Blacklist, List<string> Whitelist,
+    List<string> Graylist)
+{
+    /// <exception cref="InvalidDataException">The stored access default is not one we write.</exception>
+    public ModelAccessRule Access() => PoolMapping.Access(Name, AccessDefault, Blacklist, Whitelist, Graylist);
+}

@@ -30,7 +30,7 @@ internal sealed class CallAdmission(ConfigState config, ConsentService consents,
         if (CheckCaller(caller) is { } refused) return (null, refused);
         var client = caller.Client;
         var models = config.InForce?.Models ?? ModelCatalog.Empty;
-        var decision = PoolMapping.Access(client).Decide(model, models, hasConsent: false);
+        var decision = client.Access().Decide(model, models, hasConsent: false);
         if (decision.Status == AccessStatus.NeedsConsent && (await consents.ConsentedModelsAsync(client.Id, ct)).Contains(model))
             decision = decision with { Status = AccessStatus.Consented };
         var error = decision.Status switch
@@ -59,7 +59,7 @@ internal sealed class CallAdmission(ConfigState config, ConsentService consents,
         var now = clock.GetUtcNow();
         var pool = PoolSnapshot.From(caller.Pool, now);
         if (pool.Budget.UsableAt(pool.Balance, now) is null) return [];
-        var rule = PoolMapping.Access(caller.Client);
+        var rule = caller.Client.Access();
         var consented = await consents.ConsentedModelsAsync(caller.Client.Id, ct);
         return current.Models.All
             .Select(m => (Model: m, rule.Decide(m.Name, current.Models, consented.Contains(m.Name)).Status))

@@ -12,24 +12,29 @@ internal static class PoolMapping
 
     /// <exception cref="InvalidDataException">The stored settings source or access default is not one we write.</exception>
     public static AppliedSettings Applied(ClientRow client, CoinPoolRow pool) => new(
-        Stored<EntrySource>(client, client.SettingsSource, "settings source"),
+        Stored<EntrySource>(client.Name, client.SettingsSource, "settings source"),
         Budget(pool),
         Access(client));
 
     /// <summary>The model access last applied to the client.</summary>
     /// <exception cref="InvalidDataException">The stored access default is not one we write.</exception>
-    public static ModelAccessRule Access(ClientRow client) => new(
-        Stored<AccessMode>(client, client.AccessDefault, "access default"),
-        client.Blacklist, client.Whitelist, client.Graylist);
+    public static ModelAccessRule Access(ClientRow client) =>
+        Access(client.Name, client.AccessDefault, client.Blacklist, client.Whitelist, client.Graylist);
+
+    /// <summary>The model access of client <paramref name="name"/> from its stored columns.</summary>
+    /// <exception cref="InvalidDataException">The stored access default is not one we write.</exception>
+    public static ModelAccessRule Access(string name, string accessDefault, IEnumerable<string> blacklist, IEnumerable<string> whitelist,
+        IEnumerable<string> graylist) =>
+        new(Stored<AccessMode>(name, accessDefault, "access default"), blacklist, whitelist, graylist);
 
     /// <summary>
     /// The enum value <see cref="SetAccess"/> wrote as its name. Anything else (another spelling, a number, an empty
     /// column) was not written by us, and guessing would grant or deny calls on a guess.
     /// </summary>
-    private static TEnum Stored<TEnum>(ClientRow client, string stored, string what) where TEnum : struct, Enum =>
+    private static TEnum Stored<TEnum>(string client, string stored, string what) where TEnum : struct, Enum =>
         Enum.GetNames<TEnum>().Contains(stored, StringComparer.Ordinal)
             ? Enum.Parse<TEnum>(stored)
-            : throw new InvalidDataException($"Client '{client.Name}' has an unreadable stored {what} '{stored}'.");
+            : throw new InvalidDataException($"Client '{client}' has an unreadable stored {what} '{stored}'.");
 
     /// <summary>Writes the access half of <paramref name="settings"/> onto the client row.</summary>
     public static void SetAccess(ClientRow client, AppliedSettings settings)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Lumen.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Lumen.Tests.Infrastructure.Databases;
@@ -65,6 +66,20 @@ public sealed class PostgresServer : IAsyncLifetime
             using (var connection = new NpgsqlConnection(options.ConnectionString)) NpgsqlConnection.ClearPool(connection);
             await ExecuteAdminAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         });
+    }
+
+    /// <summary>
+    /// As a database restart would: the server closes every connection to <paramref name="database"/>, and the
+    /// process's pools forget theirs. Connections a component keeps open find out on their next use.
+    /// </summary>
+    public static async Task DropConnectionsAsync(TestDatabase database)
+    {
+        await using (var context = await database.Factory.CreateDbContextAsync())
+        {
+            await context.Database.ExecuteSqlRawAsync(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        }
+        NpgsqlConnection.ClearAllPools();
     }
 
     /// <summary>Whether a database of that name exists (for tests of the harness itself).</summary>

@@ -1,0 +1,79 @@
+
+using Lumen.Infrastructure.ApiKeys;
+using Lumen.Infrastructure.Persistence;
+using Lumen.Tests.Infrastructure.Databases;
+using Microsoft.EntityFrameworkCore;
+
+
+namespace Lumen.Tests.Infrastructure.ApiKeys;
+
+/// <summary>
+/// Every call's key lookup reads plain SQL on connections it keeps open (§9). It must read what EF reads, and see each
+/// committed change at once: a revoked key, a deactivated client, a charge.
+/// </summary>
+[Collection("postgres")]
+public sealed class CallerLookupTests(PostgresServer postgres)
+{
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task The_lookup_reads_the_key_client_and_pool_as_stored(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var portal = new TestPortal(db);
+        var client = await portal.CreateClientAsync("research-bot");
+        var other = await portal.CreateClientAsync("someone-else");
+        var key = await portal.CreateKeyAsync("research-bot");
+        await portal.CreateKeyAsync("someone-else");
+        await portal.SetUsageAsync(client.Id, 7, 70, 700, 7_000);
+
+        var caller = (await portal.Verifier.FindAsync(key.FullKey, default))!;
+
+        await using var read = await db.Factory.CreateDbContextAsync();
+        var row = await read.Clients.AsNoTracking().Include(c => c.Pool).SingleAsync(c => c.Id == client.Id);
+        caller.KeyId.Should().Be(key.Id);
+        caller.Revoked.Should().BeFalse();
+        caller.Client.Should().BeEquivalentTo(new { row.Id, row.Name, row.IsActive, row.AccessDefault, row.Blacklist, row.Whitelist, row.Graylist });
+        caller.Client.Blacklist.Should().Equal("black-model");
+        caller.Client.Graylist.Should().Equal("gray-model");
+        caller.Client.Access().Should().BeEquivalentTo(PoolMapping.Access(row));
+        caller.Pool.Should().BeEquivalentTo(row.Pool, o => o.Excluding(p => p.TotalTokens));
+        caller.Pool.Requests.Should().Be(7);
+        other.Id.Should().NotBe(caller.Client.Id);
+    }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Kept_connections_see_every_committed_change_at_once(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var portal = new TestPortal(db);
+        var client = await portal.CreateClientAsync("ledger");
+        var key = await portal.CreateKeyAsync("ledger");
+        // Several lookups at once, so several connections are kept, then each change read through all of them.
+        async Task<IReadOnlyList<Caller>> ReadManyAsync() =>
+            (await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => portal.Verifier.FindAsync(key.FullKey, default)))))!;
+        (await ReadManyAsync()).Should().OnlyContain(c => !c.Revoked && c.Client.IsActive && c.Pool.Requests == 0);
+
+        await portal.Ledger.ChargeAsync(client.Id, key.Id, "llama3", 10, 10, 0.25m, 5);
+        (await ReadManyAsync()).Should().OnlyContain(c => c.Pool.Requests == 1 && c.Pool.CoinsSpentMicros == 250_000);
+
+        (await portal.Clients.SetActiveAsync(TestPortal.Admin, "ledger", false)).Succeeded.Should().BeTrue();
+        (await ReadManyAsync()).Should().OnlyContain(c => !c.Client.IsActive);
+
+        (await portal.Keys.RevokeAsync(TestPortal.Admin, "ledger", key.Key.PublicId)).Succeeded.Should().BeTrue();
+        (await ReadManyAsync()).Should().OnlyContain(c => c.Revoked);
+        (await portal.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Invalid);
+    }
+
+    [Fact]
+    public async Task A_lookup_after_the_server_dropped_its_kept_connections_still_answers()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        await using var portal = new TestPortal(db);
+        await portal.CreateClientAsync("ledger");
+        var key = await portal.CreateKeyAsync("ledger");
+        (await portal.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
+
+        await PostgresServer.DropConnectionsAsync(db);
+
+        (await portal.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
+    }
+}
