@@ -56,10 +56,7 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseGatewayBoundary();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseAntiforgery();
-app.UseAntiforgeryRefusal();
+app.UsePortalSignIn();
 
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

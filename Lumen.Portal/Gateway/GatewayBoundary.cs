@@ -11,9 +11,12 @@ internal sealed partial class GatewayBoundary(RequestDelegate next, ILogger<Gate
 {
     public const string RequestIdHeader = "X-Request-Id";
 
+    /// <summary>Whether <paramref name="request"/> is for the OpenAI-compatible API.</summary>
+    public static bool IsGateway(HttpRequest request) => request.Path.StartsWithSegments("/v1");
+
     public async Task InvokeAsync(HttpContext http)
     {
-        if (!http.Request.Path.StartsWithSegments("/v1"))
+        if (!IsGateway(http.Request))
         {
             await next(http);
             return;
