@@ -20,12 +20,12 @@ internal sealed class LedgerSession : IAsyncDisposable
     private readonly DbConnection _connection;
     private readonly Statement _charge;
     private readonly Statement _chargeAndCount;
-    private readonly Statement _log;
-    private readonly Statement _hour;
-    private readonly Statement _day;
-    private readonly Statement _total;
-    private readonly Statement _balanceAtHour;
-    private readonly Statement _keyUsed;
+    private readonly RowStatement _log;
+    private readonly RowStatement _hour;
+    private readonly RowStatement _day;
+    private readonly RowStatement _total;
+    private readonly RowStatement _balanceAtHour;
+    private readonly RowStatement _keyUsed;
     private readonly Statement[] _statements;
     private readonly int _modelMaxLength;
 
@@ -39,15 +39,20 @@ internal sealed class LedgerSession : IAsyncDisposable
         _modelMaxLength = sql.LogModelMaxLength;
         _charge = new Statement(connection, sql.Charge, "@now", "@cost", "@client");
         _chargeAndCount = new Statement(connection, sql.ChargeAndCount, "@now", "@cost", "@calls", "@input", "@output", "@coins", "@client");
-        _log = new Statement(connection, sql.LogInsert, "@client", "@key", "@model", "@status", "@error", "@input", "@output", "@coins", "@duration", "@at",
-            "@operation", "@outcome", "@request");
-        string[] sums = ["@calls", "@inputtokens", "@outputtokens", "@coinsmicros"];
-        _hour = new Statement(connection, sql.Usage.HourAdd, ["@clientid", "@hour", "@model", "@outcome", .. sums]);
-        _day = new Statement(connection, sql.Usage.DayAdd, ["@day", "@clientid", .. sums]);
-        _total = new Statement(connection, sql.Usage.TotalAdd, ["@hour", "@outcome", "@shard", .. sums]);
-        _balanceAtHour = new Statement(connection, sql.Usage.BalanceAtHour, "@clientid", "@hour");
-        _keyUsed = new Statement(connection, sql.KeyUsed, "@at", "@key");
-        _statements = [_charge, _chargeAndCount, _log, _hour, _day, _total, _balanceAtHour, _keyUsed];
+        _log = new RowStatement(connection, sql.LogInsert, sql.LogInsertMany,
+            [("@client", typeof(int?)), ("@key", typeof(int?)), ("@model", typeof(string)), ("@status", typeof(int)), ("@error", typeof(string)),
+             ("@input", typeof(long)), ("@output", typeof(long)), ("@coins", typeof(long)), ("@duration", typeof(int)), ("@at", typeof(DateTime)),
+             ("@operation", typeof(string)), ("@outcome", typeof(string)), ("@request", typeof(string))]);
+        (string, Type)[] sums = [("@calls", typeof(long)), ("@inputtokens", typeof(long)), ("@outputtokens", typeof(long)), ("@coinsmicros", typeof(long))];
+        _hour = new RowStatement(connection, sql.Usage.HourAdd, sql.Usage.HourAddMany,
+            [("@clientid", typeof(int)), ("@hour", typeof(DateTime)), ("@model", typeof(string)), ("@outcome", typeof(string)), .. sums]);
+        _day = new RowStatement(connection, sql.Usage.DayAdd, sql.Usage.DayAddMany, [("@day", typeof(DateTime)), ("@clientid", typeof(int)), .. sums]);
+        _total = new RowStatement(connection, sql.Usage.TotalAdd, sql.Usage.TotalAddMany,
+            [("@hour", typeof(DateTime)), ("@outcome", typeof(string)), ("@shard", typeof(int)), .. sums]);
+        _balanceAtHour = new RowStatement(connection, sql.Usage.BalanceAtHour, sql.Usage.BalanceAtHourMany,
+            [("@clientid", typeof(int)), ("@hour", typeof(DateTime))]);
+        _keyUsed = new RowStatement(connection, sql.KeyUsed, sql.KeyUsedMany, [("@at", typeof(DateTime)), ("@key", typeof(int))]);
+        _statements = [_charge, _chargeAndCount, .. new[] { _log, _hour, _day, _total, _balanceAtHour, _keyUsed }.SelectMany(r => r.Statements)];
     }
 
     public static async Task<LedgerSession> OpenAsync(IDbContextFactory<LumenDbContext> contexts)
@@ -87,10 +92,12 @@ internal sealed class LedgerSession : IAsyncDisposable
                 else batch.BatchCommands.Add(statement.ForBatch(batch, values));
             }
 
-            // Rows are locked in one order by every instance, so two committing at once do not deadlock: each pool
-            // with its balance rows (client id order, stable so one client's charges keep their order), then hourly
-            // usage (key order), then keys (id order). The log rows are new and lock nothing anyone waits for.
+            // Rows are locked in one order by every instance, so two committing at once do not deadlock: the pools
+            // (client id order, stable so one client's charges keep their order), each with its balance rows (a
+            // client's are written only by whoever holds its pool), then hourly usage (key order), then keys (id order).
+            // The log rows are new and lock nothing anyone waits for.
             var lastUse = new SortedDictionary<int, DateTimeOffset>();
+            var balances = new List<object?[]>(); // after each client's last charge of the batch
             var charged = entries.Where(e => e.Charged).OrderBy(e => e.Call.ClientId).ToList();
             var first = 0; // the client's first charge in the batch
             for (var i = 0; i < charged.Count; i++)
@@ -100,35 +107,42 @@ internal sealed class LedgerSession : IAsyncDisposable
                 var lastOfClient = next is null || next.Call.ClientId != call.ClientId;
                 if (!lastOfClient) await RunAsync(_charge, at.ToUnixTimeMilliseconds(), call.CoinsMicros, call.ClientId);
                 else await RunAsync(_chargeAndCount, [at.ToUnixTimeMilliseconds(), call.CoinsMicros, .. Sums(charged.Skip(first).Take(i + 1 - first)), call.ClientId]);
-                if (lastOfClient || UsageHours.HourOf(next!.At) != UsageHours.HourOf(at))
-                    await RunAsync(_balanceAtHour, call.ClientId!.Value, UsageHours.HourOf(at));
+                if (lastOfClient) balances.Add([call.ClientId!.Value, UsageHours.HourOf(at)]);
+                // An hour that ends within the batch keeps the balance after its last charge, read before the next one.
+                else if (UsageHours.HourOf(next!.At) != UsageHours.HourOf(at))
+                    await _balanceAtHour.WriteAsync(RunAsync, [[call.ClientId!.Value, UsageHours.HourOf(at)]]);
                 if (lastOfClient) first = i + 1;
                 if (call.ApiKeyId is { } key) lastUse[key] = lastUse.TryGetValue(key, out var seen) && seen > at ? seen : at;
             }
-            foreach (var entry in entries)
-            {
-                var call = entry.Call;
-                await RunAsync(_log, call.ClientId, call.ApiKeyId, Cut(call.Model), call.Status, call.ErrorCode, call.InputTokens, call.OutputTokens,
-                    call.CoinsMicros, call.DurationMs, entry.At.UtcDateTime, call.Operation, call.Outcome.Word(), call.RequestId);
-            }
+            await _balanceAtHour.WriteAsync(RunAsync, balances);
+            await _log.WriteAsync(RunAsync, [.. entries.Select(LogValues)]);
             // Usage over time (§16): every logged call of a client by hour, model and outcome; charged calls by day;
             // every call by hour and outcome in this process's shard of the totals.
             var clients = entries.Where(e => e.Call.ClientId is not null).ToList();
-            foreach (var hour in clients
+            await _hour.WriteAsync(RunAsync, [.. clients
                 .GroupBy(e => (Client: e.Call.ClientId!.Value, Hour: UsageHours.HourOf(e.At), Model: Cut(e.Call.UsageModel), Outcome: e.Call.Outcome.Word()))
-                .OrderBy(g => g.Key.Client).ThenBy(g => g.Key.Hour).ThenBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Outcome, StringComparer.Ordinal))
-                await RunAsync(_hour, [hour.Key.Client, hour.Key.Hour, hour.Key.Model, hour.Key.Outcome, .. Sums(hour)]);
-            foreach (var day in charged.GroupBy(e => (Client: e.Call.ClientId!.Value, Day: UsageHours.HourOf(e.At).Date)).OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Client))
-                await RunAsync(_day, [DateTime.SpecifyKind(day.Key.Day, DateTimeKind.Utc), day.Key.Client, .. Sums(day)]);
-            foreach (var total in clients.GroupBy(e => (Hour: UsageHours.HourOf(e.At), Outcome: e.Call.Outcome.Word()))
-                .OrderBy(g => g.Key.Hour).ThenBy(g => g.Key.Outcome, StringComparer.Ordinal))
-                await RunAsync(_total, [total.Key.Hour, total.Key.Outcome, ProcessShard, .. Sums(total)]);
-            foreach (var (key, at) in lastUse) await RunAsync(_keyUsed, at.UtcDateTime, key);
+                .OrderBy(g => g.Key.Client).ThenBy(g => g.Key.Hour).ThenBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Outcome, StringComparer.Ordinal)
+                .Select(hour => (object?[])[hour.Key.Client, hour.Key.Hour, hour.Key.Model, hour.Key.Outcome, .. Sums(hour)])]);
+            await _day.WriteAsync(RunAsync, [.. charged
+                .GroupBy(e => (Client: e.Call.ClientId!.Value, Day: UsageHours.HourOf(e.At).Date)).OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Client)
+                .Select(day => (object?[])[DateTime.SpecifyKind(day.Key.Day, DateTimeKind.Utc), day.Key.Client, .. Sums(day)])]);
+            await _total.WriteAsync(RunAsync, [.. clients
+                .GroupBy(e => (Hour: UsageHours.HourOf(e.At), Outcome: e.Call.Outcome.Word())).OrderBy(g => g.Key.Hour).ThenBy(g => g.Key.Outcome, StringComparer.Ordinal)
+                .Select(total => (object?[])[total.Key.Hour, total.Key.Outcome, ProcessShard, .. Sums(total)])]);
+            await _keyUsed.WriteAsync(RunAsync, [.. lastUse.Select(k => (object?[])[k.Value.UtcDateTime, k.Key])]);
             if (batch is not null) await batch.ExecuteNonQueryAsync();
         }
         CommitStarted = true;
         await tx.CommitAsync();
         CommitStarted = false;
+    }
+
+    /// <summary>An entry's log row, in the order of <see cref="PoolSql.LogInsert"/>.</summary>
+    private object?[] LogValues(LedgerEntry entry)
+    {
+        var call = entry.Call;
+        return [call.ClientId, call.ApiKeyId, Cut(call.Model), call.Status, call.ErrorCode, call.InputTokens, call.OutputTokens,
+            call.CoinsMicros, call.DurationMs, entry.At.UtcDateTime, call.Operation, call.Outcome.Word(), call.RequestId];
     }
 
     private static object?[] Sums(IEnumerable<LedgerEntry> calls)
@@ -151,6 +165,43 @@ internal sealed class LedgerSession : IAsyncDisposable
         foreach (var statement in _statements) await statement.DisposeAsync();
         await _db.Database.CloseConnectionAsync();
         await _db.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Rows written by one statement each, or where the provider has a statement for many (PostgreSQL), by that one
+    /// statement with an array per column: one statement costs PostgreSQL far more than one row.
+    /// </summary>
+    private sealed class RowStatement(Statement one, Statement? many, Type[] columns)
+    {
+        private readonly Statement _one = one;
+        private readonly Statement? _many = many;
+
+        public RowStatement(DbConnection connection, string one, string? many, (string Name, Type Type)[] columns)
+            : this(new Statement(connection, one, [.. columns.Select(c => c.Name)]),
+                many is null ? null : new Statement(connection, many, [.. columns.Select((_, i) => $"@p{i}")]),
+                [.. columns.Select(c => c.Type)])
+        {
+        }
+
+        public IEnumerable<Statement> Statements => _many is null ? [_one] : [_one, _many];
+
+        public async Task WriteAsync(Func<Statement, object?[], Task> run, List<object?[]> rows)
+        {
+            if (_many is null || rows.Count == 1)
+            {
+                foreach (var row in rows) await run(_one, row);
+                return;
+            }
+            if (rows.Count == 0) return;
+            var arrays = new object?[columns.Length];
+            for (var c = 0; c < columns.Length; c++)
+            {
+                var array = Array.CreateInstance(columns[c], rows.Count);
+                for (var r = 0; r < rows.Count; r++) array.SetValue(rows[r][c], r);
+                arrays[c] = array;
+            }
+            await run(_many, arrays);
+        }
     }
 
     /// <summary>A command kept for the session: providers that prepare (SQLite always) reuse the prepared statement.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Lumen.Domain.Budget;
 using Lumen.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Infrastructure.Usage;
 
@@ -39,11 +40,24 @@ internal sealed class PoolSql
     /// <summary>A key's last use. Parameters: <c>@at</c>, <c>@key</c>.</summary>
     public string KeyUsed { get; }
 
+    /// <summary>
+    /// On PostgreSQL (null elsewhere): the last use of many keys in one statement, from <c>@p0</c> (times) and
+    /// <c>@p1</c> (key ids), as <see cref="KeyUsed"/> takes them. The keys are locked first, in id order, as one row at a time would lock them.
+    /// </summary>
+    public string? KeyUsedMany { get; }
+
     /// <summary>The request log's model column length: longer model names are cut to it.</summary>
     public int LogModelMaxLength { get; }
 
     /// <summary>One request-log row. Parameters: <c>@client</c>, <c>@key</c>, <c>@model</c>, <c>@status</c>, <c>@error</c>, <c>@input</c>, <c>@output</c>, <c>@coins</c>, <c>@duration</c>, <c>@at</c>, <c>@operation</c>, <c>@outcome</c>, <c>@request</c>.</summary>
     public string LogInsert { get; }
+
+    /// <summary>
+    /// A batch's request-log rows in one statement, on PostgreSQL (null elsewhere): one array per column of
+    /// <see cref="LogInsert"/>, in its order, as <c>@p0</c> … <c>@p12</c>. A statement costs PostgreSQL far more than a
+    /// row does, and these rows lock nothing anyone waits for.
+    /// </summary>
+    public string? LogInsertMany { get; }
 
     /// <summary>
     /// A new budget (§4) for many pools at once: each refilled under its old settings up to <c>@now</c>, then clamped
@@ -94,7 +108,13 @@ internal sealed class PoolSql
         _applyCapped = $"UPDATE {pools.Name} SET {balance} = CASE WHEN {refilled} <= @max THEN {refilled} ELSE @max END, " +
             $"{asOf} = {refilledAsOf}, {budget}";
 
-        KeyUsed = $"UPDATE {keys.Name} SET {keys[nameof(ApiKeyRow.LastUsedAt)]} = @at WHERE {keys[nameof(ApiKeyRow.Id)]} = @key";
+        var keyId = keys[nameof(ApiKeyRow.Id)];
+        KeyUsed = $"UPDATE {keys.Name} SET {keys[nameof(ApiKeyRow.LastUsedAt)]} = @at WHERE {keyId} = @key";
+        if (db.Database.IsNpgsql())
+            // FOR UPDATE after ORDER BY locks in that order, and every row updated has been locked by it first.
+            KeyUsedMany = $"WITH locked AS MATERIALIZED (SELECT {keyId} FROM {keys.Name} WHERE {keyId} = ANY(@p1) ORDER BY {keyId} FOR UPDATE) " +
+                $"UPDATE {keys.Name} SET {keys[nameof(ApiKeyRow.LastUsedAt)]} = u.at FROM unnest(@p0, @p1) AS u(at, id) " +
+                $"JOIN locked ON locked.{keyId} = u.id WHERE {keys.Name}.{keyId} = u.id";
 
         string[] columns =
         [
@@ -105,5 +125,8 @@ internal sealed class PoolSql
         ];
         LogInsert = $"INSERT INTO {log.Name} ({string.Join(", ", columns.Select(c => log[c]))}) " +
             "VALUES (@client, @key, @model, @status, @error, @input, @output, @coins, @duration, @at, @operation, @outcome, @request)";
+        if (db.Database.IsNpgsql())
+            LogInsertMany = $"INSERT INTO {log.Name} ({string.Join(", ", columns.Select(c => log[c]))}) " +
+                $"SELECT * FROM unnest({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})";
     }
 }

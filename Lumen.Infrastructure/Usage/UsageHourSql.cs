@@ -25,29 +25,60 @@ internal sealed class UsageHourSql
     /// <summary>The client's stored balance now, as its balance at the end of the hour: <c>@clientid, @hour</c>.</summary>
     public string BalanceAtHour { get; }
 
+    /// <summary>
+    /// On PostgreSQL (null elsewhere): <see cref="HourAdd"/>, <see cref="DayAdd"/>, <see cref="TotalAdd"/> and
+    /// <see cref="BalanceAtHour"/> for many rows in one statement each, from one array per parameter, in the same order,
+    /// as <c>@p0</c>, <c>@p1</c> …. A statement costs PostgreSQL far more than a row; rows are written (and locked) in
+    /// the arrays' order, which the ledger keeps the key order.
+    /// </summary>
+    public string? HourAddMany { get; }
+
+    /// <inheritdoc cref="HourAddMany"/>
+    public string? DayAddMany { get; }
+
+    /// <inheritdoc cref="HourAddMany"/>
+    public string? TotalAddMany { get; }
+
+    /// <inheritdoc cref="HourAddMany"/>
+    public string? BalanceAtHourMany { get; }
+
     public UsageHourSql(LumenDbContext db, StoreTable pools)
     {
         var merge = db.Database.IsSqlServer();
-        HourAdd = Add(db, typeof(UsageHourRow), merge, nameof(UsageHourRow.ClientId), nameof(UsageHourRow.Hour), nameof(UsageHourRow.Model), nameof(UsageHourRow.Outcome));
-        DayAdd = Add(db, typeof(UsageDayRow), merge, nameof(UsageDayRow.Day), nameof(UsageDayRow.ClientId));
-        TotalAdd = Add(db, typeof(UsageTotalHourRow), merge, nameof(UsageTotalHourRow.Hour), nameof(UsageTotalHourRow.Outcome), nameof(UsageTotalHourRow.Shard));
+        string[] hourKey = [nameof(UsageHourRow.ClientId), nameof(UsageHourRow.Hour), nameof(UsageHourRow.Model), nameof(UsageHourRow.Outcome)];
+        string[] dayKey = [nameof(UsageDayRow.Day), nameof(UsageDayRow.ClientId)];
+        string[] totalKey = [nameof(UsageTotalHourRow.Hour), nameof(UsageTotalHourRow.Outcome), nameof(UsageTotalHourRow.Shard)];
+        HourAdd = Add(db, typeof(UsageHourRow), merge, Values(hourKey), hourKey);
+        DayAdd = Add(db, typeof(UsageDayRow), merge, Values(dayKey), dayKey);
+        TotalAdd = Add(db, typeof(UsageTotalHourRow), merge, Values(totalKey), totalKey);
 
         var balances = new StoreTable(db, typeof(BalanceHourRow));
         var key = new[] { nameof(BalanceHourRow.ClientId), nameof(BalanceHourRow.Hour) }.Select(p => balances[p]).ToArray();
         var set = new[] { nameof(BalanceHourRow.BalanceMicros), nameof(BalanceHourRow.BalanceAsOfMs) }.Select(p => balances[p]).ToArray();
-        var fromPool = $"SELECT @clientid, @hour, {pools[nameof(CoinPoolRow.BalanceMicros)]}, {pools[nameof(CoinPoolRow.BalanceAsOfMs)]} " +
-            $"FROM {pools.Name} WHERE {pools[nameof(CoinPoolRow.ClientId)]} = @clientid";
+        var balance = $"{pools[nameof(CoinPoolRow.BalanceMicros)]}, {pools[nameof(CoinPoolRow.BalanceAsOfMs)]}";
+        var fromPool = $"SELECT @clientid, @hour, {balance} FROM {pools.Name} WHERE {pools[nameof(CoinPoolRow.ClientId)]} = @clientid";
         BalanceAtHour = Upsert(balances.Name, key, set, fromPool, merge, (column, _) => $"s.{column}", (column, _) => $"excluded.{column}");
+
+        if (!db.Database.IsNpgsql()) return;
+        HourAddMany = Add(db, typeof(UsageHourRow), merge, Unnest(hourKey.Length + Sums.Length), hourKey);
+        DayAddMany = Add(db, typeof(UsageDayRow), merge, Unnest(dayKey.Length + Sums.Length), dayKey);
+        TotalAddMany = Add(db, typeof(UsageTotalHourRow), merge, Unnest(totalKey.Length + Sums.Length), totalKey);
+        var fromPools = $"SELECT u.c, u.h, {balance} FROM unnest(@p0, @p1) WITH ORDINALITY AS u(c, h, n) " +
+            $"JOIN {pools.Name} ON {pools[nameof(CoinPoolRow.ClientId)]} = u.c ORDER BY u.n";
+        BalanceAtHourMany = Upsert(balances.Name, key, set, fromPools, merge, (column, _) => $"s.{column}", (column, _) => $"excluded.{column}");
     }
 
-    /// <summary>An upsert that adds the sums to the row of <paramref name="keys"/>, or inserts it.</summary>
-    private static string Add(LumenDbContext db, Type row, bool merge, params string[] keys)
+    private static string Values(string[] keys) => $"VALUES ({string.Join(", ", keys.Concat(Sums).Select(p => "@" + p.ToLowerInvariant()))})";
+
+    private static string Unnest(int columns) => $"SELECT * FROM unnest({string.Join(", ", Enumerable.Range(0, columns).Select(i => $"@p{i}"))})";
+
+    /// <summary>An upsert that adds the sums of <paramref name="source"/> to the row of <paramref name="keys"/>, or inserts it.</summary>
+    private static string Add(LumenDbContext db, Type row, bool merge, string source, string[] keys)
     {
         var table = new StoreTable(db, row);
         var key = keys.Select(p => table[p]).ToArray();
         var sums = Sums.Select(p => table[p]).ToArray();
-        var values = $"VALUES ({string.Join(", ", keys.Concat(Sums).Select(p => "@" + p.ToLowerInvariant()))})";
-        return Upsert(table.Name, key, sums, values, merge,
+        return Upsert(table.Name, key, sums, source, merge,
             (column, t) => $"{t}.{column} + s.{column}", (column, t) => $"{t}.{column} + excluded.{column}");
     }
 
