@@ -68,10 +68,11 @@ public sealed class DetailPortal : PortalServer
         (await keys.RevokeAsync(pat, ShowcaseClient, old.Key.PublicId)).Unwrap();
         var nightly = (await keys.CreateAsync(new Actor(BrowserConfig.Admin), ShowcaseClient, "nightly-ingest")).Unwrap();
         var used = (await keys.CreateAsync(pat, ShowcaseClient, "annotation-service")).Unwrap();
-        await CallDummyModelAsync(used.FullKey);
         (await Services.GetRequiredService<ConsentService>().GrantAsync(pat, ShowcaseClient, "qwen3-coder")).Unwrap();
 
+        // The sample rows first: the ledger adds the real call to the hour's rows they wrote.
         await ShowcaseRequestLogAsync(old.Key.PublicId, nightly.Key.PublicId, used.Key.PublicId);
+        await CallDummyModelAsync(used.FullKey);
         await SetUsageAsync(ShowcaseClient, 48_213, 61_402_118, 9_873_402, 1_284.532118m);
         await using var db = await DbAsync();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -83,7 +84,7 @@ public sealed class DetailPortal : PortalServer
     /// <summary>
     /// A morning of the showcase's calls for the request log's picture, written as the ledger logs them: the two live keys
     /// over four models, mostly answered, some refused (budget, a blacklisted model) or failed upstream, and the revoked
-    /// key's last calls before it was revoked.
+    /// key's last calls before it was revoked; and a day of hourly usage for the charts.
     /// </summary>
     private async Task ShowcaseRequestLogAsync(string revoked, string nightly, string service)
     {
@@ -112,6 +113,9 @@ public sealed class DetailPortal : PortalServer
                 Operation = random.Next(5) == 0 ? "embeddings" : "chat", RequestId = "req_" + Guid.CreateVersion7(new DateTimeOffset(at)).ToString("N"),
             });
         }
+        // Its last 24 hours for the usage charts, the balance falling to about what the budget panel shows.
+        SampleUsageDay.Add(db, id, [("dummy", 2), (GraylistedModel, 2), ("qwen3-coder", 1)], scale: 0.6, balanceMicros: 3_775_000000);
+        SampleUsageDay.AddTotals(db);
         await db.SaveChangesAsync();
     }
 
