@@ -2,7 +2,9 @@ using Lumen.Domain.Calls;
 using Lumen.Domain.Clients;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Persistence;
+using Lumen.Infrastructure.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Infrastructure.RequestLog;
@@ -12,8 +14,29 @@ namespace Lumen.Infrastructure.RequestLog;
 /// Every page is one walk of the (client, time, id) index, newest first from its cursor; the filters are compared in
 /// the database, on the rows that walk reaches.
 /// </summary>
-public sealed class RequestLogService(LumenDatabase contexts, ClientAccess access)
+public sealed class RequestLogService(LumenDatabase contexts, ClientAccess access, ConfigState config)
 {
+    /// <summary>
+    /// The models the log's filter offers (§16): the config's, in its order, then any other the client's hourly usage
+    /// names, by name: models since removed from the config, and <see cref="UsageHours.UnknownModel"/> for refused calls
+    /// of models it never defined (their rows keep the name the caller sent; the filter finds them all).
+    /// </summary>
+    public async Task<Outcome<string[]>> ModelsAsync(Actor actor, string client, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var found = await access.FindAsync(db, actor, client, ClientAction.View, ct);
+        if (!found.Succeeded) return found.Failure!;
+        return await ModelsAsync(db, found.Value!.Id, ct);
+    }
+
+    // usage_hours is keyed by client first: this reads the client's hours only, never its log.
+    private async Task<string[]> ModelsAsync(LumenDbContext db, int client, CancellationToken ct)
+    {
+        var used = await db.UsageHours.AsNoTracking().Where(u => u.ClientId == client).Select(u => u.Model).Distinct().ToListAsync(ct);
+        var configured = config.InForce?.Models.All.Select(m => m.Name).ToList() ?? [];
+        return [.. configured, .. used.Except(configured, StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
     public async Task<Outcome<RequestLogPage>> PageAsync(Actor actor, string client, RequestLogQuery query, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -41,10 +64,15 @@ public sealed class RequestLogService(LumenDatabase contexts, ClientAccess acces
             var to = until.ToUniversalTime();
             rows = rows.Where(r => r.At < to);
         }
-        if (!string.IsNullOrWhiteSpace(query.Model))
+        if (!string.IsNullOrWhiteSpace(query.Model) && query.Model.Trim() is var model)
         {
-            var model = query.Model.Trim();
-            rows = rows.Where(r => r.Model == model);
+            if (model == UsageHours.UnknownModel)
+            {
+                // As the usage counts them: every name neither the config nor the client's usage knows by its own.
+                var known = (await ModelsAsync(db, id, ct)).Where(m => m != UsageHours.UnknownModel).ToList();
+                rows = rows.Where(r => !known.Contains(r.Model));
+            }
+            else rows = rows.Where(r => r.Model == model);
         }
         if (query.Outcome is { } outcome)
         {

@@ -1,4 +1,5 @@
 using Bunit;
+using MudBlazor;
 using Lumen.Domain.Calls;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Usage;
@@ -119,5 +120,24 @@ public sealed class RequestLogPanelTests : DetailPageTest
         cut.Find(".request-log-panel .log-newest").Click();
         cut.WaitForAssertion(() => RequestIds(cut).Should().HaveCount(25).And.StartWith("req-57"));
         cut.Find(".request-log-panel .log-newer").HasAttribute("disabled").Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task The_model_filter_offers_a_model_the_client_used_that_the_config_no_longer_defines()
+    {
+        await CallAsync(_first, "retired-model", "req-retired");
+        await CallAsync(_first, "dummy", "req-dummy");
+        var cut = RenderPage(ManagerOfAlpha);
+        var popovers = Render<MudPopoverProvider>(); // where the select's list opens
+        cut.WaitForAssertion(() => RequestIds(cut).Should().Equal("req-dummy", "req-retired"));
+
+        cut.Find(".request-log-panel .log-filter-model").MouseDown();
+        popovers.WaitForAssertion(() => popovers.FindAll(".mud-popover-open .mud-list-item").Select(TextOf).Should()
+            .Equal("dummy", "llama3", "gray-model", "black-model", "retired-model"));
+        popovers.FindAll(".mud-popover-open .mud-list-item").Single(i => TextOf(i) == "retired-model").Click();
+        cut.Find(".request-log-panel form.request-log-filters").Submit();
+
+        cut.WaitForAssertion(() => RequestIds(cut).Should().Equal("req-retired"));
+        cut.Find(".request-log-panel .request-log-csv").GetAttribute("href").Should().EndWith("requests.csv?model=retired-model");
     }
 }
