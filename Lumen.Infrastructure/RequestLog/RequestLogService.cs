@@ -12,7 +12,8 @@ namespace Lumen.Infrastructure.RequestLog;
 /// <summary>
 /// Reading one client's request log (§16) for whoever may open the client (§6): the detail page's panel and the CSV.
 /// Every page is one walk of the (client, time, id) index, newest first from its cursor; the filters are compared in
-/// the database, on the rows that walk reaches.
+/// the database, on the rows that walk reaches. A page filtered by model, outcome or key examines at most
+/// <see cref="RequestLogQuery.ScanLimit"/> rows (<see cref="RequestLogWalk"/>) and says where it stopped.
 /// </summary>
 public sealed class RequestLogService(LumenDatabase contexts, ClientAccess access, ConfigState config)
 {
@@ -47,22 +48,14 @@ public sealed class RequestLogService(LumenDatabase contexts, ClientAccess acces
         // A client has a handful of keys: their hints are joined here rather than in the page's query.
         var keys = await db.ApiKeys.AsNoTracking().Where(k => k.ClientId == id)
             .Select(k => new { k.Id, k.PublicId, k.Hint }).ToListAsync(ct);
-        var rows = db.RequestLog.AsNoTracking().Where(r => r.ClientId == id);
+        var newestFirst = query.After is null;
+        var walk = RequestLogWalk.From(db.RequestLog.AsNoTracking().Where(r => r.ClientId == id), query);
+        var rows = walk;
         if (!string.IsNullOrWhiteSpace(query.Key))
         {
             var key = keys.FirstOrDefault(k => k.PublicId == query.Key.Trim());
             if (key is null) return RequestLogPage.Empty;
             rows = rows.Where(r => r.ApiKeyId == key.Id);
-        }
-        if (query.Since is { } since)
-        {
-            var from = since.ToUniversalTime();
-            rows = rows.Where(r => r.At >= from);
-        }
-        if (query.Until is { } until)
-        {
-            var to = until.ToUniversalTime();
-            rows = rows.Where(r => r.At < to);
         }
         if (!string.IsNullOrWhiteSpace(query.Model) && query.Model.Trim() is var model)
         {
@@ -79,29 +72,26 @@ public sealed class RequestLogService(LumenDatabase contexts, ClientAccess acces
             var word = outcome.Word();
             rows = rows.Where(r => r.Outcome == word);
         }
-        // The bound on the time alone lets every provider seek the index to the cursor; the second half is exact.
-        if (query.Before is { } before)
-        {
-            var (at, last) = (StoredTime.Utc(before.At), before.Id);
-            rows = rows.Where(r => r.At <= at && (r.At < at || r.Id < last));
-        }
-        if (query.After is { } after)
-        {
-            var (at, last) = (StoredTime.Utc(after.At), after.Id);
-            rows = rows.Where(r => r.At >= at && (r.At > at || r.Id > last));
-        }
-        var newestFirst = query.After is null;
-        var ordered = newestFirst
-            ? rows.OrderByDescending(r => r.At).ThenByDescending(r => r.Id)
-            : rows.OrderBy(r => r.At).ThenBy(r => r.Id);
+        // Unfiltered and time-only pages are bounded by the index already; the CSV wants every row, however far.
+        var end = query.FiltersRows && !query.WholeLog ? await RequestLogWalk.ScanEndAsync(walk, newestFirst, ct) : null;
+        if (end is { } stop) rows = RequestLogWalk.Within(rows, stop, newestFirst);
         var limit = Math.Clamp(query.Limit, 1, RequestLogQuery.MaxLimit);
-        var read = await ordered.Take(limit + 1).ToListAsync(ct);
+        var read = await RequestLogWalk.Ordered(rows, newestFirst).Take(limit + 1).ToListAsync(ct);
 
         var hints = keys.ToDictionary(k => k.Id, k => k.Hint);
         var (page, older, newer) = KeysetPage.Of(read.Select(r => new RequestLogEntry(
             r.Id, StoredTime.Utc(r.At), r.ApiKeyId is { } k && hints.TryGetValue(k, out var hint) ? hint : null, r.Model, r.Status,
             r.ErrorCode, r.InputTokens, r.OutputTokens, r.CoinsMicros, r.DurationMs, r.Operation, r.Outcome, r.RequestId)).ToList(),
             limit, towardsNewer: !newestFirst, fromCursor: query.Before is not null, e => e.Cursor);
+        if (end is { } searched && read.Count <= limit)
+        {
+            // The bound stopped the walk before a full page was found: what lies beyond is the next search's, from there.
+            // Back the other way are the rows this walk started from (none newer than the newest page).
+            var start = query.Before ?? query.After;
+            return newestFirst
+                ? new RequestLogPage(page, null, page.Count > 0 ? newer : start, searched)
+                : new RequestLogPage(page, page.Count > 0 ? older : start, null, searched);
+        }
         if (page.Count == 0) return RequestLogPage.Empty;
         return new RequestLogPage(page, older, newer);
     }

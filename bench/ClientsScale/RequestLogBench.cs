@@ -84,6 +84,8 @@ internal static class RequestLogBench
             ("filter: model llama3, deep", new(Model: "llama3", Before: deep)),
             ("filter: outcome upstream_error (1 %)", new(Outcome: CallOutcome.UpstreamError)),
             ("filter: outcome upstream_error, deep", new(Outcome: CallOutcome.UpstreamError, Before: deep)),
+            ("filter: model gray-model + outcome upstream_error (0.05 %)", new(Model: "gray-model", Outcome: CallOutcome.UpstreamError)),
+            ("filter: outcome client_closed (no row matches)", new(Outcome: CallOutcome.ClientClosed)),
             ("filter: one of two keys", new(Key: key)),
             ("filter: key + model + 7 days", new(Key: key, Model: "gray-model", Since: week)),
             ("CSV page (1,000 rows)", new(Limit: RequestLogQuery.MaxLimit)),
