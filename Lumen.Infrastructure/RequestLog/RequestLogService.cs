@@ -73,17 +73,15 @@ public sealed class RequestLogService(LumenDatabase contexts, ClientAccess acces
             rows = rows.Where(r => r.Outcome == word);
         }
         // Unfiltered and time-only pages are bounded by the index already; the CSV wants every row, however far.
-        var end = query.FiltersRows && !query.WholeLog ? await RequestLogWalk.ScanEndAsync(walk, newestFirst, ct) : null;
-        if (end is { } stop) rows = RequestLogWalk.Within(rows, stop, newestFirst);
         var limit = Math.Clamp(query.Limit, 1, RequestLogQuery.MaxLimit);
-        var read = await RequestLogWalk.Ordered(rows, newestFirst).Take(limit + 1).ToListAsync(ct);
+        var (read, end) = await RequestLogWalk.ReadAsync(walk, rows, query.FiltersRows && !query.WholeLog, newestFirst, limit, ct);
 
         var hints = keys.ToDictionary(k => k.Id, k => k.Hint);
         var (page, older, newer) = KeysetPage.Of(read.Select(r => new RequestLogEntry(
             r.Id, StoredTime.Utc(r.At), r.ApiKeyId is { } k && hints.TryGetValue(k, out var hint) ? hint : null, r.Model, r.Status,
             r.ErrorCode, r.InputTokens, r.OutputTokens, r.CoinsMicros, r.DurationMs, r.Operation, r.Outcome, r.RequestId)).ToList(),
             limit, towardsNewer: !newestFirst, fromCursor: query.Before is not null, e => e.Cursor);
-        if (end is { } searched && read.Count <= limit)
+        if (end is { } searched)
         {
             // The bound stopped the walk before a full page was found: what lies beyond is the next search's, from there.
             // Back the other way are the rows this walk started from (none newer than the newest page).
