@@ -10,13 +10,16 @@
 #      /clients, over SAVES saves;
 #   4. the audit trail (§17): AUDIT_PER_CLIENT (default 10) audit entries per client seeded (1,000,000 for 100,000
 #      clients, with a config apply linked to 1,000 clients every 10,000th), then AuditService's /audit pages, filters
-#      and a client's history, p50/p95 over RUNS runs.
+#      and a client's history, p50/p95 over RUNS runs;
+#   5. the usage charts (§16): 30 days of hourly usage (the first 1,000 clients every hour, a tail of 20,000 with five
+#      hours each) written into the ledger's tables of the seeded database, then UsageBoard's /clients board and a
+#      detail page's charts, p50/p95 over RUNS runs.
 # Prints markdown (also written to $OUT/results.md). Each step is bounded by a timeout; the portal and the browser
 # are children of the bench program and stop with it.
 #
 # Settings (environment): SIZES (default "10000 100000"), RUNS (query runs per case, default 15), APPLY_RUNS
 # (default 3), RENDERS (default 20), SAVES (default 20), OUT (default /tmp/lumen-clients-scale), BUILD (0 skips
-# the Release build and publish), STEPS (default "query apply web audit": which steps to run after seeding).
+# the Release build and publish), STEPS (default "query apply web audit usage": which steps to run after seeding).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +28,7 @@ RUNS=${RUNS:-15}
 APPLY_RUNS=${APPLY_RUNS:-3}
 RENDERS=${RENDERS:-20}
 SAVES=${SAVES:-20}
-STEPS=${STEPS:-"query apply web audit"}
+STEPS=${STEPS:-"query apply web audit usage"}
 AUDIT_PER_CLIENT=${AUDIT_PER_CLIENT:-10}
 OUT=${OUT:-/tmp/lumen-clients-scale}
 BENCH=$REPO/bench/ClientsScale/bin/Release/net10.0/ClientsScale
@@ -68,6 +71,12 @@ for n in $SIZES; do
     cp "$OUT/pristine.db" "$db"; rm -f "$db-wal" "$db-shm"
     timeout 1200 "$BENCH" audit-seed "$db" "$((n * AUDIT_PER_CLIENT))"
     timeout 1800 "$BENCH" audit "$db" "$RUNS"
+  fi
+  if [[ " $STEPS " == *" usage "* ]]; then
+    echo "load before the usage runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+    cp "$OUT/pristine.db" "$db"; rm -f "$db-wal" "$db-shm"
+    timeout 1200 "$BENCH" usage-seed sqlite "$db" "$n" 1000
+    timeout 1800 "$BENCH" usage sqlite "$db" "$RUNS"
   fi
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 done

@@ -44,9 +44,24 @@ public static partial class BulkClientSeeder
                 ];
             }
         }
-        if (database.Provider == DatabaseProviderKind.PostgreSQL) await CopyPostgresAsync(database.ConnectionString, Rows(), ct);
-        else await InsertSqliteAsync(database.ConnectionString, Rows(), ct);
+        await WriteAsync(database, Rows(), ct);
     }
+
+    /// <summary>Writes <paramref name="rows"/> as they are (their ids aside), in bulk: for tests that need a long log.</summary>
+    internal static Task WriteRequestLogAsync(DatabaseOptions database, IEnumerable<RequestLogRow> rows, CancellationToken ct = default)
+    {
+        var values = rows.Select(r => new object?[]
+        {
+            r.ClientId, r.ApiKeyId, r.Model, r.Status, r.ErrorCode, r.InputTokens, r.OutputTokens, r.CoinsMicros, r.DurationMs,
+            DateTime.SpecifyKind(r.At, DateTimeKind.Utc), r.Operation, r.Outcome, r.RequestId,
+        });
+        return WriteAsync(database, values, ct);
+    }
+
+    private static Task WriteAsync(DatabaseOptions database, IEnumerable<object?[]> rows, CancellationToken ct) =>
+        database.Provider == DatabaseProviderKind.PostgreSQL
+            ? CopyPostgresAsync(database.ConnectionString, rows, ct)
+            : InsertSqliteAsync(database.ConnectionString, rows, ct);
 
     private static async Task<List<(int Client, int[] Keys)>> KeysOfAsync(DatabaseOptions database, IReadOnlyList<string> clients, CancellationToken ct)
     {

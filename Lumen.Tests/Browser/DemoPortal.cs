@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Tests.Browser;
 
@@ -61,6 +62,18 @@ public sealed class DemoPortal : PortalServer
                 DateTime.Parse(client.Created, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal).AddHours(9.5));
             if (!client.Active) await SetActiveAsync(client.Name, false);
         }
+        await LastDayAsync();
+    }
+
+    /// <summary>The active clients' last 24 hours for the Usage panel, busier the more they have called in all.</summary>
+    private async Task LastDayAsync()
+    {
+        await using var db = await DbAsync();
+        var ids = await db.Clients.ToDictionaryAsync(c => c.Name, c => c.Id);
+        foreach (var client in Clients.Where(c => c.Active))
+            SampleUsageDay.Add(db, ids[client.Name], [("dummy", 3), ("llama3", 2)], scale: client.Requests / 40_000.0);
+        SampleUsageDay.AddTotals(db);
+        await db.SaveChangesAsync();
     }
 }
 

@@ -50,4 +50,36 @@ public sealed class RequestLogTests(BrowserFixture browser, DetailPortal portal,
         await Expect(rows).ToHaveCountAsync(3);
         await Page.ExpectNoSeriousViolationsAsync(Output);
     }
+
+    /// <summary>
+    /// The picture of the request log in the docs (docs/request-log.png, with LUMEN_UPDATE_SCREENSHOT=1): the showcase's
+    /// morning of calls filtered to one model, over both live keys and several outcomes.
+    /// </summary>
+    [Fact]
+    public async Task Request_log_filtered_by_model_is_captured()
+    {
+        await Page.DevSignInAsync(BrowserConfig.Admin, $"/clients/{DetailPortal.ShowcaseClient}");
+        var panel = new DetailPage(Page).Panel("Request log");
+        var rows = panel.Locator("tr.request-log-entry");
+        await Expect(rows).ToHaveCountAsync(25);
+
+        await panel.Locator(".log-filter-model").First.ClickAsync();
+        await Page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextString = DetailPortal.GraylistedModel }).ClickAsync();
+        await panel.Locator(".log-apply-filters").ClickAsync();
+        await Expect(panel.Locator(".request-log-csv")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex($"model={DetailPortal.GraylistedModel}$"));
+        await Expect(rows).ToHaveCountAsync(25);
+        (await rows.Locator(".log-model").AllTextContentsAsync()).Should().OnlyContain(m => m == DetailPortal.GraylistedModel);
+        (await rows.Locator(".log-key").AllTextContentsAsync()).Distinct().Should().HaveCountGreaterThan(1, "both live keys call it");
+        (await rows.Locator(".log-outcome").AllTextContentsAsync()).Distinct().Should().HaveCountGreaterThan(1, "not every call succeeds");
+        // A window wide enough for every column (narrower, the table scrolls in its region) and as tall as the page, so
+        // the panel is captured unscrolled, not under the fixed app bar.
+        await Page.SetViewportSizeAsync(1600, 900);
+        await Expect(panel.Locator(".request-log-scroll")).ToHaveJSPropertyAsync("scrollWidth", await panel.Locator(".request-log-scroll").EvaluateAsync<int>("e => e.clientWidth"));
+        await Page.SetViewportSizeAsync(1600, await Page.EvaluateAsync<int>("() => document.documentElement.scrollHeight"));
+        await Page.EvaluateAsync("() => document.fonts.ready.then(() => true)");
+
+        var png = await panel.ScreenshotAsync();
+        png.Length.Should().BeGreaterThan(20_000, "a filtered page of 25 rows is a substantial picture");
+        await Screenshots.SaveAsync(png, "request-log.png", Output);
+    }
 }

@@ -39,34 +39,14 @@ public sealed class UsageChartsTests(BrowserFixture browser, UsageChartsTests.Ch
         {
             await using var db = await DbAsync();
             var id = await db.Clients.Where(c => c.Name == Showcase).Select(c => c.Id).SingleAsync();
-            var now = UsageHours.HourOf(DateTimeOffset.UtcNow);
-            long requests = 0, input = 0, output = 0, coins = 0, balance = 80_000000;
-            for (var h = 23; h >= 0; h--)
-            {
-                var hour = now.AddHours(-h);
-                var busy = 6 + (int)(8 * Math.Sin((24 - h) / 24.0 * Math.PI)); // a working day's curve
-                foreach (var (model, share) in new[] { ("dummy", 3), ("llama3", 2) })
-                {
-                    long calls = busy * share, tokensIn = calls * 420, tokensOut = calls * 180, micros = calls * 60_000;
-                    db.UsageHours.Add(new UsageHourRow { ClientId = id, Hour = hour, Model = model, Outcome = "ok", Calls = calls,
-                        InputTokens = tokensIn, OutputTokens = tokensOut, CoinsMicros = micros });
-                    (requests, input, output, coins) = (requests + calls, input + tokensIn, output + tokensOut, coins + micros);
-                }
-                balance = Math.Max(5_000000, balance - busy * 5 * 60_000 + 50_000);
-                db.BalanceHours.Add(new BalanceHourRow { ClientId = id, Hour = hour, BalanceMicros = balance,
-                    BalanceAsOfMs = new DateTimeOffset(hour.AddMinutes(50)).ToUnixTimeMilliseconds() });
-            }
-            foreach (var hour in db.ChangeTracker.Entries<UsageHourRow>().Select(e => e.Entity).GroupBy(u => u.Hour).ToList())
-                db.UsageTotalHours.Add(new UsageTotalHourRow { Hour = hour.Key, Outcome = "ok", Shard = 99, Calls = hour.Sum(u => u.Calls),
-                    InputTokens = hour.Sum(u => u.InputTokens), OutputTokens = hour.Sum(u => u.OutputTokens), CoinsMicros = hour.Sum(u => u.CoinsMicros) });
-            foreach (var day in db.ChangeTracker.Entries<UsageHourRow>().Select(e => e.Entity).GroupBy(u => u.Hour.Date).ToList())
-                db.UsageDays.Add(new UsageDayRow { Day = day.Key, ClientId = id, Calls = day.Sum(u => u.Calls),
-                    InputTokens = day.Sum(u => u.InputTokens), OutputTokens = day.Sum(u => u.OutputTokens), CoinsMicros = day.Sum(u => u.CoinsMicros) });
+            var day = SampleUsageDay.Add(db, id, [("dummy", 3), ("llama3", 2)]);
+            SampleUsageDay.AddTotals(db);
             await db.SaveChangesAsync();
             await db.CoinPools.Where(p => p.ClientId == id).ExecuteUpdateAsync(p => p
-                .SetProperty(x => x.Requests, requests).SetProperty(x => x.InputTokens, input).SetProperty(x => x.OutputTokens, output)
-                .SetProperty(x => x.CoinsSpentMicros, coins).SetProperty(x => x.BalanceMicros, balance)
-                .SetProperty(x => x.BalanceAsOfMs, new DateTimeOffset(now.AddMinutes(50)).ToUnixTimeMilliseconds()));
+                .SetProperty(x => x.Requests, day.Requests).SetProperty(x => x.InputTokens, day.InputTokens)
+                .SetProperty(x => x.OutputTokens, day.OutputTokens).SetProperty(x => x.CoinsSpentMicros, day.CoinsMicros)
+                .SetProperty(x => x.BalanceMicros, day.BalanceMicros)
+                .SetProperty(x => x.BalanceAsOfMs, new DateTimeOffset(day.LastHour.AddMinutes(50)).ToUnixTimeMilliseconds()));
         }
     }
 

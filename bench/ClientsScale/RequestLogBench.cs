@@ -84,6 +84,8 @@ internal static class RequestLogBench
             ("filter: model llama3, deep", new(Model: "llama3", Before: deep)),
             ("filter: outcome upstream_error (1 %)", new(Outcome: CallOutcome.UpstreamError)),
             ("filter: outcome upstream_error, deep", new(Outcome: CallOutcome.UpstreamError, Before: deep)),
+            ("filter: model gray-model + outcome upstream_error (0.05 %)", new(Model: "gray-model", Outcome: CallOutcome.UpstreamError)),
+            ("filter: outcome client_closed (no row matches)", new(Outcome: CallOutcome.ClientClosed)),
             ("filter: one of two keys", new(Key: key)),
             ("filter: key + model + 7 days", new(Key: key, Model: "gray-model", Since: week)),
             ("CSV page (1,000 rows)", new(Limit: RequestLogQuery.MaxLimit)),
@@ -107,24 +109,63 @@ internal static class RequestLogBench
             var page = (await log.PageAsync(admin, client, query)).Unwrap();
             var samples = new Samples();
             for (var i = 0; i < runs; i++) samples.Add(await Samples.TimeAsync(() => log.PageAsync(admin, client, query)));
-            Console.WriteLine(Fmt.Inv($"| {label} | {page.Entries.Count} | {Fmt.Ms(samples.P50)} | {Fmt.Ms(samples.P95)} |"));
+            var searched = page.SearchedTo is null ? "" : " (bound reached)";
+            Console.WriteLine(Fmt.Inv($"| {label} | {page.Entries.Count}{searched} | {Fmt.Ms(samples.P50)} | {Fmt.Ms(samples.P95)} |"));
         }
+        await SearchToTheEndAsync(log, admin, new RequestLogQuery(Outcome: CallOutcome.ClientClosed), runs);
+        var csv = new Samples();
+        for (var i = 0; i < Math.Min(runs, 3); i++)
+            csv.Add(await Samples.TimeAsync(() => log.PageAsync(admin, Busy, new RequestLogQuery(Outcome: CallOutcome.ClientClosed, Limit: RequestLogQuery.MaxLimit, WholeLog: true))));
+        Console.WriteLine(Fmt.Inv($"| CSV page, outcome client_closed (the whole log, unbounded) | 0 | {Fmt.Ms(csv.P50)} | {Fmt.Ms(csv.P95)} |"));
         foreach (var (client, label, query) in new[]
         {
             (Busy, "first page", new RequestLogQuery()), (Busy, "deep page", new RequestLogQuery(Before: deep)),
             (quiet, "quiet client's deep page", new RequestLogQuery(Before: quietDeep)),
+            (Busy, "no-match filter's bounded page (outcome client_closed)", new RequestLogQuery(Outcome: CallOutcome.ClientClosed)),
         })
         {
-            capture.Last = null;
+            (capture.Last, capture.Previous) = (null, null);
             await log.PageAsync(admin, client, query);
-            Console.WriteLine();
-            Console.WriteLine(Fmt.Inv($"Plan of the {label}:"));
-            Console.WriteLine("```");
-            foreach (var line in await PlanAsync(database, capture.Last!.Value)) Console.WriteLine(line);
-            Console.WriteLine("```");
+            // A bounded page first reads where its walk ends (the statement before the page's).
+            if (query.FiltersRows) await PrintPlanAsync(database, $"{label}: where the walk ends", capture.Previous!.Value);
+            await PrintPlanAsync(database, label, capture.Last!.Value);
         }
         SqliteConnection.ClearAllPools();
         return 0;
+    }
+
+    /// <summary>
+    /// A filter with no match, followed by "Search older" to the log's end: how many bounded searches that is, and each
+    /// one's p50/p95 (the searches of one walk, over the runs).
+    /// </summary>
+    private static async Task SearchToTheEndAsync(RequestLogService log, Actor admin, RequestLogQuery query, int runs)
+    {
+        var each = new Samples();
+        var searches = 0;
+        for (var run = 0; run < Math.Max(1, runs / 5); run++)
+        {
+            var before = (RequestLogCursor?)null;
+            searches = 0;
+            while (true)
+            {
+                RequestLogPage page = RequestLogPage.Empty;
+                each.Add(await Samples.TimeAsync(async () => page = (await log.PageAsync(admin, Busy, query with { Before = before })).Unwrap()));
+                searches++;
+                if (page.SearchedTo is not { } searched) break;
+                before = searched;
+            }
+        }
+        Console.WriteLine(Fmt.Inv($"| outcome client_closed, \"Search older\" to the log's end: each of {searches} searches | 0 | {Fmt.Ms(each.P50)} | {Fmt.Ms(each.P95)} |"));
+    }
+
+    private static async Task PrintPlanAsync(DatabaseOptions database, string label,
+        (string Text, List<(string Name, object? Value, System.Data.DbType Type)> Parameters) captured)
+    {
+        Console.WriteLine();
+        Console.WriteLine(Fmt.Inv($"Plan of the {label}:"));
+        Console.WriteLine("```");
+        foreach (var line in await PlanAsync(database, captured)) Console.WriteLine(line);
+        Console.WriteLine("```");
     }
 
     /// <summary>EXPLAIN (QUERY PLAN) of a captured command, with its parameters, on a connection of its own.</summary>
@@ -159,6 +200,9 @@ internal sealed class SqlCapture : IObserver<DiagnosticListener>, IObserver<KeyV
 
     public (string Text, List<(string Name, object? Value, System.Data.DbType Type)> Parameters)? Last { get; set; }
 
+    /// <summary>The one before <see cref="Last"/>.</summary>
+    public (string Text, List<(string Name, object? Value, System.Data.DbType Type)> Parameters)? Previous { get; set; }
+
     public void OnNext(DiagnosticListener value)
     {
         if (value.Name == Microsoft.EntityFrameworkCore.DbLoggerCategory.Name) value.Subscribe(this);
@@ -166,9 +210,11 @@ internal sealed class SqlCapture : IObserver<DiagnosticListener>, IObserver<KeyV
 
     public void OnNext(KeyValuePair<string, object?> value)
     {
-        if (value.Value is Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData { Command: var command }
+        // Once per statement: as it starts (it is reported again when it has run).
+        if (value.Key == Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandExecuting.Name
+            && value.Value is Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData { Command: var command }
             && command.CommandText.Contains("request_log", StringComparison.Ordinal))
-            Last = (command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, p.Value, p.DbType))]);
+            (Previous, Last) = (Last, (command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, p.Value, p.DbType))]));
     }
 
     public void OnCompleted()

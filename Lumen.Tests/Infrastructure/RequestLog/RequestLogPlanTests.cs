@@ -50,6 +50,26 @@ public sealed class RequestLogPlanTests(PostgresServer postgres)
         }
     }
 
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task A_filtered_page_finds_where_its_bounded_walk_ends_from_the_index_alone(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        var capture = new Capture();
+        var portal = new TestPortal(db, interceptor: capture);
+        await using var _ = portal;
+        await portal.CreateClientAsync("alpha");
+        capture.All.Clear();
+
+        (await portal.Get<RequestLogService>().PageAsync(TestPortal.Admin, "alpha", new RequestLogQuery(Model: "dummy"))).Unwrap();
+
+        // The log is empty: the first step's end is not there, so the page is read unbounded, after one look at the index.
+        capture.All.Should().HaveCount(2, "where the walk ends, then the page");
+        var plan = string.Join("\n", await PlanAsync(db.Options, capture.All[0]));
+        plan.Should().Contain(Index);
+        if (provider == DatabaseProviderKind.Sqlite) plan.Should().Contain("COVERING INDEX", "time and id are in the index ({0})", plan);
+        else plan.Should().Contain("Index Only Scan", "time and id are in the index ({0})", plan);
+    }
+
     private static async Task<List<string>> PlanAsync(DatabaseOptions options, (string Text, List<(string, object?)> Parameters) captured)
     {
         var postgres = options.Provider == DatabaseProviderKind.PostgreSQL;
@@ -81,11 +101,17 @@ public sealed class RequestLogPlanTests(PostgresServer postgres)
     {
         public (string Text, List<(string, object?)> Parameters)? Last { get; set; }
 
+        /// <summary>Every statement that read the request log, in order.</summary>
+        public List<(string Text, List<(string, object?)> Parameters)> All { get; } = [];
+
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
             if (command.CommandText.Contains("request_log", StringComparison.Ordinal))
+            {
                 Last = (command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, p.Value))]);
+                All.Add(Last.Value);
+            }
             return ValueTask.FromResult(result);
         }
     }

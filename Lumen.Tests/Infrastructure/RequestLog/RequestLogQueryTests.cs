@@ -1,7 +1,9 @@
 using Lumen.Domain.Calls;
 using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.RequestLog;
+using Lumen.Infrastructure.Usage;
 using Lumen.Tests.Infrastructure.Databases;
 
 namespace Lumen.Tests.Infrastructure.RequestLog;
@@ -117,5 +119,36 @@ public sealed class RequestLogQueryTests(PostgresServer postgres)
         row.At.Kind.Should().Be(DateTimeKind.Utc);
         var refused = (await log.PageAsync(TestPortal.Admin, "alpha", new(Outcome: CallOutcome.RefusedBudget))).Unwrap().Entries.Single();
         (refused.Status, refused.ErrorCode, refused.Outcome, refused.CoinsMicros).Should().Be((429, "insufficient_quota", "refused_budget", 0L));
+    }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task The_model_filter_offers_the_models_the_client_used_including_those_removed_from_the_config(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        var s = await RequestLogSetup.CreateAsync(db);
+        await using var _ = s.Portal;
+        await s.CallAsync(s.Alpha, s.First, "llama3", requestId: "llama");
+        await s.CallAsync(s.Alpha, s.First, "dummy", requestId: "dummy");
+        // A refused call of a model the config never defined: its row keeps the caller's name, its usage says (unknown).
+        await s.Portal.Ledger.LogRefusalAsync(new CallRecord(s.Alpha, s.Second.Id, "made-up", 404, "model_not_found", 0, 0, 0, 1,
+            CallOutcome.RefusedAccess, "chat", "made-up", KnownModel: false));
+        await s.CallAsync(s.Beta, s.BetaKey, "beta-model", requestId: "beta"); // another client's model
+        s.Portal.Config.Apply(ConfigLoader.Parse(TestPortal.Yaml.Replace(
+            "  - name: llama3\n    input_cost_per_million: 0.5\n    output_cost_per_million: 1.5\n", "", StringComparison.Ordinal)));
+        s.Portal.Config.InForce!.Models.Defines("llama3").Should().BeFalse("llama3 is no longer in the config");
+        var log = s.Portal.Get<RequestLogService>();
+
+        (await log.ModelsAsync(RequestLogSetup.ManagerA, "alpha")).Unwrap()
+            .Should().Equal("dummy", "gray-model", "black-model", UsageHours.UnknownModel, "llama3");
+        async Task<IEnumerable<string?>> Find(string model) =>
+            (await log.PageAsync(RequestLogSetup.ManagerA, "alpha", new(Model: model))).Unwrap().Entries.Select(e => e.RequestId);
+        (await Find("llama3")).Should().Equal("llama");
+        (await Find(UsageHours.UnknownModel)).Should().Equal("made-up");
+        (await Find("dummy")).Should().Equal("dummy");
+
+        (await log.ModelsAsync(RequestLogSetup.ManagerB, "alpha")).Failure!.Kind.Should().Be(FailureKind.NotFound);
+        (await log.ModelsAsync(TestPortal.Stranger, "alpha")).Failure!.Kind.Should().Be(FailureKind.NotFound);
+        (await log.ModelsAsync(TestPortal.Admin, "ghost")).Failure!.Kind.Should().Be(FailureKind.NotFound);
+        (await log.ModelsAsync(TestPortal.Admin, "beta")).Unwrap().Should().Contain("beta-model").And.NotContain("llama3");
     }
 }

@@ -39,6 +39,9 @@ public abstract class DetailPageTest : PortalComponentTest
 
     protected TestPortal Portal { get; private set; } = null!;
 
+    /// <summary>The test's database, for bulk seeding.</summary>
+    protected TestDatabase Database => _database;
+
     /// <summary>The config the test portal loads; override for other settings.</summary>
     protected virtual string Yaml => TestPortal.Yaml;
 

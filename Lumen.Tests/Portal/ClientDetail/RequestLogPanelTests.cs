@@ -1,9 +1,14 @@
 using Bunit;
 using Lumen.Domain.Calls;
 using Lumen.Infrastructure.Changes;
+using Lumen.Infrastructure.Persistence;
+using Lumen.Infrastructure.RequestLog;
+using Lumen.Infrastructure.Seeding;
 using Lumen.Infrastructure.Usage;
 using Lumen.Portal.Clients.Detail;
+using Lumen.Portal.Display;
 using Lumen.Tests.Infrastructure;
+using MudBlazor;
 
 namespace Lumen.Tests.Portal.ClientDetail;
 
@@ -119,5 +124,53 @@ public sealed class RequestLogPanelTests : DetailPageTest
         cut.Find(".request-log-panel .log-newest").Click();
         cut.WaitForAssertion(() => RequestIds(cut).Should().HaveCount(25).And.StartWith("req-57"));
         cut.Find(".request-log-panel .log-newer").HasAttribute("disabled").Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task The_model_filter_offers_a_model_the_client_used_that_the_config_no_longer_defines()
+    {
+        await CallAsync(_first, "retired-model", "req-retired");
+        await CallAsync(_first, "dummy", "req-dummy");
+        var cut = RenderPage(ManagerOfAlpha);
+        var popovers = Render<MudPopoverProvider>(); // where the select's list opens
+        cut.WaitForAssertion(() => RequestIds(cut).Should().Equal("req-dummy", "req-retired"));
+
+        cut.Find(".request-log-panel .log-filter-model").MouseDown();
+        popovers.WaitForAssertion(() => popovers.FindAll(".mud-popover-open .mud-list-item").Select(TextOf).Should()
+            .Equal("dummy", "llama3", "gray-model", "black-model", "retired-model"));
+        popovers.FindAll(".mud-popover-open .mud-list-item").Single(i => TextOf(i) == "retired-model").Click();
+        cut.Find(".request-log-panel form.request-log-filters").Submit();
+
+        cut.WaitForAssertion(() => RequestIds(cut).Should().Equal("req-retired"));
+        cut.Find(".request-log-panel .request-log-csv").GetAttribute("href").Should().EndWith("requests.csv?model=retired-model");
+    }
+
+    [Fact]
+    public async Task A_filter_with_no_match_in_the_rows_one_page_examines_says_how_far_it_searched_and_searches_on()
+    {
+        // The one upstream_timeout is older than the newest RequestLogQuery.ScanLimit rows.
+        var start = Portal.Clock.GetUtcNow().UtcDateTime.AddDays(-3);
+        await BulkClientSeeder.WriteRequestLogAsync(Database.Options, Enumerable.Range(0, RequestLogQuery.ScanLimit + 1).Select(i => new RequestLogRow
+        {
+            ClientId = _alpha, ApiKeyId = _first.Id, Model = "dummy", Status = i == 0 ? 504 : 200, ErrorCode = i == 0 ? "upstream_timeout" : null,
+            Outcome = i == 0 ? "upstream_timeout" : "ok", At = start.AddSeconds(i), Operation = "chat", RequestId = $"row-{i}",
+        }));
+        var cut = RenderPage(Admin);
+        var popovers = Render<MudPopoverProvider>();
+        cut.WaitForAssertion(() => RequestIds(cut).Should().HaveCount(25).And.StartWith($"row-{RequestLogQuery.ScanLimit}"));
+
+        cut.Find(".request-log-panel .log-filter-outcome").MouseDown();
+        popovers.WaitForAssertion(() => popovers.FindAll(".mud-popover-open .mud-list-item").Single(i => TextOf(i) == "upstream_timeout").Click());
+        cut.Find(".request-log-panel form.request-log-filters").Submit();
+
+        // Examined: rows ScanLimit … 1, so it searched back to row 1's time.
+        cut.WaitForAssertion(() => cut.Find(".request-log-panel .request-log-searched").TextContent.Should()
+            .Contain($"No more matches in the entries back to {Words.Instant(start.AddSeconds(1))}.").And.Contain("Search older"));
+        RequestIds(cut).Should().BeEmpty();
+        cut.Find(".request-log-panel .no-requests").TextContent.Should().Be("No requests match these filters in the entries searched.");
+
+        cut.Find(".request-log-panel .log-search-on").Click();
+        cut.WaitForAssertion(() => RequestIds(cut).Should().Equal("row-0"));
+        cut.FindAll(".request-log-panel .request-log-searched").Should().BeEmpty("the search reached the oldest row");
     }
 }
