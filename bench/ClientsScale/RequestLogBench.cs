@@ -40,6 +40,9 @@ internal static class RequestLogBench
 
     public static async Task<int> SeedAsync(DatabaseOptions database, long rows)
     {
+        // About 100 bytes a row and as much again for its two indexes; 250 leaves room for the WAL.
+        var pg = database.Provider == DatabaseProviderKind.PostgreSQL;
+        if (DiskSpace.LocalPath(database.ConnectionString, pg) is { } path && !DiskSpace.Enough(path, rows * 250, "requestlog-seed")) return 3;
         await using (var services = Services(database))
         {
             await services.GetRequiredService<LumenDatabase>().MigrateAsync();

@@ -45,6 +45,8 @@ internal static class UsageBench
     {
         var started = Stopwatch.GetTimestamp();
         var pg = IsPostgres(kind);
+        // Measured at 100,000 clients and 1,000 busy: SQLite 0.4 GB, PostgreSQL 1.6 GB with its WAL.
+        if (DiskSpace.LocalPath(target, pg) is { } path && !DiskSpace.Enough(path, pg ? 2_000_000_000 : 1_000_000_000, "usage-seed")) return 3;
         if (pg)
         {
             await using var services = Services(kind, target);
