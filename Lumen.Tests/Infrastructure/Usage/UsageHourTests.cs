@@ -124,6 +124,23 @@ public sealed class UsageHourTests(PostgresServer postgres)
             (ok.Sum(h => h.Calls), ok.Sum(h => h.InputTokens), ok.Sum(h => h.CoinsMicros)).Should().Be((pool.Requests, pool.InputTokens, pool.CoinsSpentMicros));
         }
         hours.Where(h => h.Outcome == "refused_budget").Sum(h => h.Calls).Should().Be(80);
+
+        // The rows PostgreSQL writes many to a statement (days, totals, balances, keys' last use) agree as well.
+        var days = await context.UsageDays.AsNoTracking().ToListAsync();
+        var balances = await context.BalanceHours.AsNoTracking().ToListAsync();
+        var keys = await context.ApiKeys.AsNoTracking().ToListAsync();
+        foreach (var pool in pools)
+        {
+            days.Where(d => d.ClientId == pool.ClientId).Select(d => (d.Calls, d.InputTokens, d.CoinsMicros))
+                .Should().Equal((pool.Requests, pool.InputTokens, pool.CoinsSpentMicros));
+            // Every batch that charged the client wrote its balance row after its charge, so the last one is the pool's.
+            balances.Where(b => b.ClientId == pool.ClientId).Select(b => (b.BalanceMicros, b.BalanceAsOfMs))
+                .Should().Equal((pool.BalanceMicros, pool.BalanceAsOfMs));
+        }
+        var totals = await context.UsageTotalHours.AsNoTracking().ToListAsync();
+        totals.Where(t => t.Outcome == "ok").Sum(t => t.Calls).Should().Be(320);
+        totals.Where(t => t.Outcome == "refused_budget").Sum(t => t.Calls).Should().Be(80);
+        keys.Should().HaveCount(8).And.OnlyContain(k => k.LastUsedAt == TestPortal.Start.UtcDateTime);
     }
 
     private static CallRecord Charge(int clientId, int keyId, string model, int i) =>
