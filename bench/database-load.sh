@@ -14,7 +14,8 @@
 # BENCH_CONCURRENCY (default 32, split between the portals), BENCH_ROUNDS (default 2; the order of the setups
 # alternates by round, so drift within the session does not favour one), BENCH_SETUPS (default all five),
 # BENCH_PUBLISH (0 reuses an earlier publish), BENCH_OUT (default /tmp/lumen-dbbench), BENCH_PG_OPTIONS (extra
-# connection-string options). Prints a markdown table (also written to $BENCH_OUT/results.md).
+# connection-string options), BENCH_STATEMENTS=1 (after each PostgreSQL run, what each statement cost the server per
+# call, from pg_stat_statements). Prints a markdown table (also written to $BENCH_OUT/results.md).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,7 +62,9 @@ export ASPNETCORE_ENVIRONMENT=Production LUMEN_CONFIG=$WORK/config.yaml
 export Lumen__ApiKeySecret=bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz
 export Oidc__Authority=https://oidc.invalid/ Oidc__ClientId=bench Oidc__ClientSecret=bench
 
+[ "${BENCH_STATEMENTS:-0}" = 1 ] && PG_EXTRA_OPTIONS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_utility=on"
 start_postgres "$WORK"
+[ "${BENCH_STATEMENTS:-0}" = 1 ] && psql -h 127.0.0.1 -p "$PGPORT" -U lumen -d lumen -qc "CREATE EXTENSION pg_stat_statements" >/dev/null
 mkdir -p "$WORK/sqlite" "$WORK/pg-a" "$WORK/pg-b"
 PG_CONNECTION="Host=127.0.0.1;Port=$PGPORT;Database=lumen;Username=lumen${BENCH_PG_OPTIONS:+;$BENCH_PG_OPTIONS}"
 
@@ -157,6 +160,7 @@ measure() {
   before=$(sql "$db" "$(printf "$POOLS_SQL" "$prefix")")
   for p in "${portals[@]}"; do pids+=("${PID[$p]}"); done
   load=$(cut -d' ' -f1 /proc/loadavg)
+  [ "${BENCH_STATEMENTS:-0}" = 1 ] && [ "$db" = pg ] && sql pg "SELECT pg_stat_statements_reset()" >/dev/null
   p0=$(cpu_ticks "${pids[@]}"); d0=0; [ "$db" = pg ] && d0=$(pg_ticks)
   for p in "${portals[@]}"; do
     BENCH_KEYS=$keys BENCH_MODEL=dummy BENCH_SECONDS=$secs /usr/bin/time -f '%U %S' -o "$WORK/wrk-$p.time" \
@@ -186,6 +190,11 @@ measure() {
   dc=$(awk -v d=$((d1 - d0)) -v t="$TICKS" -v n="$ok" 'BEGIN {printf "%.0f", d / t / n * 1e6}')
   wc=$(awk -v s="$wticks" -v n="$ok" 'BEGIN {printf "%.0f", s / n * 1e6}')
   echo "round $round $setup: $(printf '%.0f' "$rps") req/s, p50 $p50 ms, p99 $p99 ms, CPU µs/call portal $pc, database $dc, wrk $wc; load $load; exact: $exact" >&2
+  if [ "${BENCH_STATEMENTS:-0}" = 1 ] && [ "$db" = pg ] && [ -n "$record" ]; then
+    # Per successful call: how often each statement ran and the server time it took (planning included).
+    sql pg "SELECT round(calls::numeric / $ok, 3) || ' per call, ' || round(((total_exec_time + total_plan_time) * 1000 / $ok)::numeric, 1) || ' µs per call: ' || left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+      FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time + total_plan_time DESC LIMIT 10" | sed 's/^/    /' >&2
+  fi
   if [ -n "$record" ]; then
     echo "| $round | $setup | $(printf '%.0f' "$rps") | $p50 | $p99 | $pc | $dc | $wc | $load | $exact |" >>"$TABLE"
     SUM_RPS[$setup]=$(awk -v a="${SUM_RPS[$setup]:-0}" -v b="$rps" 'BEGIN {print a + b}')

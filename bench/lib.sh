@@ -23,7 +23,7 @@ start_postgres() {
   mkdir -p "$PGDIR"
   [ "$(id -u)" = 0 ] && chown postgres "$PGDIR" "$work" && chmod o+rx "$work"
   as_pg "$pgbin/initdb -D $PGDIR/data -A trust -U lumen" >"$work/pg-init.log" 2>&1 || die "initdb failed: $(tail -3 "$work/pg-init.log")"
-  as_pg "$pgbin/pg_ctl -D $PGDIR/data -o '-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200' -l $PGDIR/log -w start" >/dev/null ||
+  as_pg "$pgbin/pg_ctl -D $PGDIR/data -o '-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=200${PG_EXTRA_OPTIONS:+ $PG_EXTRA_OPTIONS}' -l $PGDIR/log -w start" >/dev/null ||
     die "PostgreSQL did not start: $(tail -5 "$PGDIR/log")"
   PG_STOP="as_pg \"$pgbin/pg_ctl -D $PGDIR/data -m fast -w stop\""
   psql -h 127.0.0.1 -p "$PGPORT" -U lumen -d postgres -qc "CREATE DATABASE lumen" >/dev/null

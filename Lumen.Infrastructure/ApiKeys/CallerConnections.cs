@@ -22,14 +22,24 @@ internal sealed class CallerConnections(LumenDatabase contexts) : IAsyncDisposab
     private volatile bool _disposed;
 
     /// <summary>The key with public id <paramref name="publicId"/>, its client and pool; null when no key has it.</summary>
-    public async Task<Caller?> FindAsync(string publicId, CancellationToken ct)
+    public Task<Caller?> FindAsync(string publicId, CancellationToken ct) =>
+        RunAsync((lookup, token) => lookup.FindAsync(publicId, token), ct);
+
+    /// <summary>
+    /// The keys among <paramref name="publicIds"/> that exist, each with its client and pool, in one statement
+    /// (<see cref="CallerSql.SelectMany"/>: PostgreSQL only).
+    /// </summary>
+    public Task<List<Caller>> FindManyAsync(string[] publicIds, CancellationToken ct) =>
+        RunAsync((lookup, token) => lookup.FindManyAsync(publicIds, token), ct);
+
+    private async Task<T> RunAsync<T>(Func<Lookup, CancellationToken, Task<T>> read, CancellationToken ct)
     {
         var lookup = Rent();
         if (lookup is not null)
         {
             try
             {
-                var found = await lookup.RunAsync(publicId, ct);
+                var found = await read(lookup, ct);
                 Return(lookup);
                 return found;
             }
@@ -47,7 +57,7 @@ internal sealed class CallerConnections(LumenDatabase contexts) : IAsyncDisposab
         var fresh = await Lookup.OpenAsync(contexts, ct);
         try
         {
-            var found = await fresh.RunAsync(publicId, ct);
+            var found = await read(fresh, ct);
             Return(fresh);
             return found;
         }
@@ -82,23 +92,19 @@ internal sealed class CallerConnections(LumenDatabase contexts) : IAsyncDisposab
         while (Rent() is { } lookup) await lookup.DisposeAsync();
     }
 
-    /// <summary>One open connection and its lookup command.</summary>
+    /// <summary>One open connection and its lookup commands (the one-key command, and the many-key one once used).</summary>
     private sealed class Lookup : IAsyncDisposable
     {
         private readonly LumenDbContext _db;
-        private readonly DbCommand _command;
-        private readonly DbParameter _id;
         private readonly CallerSql _sql;
+        private readonly DbCommand _one;
+        private DbCommand? _many;
 
         private Lookup(LumenDbContext db, CallerSql sql)
         {
             _db = db;
             _sql = sql;
-            _command = db.Database.GetDbConnection().CreateCommand();
-            _command.CommandText = sql.Select;
-            _id = _command.CreateParameter();
-            _id.ParameterName = "@id";
-            _command.Parameters.Add(_id);
+            _one = Command(sql.Select, "@id");
         }
 
         public static async Task<Lookup> OpenAsync(LumenDatabase contexts, CancellationToken ct)
@@ -116,17 +122,38 @@ internal sealed class CallerConnections(LumenDatabase contexts) : IAsyncDisposab
             }
         }
 
-        public async Task<Caller?> RunAsync(string publicId, CancellationToken ct)
+        public async Task<Caller?> FindAsync(string publicId, CancellationToken ct)
         {
-            _id.Value = publicId;
+            _one.Parameters[0].Value = publicId;
             // Disposing the reader ends the statement, so a kept SQLite connection holds no read snapshot between calls.
-            await using var reader = await _command.ExecuteReaderAsync(ct);
+            await using var reader = await _one.ExecuteReaderAsync(ct);
             return await reader.ReadAsync(ct) ? _sql.Read(reader) : null;
+        }
+
+        public async Task<List<Caller>> FindManyAsync(string[] publicIds, CancellationToken ct)
+        {
+            _many ??= Command(_sql.SelectMany ?? throw new NotSupportedException("This database reads one key per statement."), "@ids");
+            _many.Parameters[0].Value = publicIds;
+            var found = new List<Caller>(publicIds.Length);
+            await using var reader = await _many.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) found.Add(_sql.Read(reader));
+            return found;
+        }
+
+        private DbCommand Command(string text, string parameter)
+        {
+            var command = _db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = text;
+            var value = command.CreateParameter();
+            value.ParameterName = parameter;
+            command.Parameters.Add(value);
+            return command;
         }
 
         public async ValueTask DisposeAsync()
         {
-            await _command.DisposeAsync();
+            await _one.DisposeAsync();
+            if (_many is not null) await _many.DisposeAsync();
             await _db.Database.CloseConnectionAsync();
             await _db.DisposeAsync();
         }

@@ -18,6 +18,12 @@ internal sealed class CallerSql
     /// <summary>The SELECT; parameter <c>@id</c> (the public id, unique).</summary>
     public string Select { get; }
 
+    /// <summary>
+    /// The same SELECT for several public ids at once, parameter <c>@ids</c> (an array); null where the provider takes no
+    /// array parameter (SQLite, SQL Server). See <see cref="CallerBatches"/>.
+    /// </summary>
+    public string? SelectMany { get; }
+
     // How each model-list column comes back: the provider's converter (JSON text on SQLite and SQL Server), or
     // none where the provider reads the list itself (a PostgreSQL array).
     private readonly ValueConverter? _lists;
@@ -42,10 +48,11 @@ internal sealed class CallerSql
             $"p.{p[nameof(CoinPoolRow.InputTokens)]}", $"p.{p[nameof(CoinPoolRow.OutputTokens)]}",
             $"p.{p[nameof(CoinPoolRow.CoinsSpentMicros)]}",
         ];
-        Select = $"SELECT {string.Join(", ", columns)} FROM {k.Name} k " +
+        var from = $"SELECT {string.Join(", ", columns)} FROM {k.Name} k " +
             $"JOIN {c.Name} c ON c.{c[nameof(ClientRow.Id)]} = k.{k[nameof(ApiKeyRow.ClientId)]} " +
-            $"JOIN {p.Name} p ON p.{p[nameof(CoinPoolRow.ClientId)]} = c.{c[nameof(ClientRow.Id)]} " +
-            $"WHERE k.{k[nameof(ApiKeyRow.PublicId)]} = @id";
+            $"JOIN {p.Name} p ON p.{p[nameof(CoinPoolRow.ClientId)]} = c.{c[nameof(ClientRow.Id)]} ";
+        Select = from + $"WHERE k.{k[nameof(ApiKeyRow.PublicId)]} = @id";
+        if (db.Database.IsNpgsql()) SelectMany = from + $"WHERE k.{k[nameof(ApiKeyRow.PublicId)]} = ANY(@ids)";
         _lists = db.Model.FindEntityType(typeof(ClientRow))!.FindProperty(nameof(ClientRow.Blacklist))!.GetTypeMapping().Converter;
     }
 

@@ -8,18 +8,23 @@ namespace Lumen.Infrastructure.ApiKeys;
 /// The one check of a presented API key (§9): format, public id (compared again in ordinal case, for collations that
 /// ignore it), secret by HMAC in constant time. One query reads the key with its client and pool, which is all a
 /// model call needs to be admitted. It is read on every call, never cached: a revoked key or a deactivated client
-/// fails at once on every instance.
+/// fails at once on every instance. On PostgreSQL, calls that arrive together are read together (<see cref="CallerBatches"/>).
 /// </summary>
 public sealed class KeyVerifier : IAsyncDisposable
 {
     private readonly CallerConnections _connections;
+    private readonly CallerBatches? _batches;
     private readonly ApiKeyHasher _hasher;
 
-    public KeyVerifier(LumenDatabase contexts, ApiKeyHasher hasher)
+    public KeyVerifier(LumenDatabase contexts, ApiKeyHasher hasher, DatabaseOptions database)
     {
         _connections = new CallerConnections(contexts);
+        if (database.Provider == DatabaseProviderKind.PostgreSQL) _batches = new CallerBatches(_connections);
         _hasher = hasher;
     }
+
+    /// <summary>The grouping of lookups (PostgreSQL), or null where each call reads alone.</summary>
+    internal CallerBatches? Batches => _batches;
 
     /// <summary>The key's status, client and key id (§9, §10): what the portal's tools and tests ask.</summary>
     public async Task<KeyCheck> VerifyAsync(string? presented, CancellationToken ct = default)
@@ -36,7 +41,7 @@ public sealed class KeyVerifier : IAsyncDisposable
     internal async Task<Caller?> FindAsync(string? presented, CancellationToken ct)
     {
         if (!ApiKeyFormat.TryParse(presented, out var publicId, out var secret)) return null;
-        var caller = await _connections.FindAsync(publicId, ct);
+        var caller = await (_batches is { } batches ? batches.FindAsync(publicId, ct) : _connections.FindAsync(publicId, ct));
         // Compared again here: SQL Server's usual collation ignores case, and base62 ids do not.
         if (caller is null || !string.Equals(caller.PublicId, publicId, StringComparison.Ordinal)) return null;
         return _hasher.Matches(secret, caller.SecretHash) ? caller : null;

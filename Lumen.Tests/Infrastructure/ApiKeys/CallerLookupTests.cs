@@ -1,4 +1,5 @@
 
+using Lumen.Domain.ApiKeys;
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Tests.Infrastructure.Databases;
@@ -75,5 +76,65 @@ public sealed class CallerLookupTests(PostgresServer postgres)
         await PostgresServer.DropConnectionsAsync(db);
 
         (await portal.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);
+    }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Lookups_that_arrive_together_each_get_their_own_answer(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var portal = new TestPortal(db);
+        var clients = new List<ClientRow>();
+        var keys = new List<TestKey>();
+        for (var i = 0; i < 12; i++)
+        {
+            clients.Add(await portal.CreateClientAsync($"bot-{i}"));
+            keys.Add(await portal.CreateKeyAsync($"bot-{i}"));
+        }
+        (await portal.Keys.RevokeAsync(TestPortal.Admin, "bot-3", keys[3].Key.PublicId)).Succeeded.Should().BeTrue();
+        (await portal.Clients.SetActiveAsync(TestPortal.Admin, "bot-4", false)).Succeeded.Should().BeTrue();
+        var unknown = ApiKeyFormat.Compose("ZZZZZZZZZZZZ", new string('a', ApiKeyFormat.SecretLength));
+        var wrongSecret = keys[5].FullKey[..^1] + (keys[5].FullKey[^1] == 'a' ? 'b' : 'a');
+
+        // What each presented key must give, whatever else is read in its group.
+        var cases = Enumerable.Range(0, 600).Select(i => (i % 17) switch
+        {
+            0 => (unknown, KeyCheck.Invalid),
+            1 => (wrongSecret, KeyCheck.Invalid),
+            _ => (keys[i % 12].FullKey, (i % 12) switch
+            {
+                3 => KeyCheck.Invalid,
+                4 => new KeyCheck(KeyStatus.ClientInactive, clients[4].Id, "bot-4", keys[4].Id),
+                var k => new KeyCheck(KeyStatus.Valid, clients[k].Id, $"bot-{k}", keys[k].Id),
+            }),
+        }).ToList();
+        var checks = await Task.WhenAll(cases.Select(c => Task.Run(() => portal.Verifier.VerifyAsync(c.Item1))));
+
+        checks.Should().Equal(cases.Select(c => c.Item2));
+        if (provider == DatabaseProviderKind.PostgreSQL)
+            portal.Verifier.Batches!.ManyKeyGroups.Should().BePositive("600 lookups at once must have gone to the database in groups");
+        else
+            portal.Verifier.Batches.Should().BeNull("SQLite reads each key on its own kept connection");
+    }
+
+    [Fact]
+    public async Task A_group_of_lookups_after_the_server_dropped_its_kept_connections_still_answers()
+    {
+        await using var db = await postgres.CreateDatabaseAsync();
+        await using var portal = new TestPortal(db);
+        var keys = new List<TestKey>();
+        for (var i = 0; i < 4; i++)
+        {
+            await portal.CreateClientAsync($"bot-{i}");
+            keys.Add(await portal.CreateKeyAsync($"bot-{i}"));
+        }
+        async Task<KeyCheck[]> ReadManyAsync() =>
+            await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => portal.Verifier.VerifyAsync(keys[i % 4].FullKey))));
+        (await ReadManyAsync()).Should().OnlyContain(c => c.Status == KeyStatus.Valid);
+        var groups = portal.Verifier.Batches!.ManyKeyGroups;
+
+        await PostgresServer.DropConnectionsAsync(db);
+
+        (await ReadManyAsync()).Should().OnlyContain(c => c.Status == KeyStatus.Valid);
+        portal.Verifier.Batches.ManyKeyGroups.Should().BeGreaterThan(groups);
     }
 }
