@@ -127,6 +127,11 @@ public sealed class CallerLookupTests(PostgresServer postgres)
             await portal.CreateClientAsync($"bot-{i}");
             keys.Add(await portal.CreateKeyAsync($"bot-{i}"));
         }
+        string[] ids = [.. keys.Select(k => k.Key.PublicId)];
+        // The many-key statement itself on a kept connection that the server dropped: the verifier's first groups
+        // after a drop may be one-key groups, which would use up the stale connections first.
+        await using var connections = new CallerConnections(portal.Get<LumenDatabase>());
+        (await connections.FindManyAsync(ids, default)).Select(c => c.KeyId).Should().BeEquivalentTo(keys.Select(k => k.Id));
         async Task<KeyCheck[]> ReadManyAsync() =>
             await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => portal.Verifier.VerifyAsync(keys[i % 4].FullKey))));
         (await ReadManyAsync()).Should().OnlyContain(c => c.Status == KeyStatus.Valid);
@@ -134,6 +139,7 @@ public sealed class CallerLookupTests(PostgresServer postgres)
 
         await PostgresServer.DropConnectionsAsync(db);
 
+        (await connections.FindManyAsync(ids, default)).Select(c => c.KeyId).Should().BeEquivalentTo(keys.Select(k => k.Id));
         (await ReadManyAsync()).Should().OnlyContain(c => c.Status == KeyStatus.Valid);
         portal.Verifier.Batches.ManyKeyGroups.Should().BeGreaterThan(groups);
     }
