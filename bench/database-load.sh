@@ -4,7 +4,8 @@
 #   pg-1         one portal on PostgreSQL, one client
 #   pg-1-spread  one portal on PostgreSQL, the calls spread over 16 clients
 #   pg-2-hot     two portals on one PostgreSQL database, one client (each gets half the connections)
-#   pg-2-spread  two portals on one PostgreSQL database, 16 clients
+#   pg-2-spread  two portals on one PostgreSQL database, 16 clients, every portal sent calls of all 16
+#   pg-2-sticky  the same 16 clients, each portal sent the calls of its own 8 (as a proxy that routes by key would)
 # Every run uses new clients, and after it the script checks that wrk's successful calls, each pool's counters, its
 # request log, the coins and the balance (refill to the micro-coin) agree exactly; it fails loudly otherwise. The
 # PostgreSQL cluster is a throwaway one on a free loopback port, fsync on. CPU is read from /proc: the portals', the
@@ -12,7 +13,7 @@
 #
 # Settings (environment): BENCH_SECONDS (load window, default 10), BENCH_WARMUP (seconds per setup, default 5),
 # BENCH_CONCURRENCY (default 32, split between the portals), BENCH_ROUNDS (default 2; the order of the setups
-# alternates by round, so drift within the session does not favour one), BENCH_SETUPS (default all five),
+# alternates by round, so drift within the session does not favour one), BENCH_SETUPS (default all six),
 # BENCH_PUBLISH (0 reuses an earlier publish), BENCH_OUT (default /tmp/lumen-dbbench), BENCH_PG_OPTIONS (extra
 # connection-string options), BENCH_STATEMENTS=1 (after each PostgreSQL run, what each statement cost the server per
 # call, from pg_stat_statements). Prints a markdown table (also written to $BENCH_OUT/results.md).
@@ -23,7 +24,7 @@ WINDOW=${BENCH_SECONDS:-10}
 WARMUP=${BENCH_WARMUP:-5}
 CONC=${BENCH_CONCURRENCY:-32}
 ROUNDS=${BENCH_ROUNDS:-2}
-SETUPS=${BENCH_SETUPS:-"sqlite-1 pg-1 pg-1-spread pg-2-hot pg-2-spread"}
+SETUPS=${BENCH_SETUPS:-"sqlite-1 pg-1 pg-1-spread pg-2-hot pg-2-spread pg-2-sticky"}
 OUT=${BENCH_OUT:-/tmp/lumen-dbbench}
 PORTAL_BIN=$OUT/portal
 MARGIN=3
@@ -97,6 +98,10 @@ start_portal sqlite sqlite sqlite
 start_portal pg-a pg pg-a
 start_portal pg-b pg pg-b
 
+# batches PORT: the portal's ledger commits so far and the writes in them ("count sum"), from its /metrics.
+batches() {
+  curl -s "http://127.0.0.1:$1/metrics" | awk '/^lumen_ledger_batch_size[a-z_]*_count/ {c += $NF} /^lumen_ledger_batch_size[a-z_]*_sum/ {s += $NF} END {print c + 0, s + 0}'
+}
 cpu_ticks() { local s=0 p; for p in "$@"; do s=$((s + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $s; }
 # This cluster's processes only (the postmaster and its children): other clusters may be running on the machine.
 # Backends end with their connections, so the postmaster's waited-for children (cutime, cstime) count too.
@@ -134,43 +139,62 @@ check() {
 
 TABLE=$OUT/results.md
 {
-  echo "| round | setup | req/s | p50 ms | p99 ms | portal CPU µs/call | database CPU µs/call | wrk CPU µs/call | load | exact |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| round | setup | req/s | p50 ms | p99 ms | portal CPU µs/call | database CPU µs/call | wrk CPU µs/call | writes per commit | load | exact |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 } >"$TABLE"
 declare -A SUM_RPS
 RUN=0
 
 # measure ROUND SETUP SECONDS [record]: new clients, the load, the checks, one table row.
 measure() {
-  local round=$1 setup=$2 secs=$3 record=${4:-} db=pg clients=1 portals=(pg-a)
+  local round=$1 setup=$2 secs=$3 record=${4:-} db=pg clients=1 portals=(pg-a) sticky=""
   case $setup in
     sqlite-1) db=sqlite; portals=(sqlite) ;;
     pg-1) ;;
     pg-1-spread) clients=$SPREAD ;;
     pg-2-hot) portals=(pg-a pg-b) ;;
     pg-2-spread) clients=$SPREAD; portals=(pg-a pg-b) ;;
+    pg-2-sticky) clients=$SPREAD; portals=(pg-a pg-b); sticky=1 ;;
     *) die "unknown setup $setup" ;;
   esac
   RUN=$((RUN + 1))
-  local prefix="r$RUN" names=() keys="" i
+  local prefix="r$RUN" names=() i n=${#portals[@]}
+  declare -A keys=()
   for i in $(seq 1 "$clients"); do names+=("$prefix-$i"); done
   portal_cli "$db" "${db/pg/pg-a}" clients create "${names[@]}" >/dev/null
-  for i in "${names[@]}"; do keys+="${keys:+,}$(portal_cli "$db" "${db/pg/pg-a}" keys create "$i" --name load | tail -n1)"; done
-  local before after pids=() wrks=() p load p0 d0 n=${#portals[@]} per=$((CONC / ${#portals[@]}))
+  # Each portal's keys: every client's, or (sticky) the clients i with i mod n = the portal's place.
+  local k=0 key p
+  for i in "${names[@]}"; do
+    key=$(portal_cli "$db" "${db/pg/pg-a}" keys create "$i" --name load | tail -n1)
+    for p in $(seq 0 $((n - 1))); do
+      if [ -z "$sticky" ] || [ $((k % n)) = "$p" ]; then keys[$p]+="${keys[$p]:+,}$key"; fi
+    done
+    k=$((k + 1))
+  done
+  local before after pids=() wrks=() load p0 d0 per=$((CONC / n)) place=0
   before=$(sql "$db" "$(printf "$POOLS_SQL" "$prefix")")
   for p in "${portals[@]}"; do pids+=("${PID[$p]}"); done
   load=$(cut -d' ' -f1 /proc/loadavg)
   [ "${BENCH_STATEMENTS:-0}" = 1 ] && [ "$db" = pg ] && sql pg "SELECT pg_stat_statements_reset()" >/dev/null
+  local b0=() commits=0 writes=0 c s c0 s0
+  for p in "${portals[@]}"; do b0+=("$(batches "${PORT[$p]}")"); done
   p0=$(cpu_ticks "${pids[@]}"); d0=0; [ "$db" = pg ] && d0=$(pg_ticks)
   for p in "${portals[@]}"; do
-    BENCH_KEYS=$keys BENCH_MODEL=dummy BENCH_SECONDS=$secs /usr/bin/time -f '%U %S' -o "$WORK/wrk-$p.time" \
+    BENCH_KEYS=${keys[$place]} BENCH_MODEL=dummy BENCH_SECONDS=$secs /usr/bin/time -f '%U %S' -o "$WORK/wrk-$p.time" \
       wrk -t$((n == 1 ? 2 : 1)) -c"$per" -d"$((secs + MARGIN))s" --latency --timeout 10s -s "$REPO/bench/chat.lua" "http://127.0.0.1:${PORT[$p]}" \
       >"$WORK/wrk-$p.out" &
     wrks+=($!)
+    place=$((place + 1))
   done
   wait "${wrks[@]}"
   local p1 d1 ok=0 rps=0 p50=0 p99=0 wticks=0 line exact
   p1=$(cpu_ticks "${pids[@]}"); d1=0; [ "$db" = pg ] && d1=$(pg_ticks)
+  place=0
+  for p in "${portals[@]}"; do
+    read -r c s <<<"$(batches "${PORT[$p]}")"; read -r c0 s0 <<<"${b0[$place]}"
+    commits=$((commits + c - c0)); writes=$(awk -v a="$writes" -v b="$s" -v z="$s0" 'BEGIN {print a + b - z}'); place=$((place + 1))
+  done
+  local per_commit; per_commit=$(awk -v w="$writes" -v c="$commits" 'BEGIN {if (c == 0) print "n/a"; else printf "%.1f", w / c}')
   for p in "${portals[@]}"; do
     line=$(grep '^BENCH ' "$WORK/wrk-$p.out") || die "$setup: wrk printed no BENCH line: $(cat "$WORK/wrk-$p.out")"
     echo "$line" | grep -q ' failed=0 unanswered=0 ' || die "$setup: calls failed or went unanswered ($line)"
@@ -189,14 +213,14 @@ measure() {
   pc=$(awk -v d=$((p1 - p0)) -v t="$TICKS" -v n="$ok" 'BEGIN {printf "%.0f", d / t / n * 1e6}')
   dc=$(awk -v d=$((d1 - d0)) -v t="$TICKS" -v n="$ok" 'BEGIN {printf "%.0f", d / t / n * 1e6}')
   wc=$(awk -v s="$wticks" -v n="$ok" 'BEGIN {printf "%.0f", s / n * 1e6}')
-  echo "round $round $setup: $(printf '%.0f' "$rps") req/s, p50 $p50 ms, p99 $p99 ms, CPU µs/call portal $pc, database $dc, wrk $wc; load $load; exact: $exact" >&2
+  echo "round $round $setup: $(printf '%.0f' "$rps") req/s, p50 $p50 ms, p99 $p99 ms, CPU µs/call portal $pc, database $dc, wrk $wc; $per_commit writes per commit; load $load; exact: $exact" >&2
   if [ "${BENCH_STATEMENTS:-0}" = 1 ] && [ "$db" = pg ] && [ -n "$record" ]; then
     # Per successful call: how often each statement ran and the server time it took (planning included).
     sql pg "SELECT round(calls::numeric / $ok, 3) || ' per call, ' || round(((total_exec_time + total_plan_time) * 1000 / $ok)::numeric, 1) || ' µs per call: ' || left(regexp_replace(query, '\s+', ' ', 'g'), 110)
       FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time + total_plan_time DESC LIMIT 10" | sed 's/^/    /' >&2
   fi
   if [ -n "$record" ]; then
-    echo "| $round | $setup | $(printf '%.0f' "$rps") | $p50 | $p99 | $pc | $dc | $wc | $load | $exact |" >>"$TABLE"
+    echo "| $round | $setup | $(printf '%.0f' "$rps") | $p50 | $p99 | $pc | $dc | $wc | $per_commit | $load | $exact |" >>"$TABLE"
     SUM_RPS[$setup]=$(awk -v a="${SUM_RPS[$setup]:-0}" -v b="$rps" 'BEGIN {print a + b}')
   fi
 }
@@ -214,7 +238,7 @@ done
   mean() { awk -v s="${SUM_RPS[$1]:-0}" -v n="$ROUNDS" 'BEGIN {printf "%.0f", s / n}'; }
   ratio() { awk -v x="${SUM_RPS[$1]:-}" -v y="${SUM_RPS[$2]:-}" 'BEGIN {if (x == "" || y == "" || y == 0) print "n/a"; else printf "%.0f%%", 100 * x / y}'; }
   for s in $SETUPS; do echo "- $s: mean $(mean "$s") req/s over $ROUNDS rounds"; done
-  echo "- pg-1 is $(ratio pg-1 sqlite-1) of sqlite-1; pg-2-spread is $(ratio pg-2-spread pg-1-spread) of pg-1-spread and $(ratio pg-2-spread pg-1) of pg-1; pg-2-hot is $(ratio pg-2-hot pg-1) of pg-1"
+  echo "- pg-1 is $(ratio pg-1 sqlite-1) of sqlite-1; pg-2-spread is $(ratio pg-2-spread pg-1-spread) of pg-1-spread and $(ratio pg-2-spread pg-1) of pg-1; pg-2-sticky is $(ratio pg-2-sticky pg-1-spread) of pg-1-spread; pg-2-hot is $(ratio pg-2-hot pg-1) of pg-1"
   echo "- load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >>"$TABLE"
 cat "$TABLE"
