@@ -109,6 +109,8 @@ public sealed partial class ModelCalls
         };
         await _ledger.LogRefusalAsync(ended, CancellationToken.None);
         _metrics.Ended(ended, watch.Elapsed);
+        // A new log row (and the hour's refused count) is a change to the client's usage for open views, as a charge is.
+        if (ended.ClientName is { } client) _usage.Touch(client);
         return CallResult.Refused(error);
     }
 

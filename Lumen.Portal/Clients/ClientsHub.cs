@@ -22,10 +22,18 @@ public sealed class ClientsHub(ClientsHubListeners listeners) : Hub
     public const string Path = "/hubs/clients";
     public const string ChangedMethod = "clientsChanged";
 
-    public override Task OnConnectedAsync()
+    /// <summary>
+    /// Sent to a new connection once its subscription exists. SignalR completes the client's start at the handshake,
+    /// before this hub's <see cref="OnConnectedAsync"/> runs, so only this message tells a listener that every change
+    /// from now on reaches it.
+    /// </summary>
+    public const string SubscribedMethod = "subscribed";
+
+    public override async Task OnConnectedAsync()
     {
-        listeners.Listen(Context.ConnectionId, PortalUser.ActorOf(Context.User));
-        return base.OnConnectedAsync();
+        await listeners.ListenAsync(Context.ConnectionId, PortalUser.ActorOf(Context.User));
+        await Clients.Caller.SendAsync(SubscribedMethod);
+        await base.OnConnectedAsync();
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
@@ -47,8 +55,12 @@ public sealed partial class ClientsHubListeners(ChangeFeed feed, IHubContext<Cli
 {
     private readonly ConcurrentDictionary<string, IDisposable> _subscriptions = new(StringComparer.Ordinal);
 
-    public void Listen(string connectionId, Lumen.Infrastructure.Common.Actor? person)
+    /// <summary>A test seam: how long a new connection waits before it subscribes (zero in the product).</summary>
+    internal TimeSpan SubscribeDelay { get; set; }
+
+    public async Task ListenAsync(string connectionId, Lumen.Infrastructure.Common.Actor? person)
     {
+        if (SubscribeDelay > TimeSpan.Zero) await Task.Delay(SubscribeDelay);
         // A config load is for the portal's own views; what it changed arrives as the clients' changes.
         var subscription = feed.Subscribe(ChangeViewer.Of(person), c => c.Kind != ChangeKind.ConfigLoaded,
             changes => _ = SendAsync(connectionId, changes.Select(c => new ClientChangeMessage(c.Client, c.Kind.ToString(), c.Summary)).ToList()));

@@ -12,6 +12,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Lumen.Tests.Browser;
 
@@ -65,7 +67,11 @@ public class PortalServer : WebApplicationFactory<Program>, IAsyncLifetime
             builder.UseSetting("Oidc:RequireHttpsMetadata", "false");
         }
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureServices(services => services.AddLogging(logging => logging.AddFakeLogging()));
     }
+
+    /// <summary>Every entry the portal has logged at Warning or above.</summary>
+    public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
 
     /// <summary>Saves the config file in place, as an editor does; the portal's watcher applies it.</summary>
     public Task WriteConfigAsync(string yaml) => File.WriteAllTextAsync(ConfigPath, yaml);

@@ -51,6 +51,26 @@ public sealed class RequestLogTests(BrowserFixture browser, DetailPortal portal,
         await Page.ExpectNoSeriousViolationsAsync(Output);
     }
 
+    [Fact]
+    public async Task Refused_calls_reach_an_open_log_without_a_reload()
+    {
+        const string watched = "log-watcher";
+        await Portal.CreateClientAsync(watched);
+        var key = await Portal.CreateKeyAsync(watched);
+        await Page.DevSignInAsync(BrowserConfig.Admin, $"/clients/{watched}");
+        var rows = new DetailPage(Page).Panel("Request log").Locator("tr.request-log-entry");
+        await Expect(rows).ToHaveCountAsync(0);
+
+        var refused = () => Portal.Sdk(key).GetChatClient("gpt-4o").CompleteChatAsync("not for this client");
+        (await refused.Should().ThrowAsync<ClientResultException>()).Which.Status.Should().Be(403);
+        var unknown = () => Portal.Sdk(key).GetChatClient("no-such-model").CompleteChatAsync("nobody serves this");
+        (await unknown.Should().ThrowAsync<ClientResultException>()).Which.Status.Should().Be(404);
+
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.First).ToContainTextAsync("404 model_not_found");
+        await Expect(rows.Nth(1)).ToContainTextAsync("403 model_not_allowed (refused_access)");
+    }
+
     /// <summary>
     /// The picture of the request log in the docs (docs/request-log.png, with LUMEN_UPDATE_SCREENSHOT=1): the showcase's
     /// morning of calls filtered to one model, over both live keys and several outcomes.

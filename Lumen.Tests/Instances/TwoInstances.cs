@@ -104,9 +104,7 @@ public partial class TwoInstances : IAsyncLifetime
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(host.BaseAddress, ClientsHub.Path.TrimStart('/')), o => o.Headers["Cookie"] = cookie!)
             .Build();
-        var listener = new HubListener(connection);
-        await connection.StartAsync();
-        return listener;
+        return await HubListener.ListenAsync(connection);
     }
 
     /// <summary>The command line as an operator runs it beside the instances: same database, same Redis.</summary>

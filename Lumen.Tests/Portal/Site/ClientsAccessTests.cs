@@ -85,9 +85,17 @@ public sealed class ClientsAccessTests(PortalSite site) : IClassFixture<PortalSi
         response.StatusCode.Should().Be(expected);
     }
 
-    [Fact]
-    public async Task Hub_sends_each_person_only_the_changes_of_clients_they_may_see()
+    /// <summary>
+    /// The changes are made as soon as each listener is connected. With a slow subscription (the seam delays it) a
+    /// listener that took a started connection for a subscribed one missed them; it now waits for <c>subscribed</c>.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(400)]
+    public async Task Hub_sends_each_person_only_the_changes_of_clients_they_may_see(int subscribeDelayMs)
     {
+        var hubListeners = site.Services.GetRequiredService<ClientsHubListeners>();
+        hubListeners.SubscribeDelay = TimeSpan.FromMilliseconds(subscribeDelayMs);
         var admin = await ListenAsync(PortalSite.Admin);
         var alice = await ListenAsync(PortalSite.ManagerOfA);
         var bob = await ListenAsync(PortalSite.ManagerOfB);
@@ -113,6 +121,7 @@ public sealed class ClientsAccessTests(PortalSite site) : IClassFixture<PortalSi
             (await clients.SetActiveAsync(Actor.Cli, PortalSite.ClientA, true)).Unwrap();
             (await clients.SetActiveAsync(Actor.Cli, PortalSite.ClientB, true)).Unwrap();
             await Task.WhenAll(admin.DisposeAsync().AsTask(), alice.DisposeAsync().AsTask(), bob.DisposeAsync().AsTask());
+            hubListeners.SubscribeDelay = TimeSpan.Zero;
         }
     }
 
@@ -158,8 +167,6 @@ public sealed class ClientsAccessTests(PortalSite site) : IClassFixture<PortalSi
                 o.Headers["Cookie"] = cookie;
             })
             .Build();
-        var listener = new HubListener(connection);
-        await connection.StartAsync();
-        return listener;
+        return await HubListener.ListenAsync(connection);
     }
 }

@@ -8,14 +8,28 @@ public sealed class HubListener : IAsyncDisposable
 {
     private readonly HubConnection _connection;
     private readonly List<ClientChangeMessage> _received = [];
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public HubListener(HubConnection connection)
+    private HubListener(HubConnection connection)
     {
         _connection = connection;
         connection.On<List<ClientChangeMessage>>(ClientsHub.ChangedMethod, batch =>
         {
             lock (_received) _received.AddRange(batch);
         });
+        connection.On(ClientsHub.SubscribedMethod, () => _subscribed.TrySetResult());
+    }
+
+    /// <summary>
+    /// Starts <paramref name="connection"/> and returns once the hub says the subscription exists: a started connection
+    /// may not be subscribed yet, and a change made in between would never reach it.
+    /// </summary>
+    public static async Task<HubListener> ListenAsync(HubConnection connection)
+    {
+        var listener = new HubListener(connection);
+        await connection.StartAsync();
+        await listener._subscribed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return listener;
     }
 
     public IReadOnlyList<ClientChangeMessage> Received
