@@ -121,6 +121,11 @@ public static class ClientsHubSetup
         return services;
     }
 
+    /// <summary>With Redis, new hub connections are refused (not failed, one by one) while it is down.</summary>
+    public static IApplicationBuilder UseClientsHubGate(this IApplicationBuilder app, RedisSettings? redis) =>
+        redis is null ? app : app.UseWhen(http => http.Request.Path.StartsWithSegments(ClientsHub.Path),
+            hub => hub.UseMiddleware<HubGateWhileRedisDown>());
+
     public static IEndpointRouteBuilder MapClientsHub(this IEndpointRouteBuilder app)
     {
         app.MapHub<ClientsHub>(ClientsHub.Path);

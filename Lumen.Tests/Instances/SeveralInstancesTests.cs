@@ -3,6 +3,9 @@ using System.Text.Json;
 using Lumen.Portal.Clients;
 using Lumen.Tests.Browser;
 using Lumen.Tests.Portal.Site;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging;
 
 namespace Lumen.Tests.Instances;
 
@@ -179,6 +182,58 @@ public sealed class SeveralInstancesTests(TwoInstances instances)
         });
         await Task.Delay(BothPathsHadTheirChance);
         listener.Received.Count(Toggled).Should().Be(2, "each change once: the one in the outage by the journal, this one by either");
+    }
+
+    /// <summary>
+    /// A hub listener that reconnects without pause while Redis is down used to make about 50 error entries a second
+    /// (each attempt failed inside SignalR's backplane); now each is refused before it starts, with one line a second.
+    /// </summary>
+    [Fact]
+    public async Task With_Redis_stopped_a_listener_that_keeps_reconnecting_leaves_a_line_a_second_not_a_storm()
+    {
+        var (_, cookie) = await TwoInstances.DevSignInAsync(A, A, BrowserConfig.Admin);
+        var redis = instances.Redis!;
+        await redis.StopAsync();
+        var attempts = 0;
+        var refusals = new List<string>();
+        var elapsed = TimeSpan.Zero;
+        try
+        {
+            await Eventually.AssertAsync(async () => (await RedisReadinessAsync(A)).Should().Be("Degraded"));
+            A.Logs.Clear();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            while (watch.Elapsed < TimeSpan.FromSeconds(3))
+            {
+                // Both transports: long polling is the one whose failures SignalR logged as errors.
+                var transport = attempts++ % 2 == 0 ? HttpTransportType.LongPolling : HttpTransportType.WebSockets;
+                await using var connection = new HubConnectionBuilder()
+                    .WithUrl(new Uri(A.BaseAddress, ClientsHub.Path.TrimStart('/')), o =>
+                    {
+                        o.Headers["Cookie"] = cookie!;
+                        o.Transports = transport;
+                    })
+                    .Build();
+                var start = () => connection.StartAsync();
+                refusals.Add((await start.Should().ThrowAsync<HttpRequestException>()).Which.Message);
+            }
+            elapsed = watch.Elapsed;
+        }
+        finally
+        {
+            await redis.StartAsync();
+        }
+        var logged = A.Logs.GetSnapshot();
+
+        attempts.Should().BeGreaterThan(20);
+        refusals.Should().OnlyContain(m => m.Contains("503"), "each attempt is refused as unavailable, not failed");
+        logged.Should().NotContain(e => e.Level >= LogLevel.Error, "a listener retrying is not the portal's fault");
+        var lines = logged.Where(e => e.Message.Contains("new hub connection", StringComparison.Ordinal)).ToList();
+        lines.Count.Should().BeInRange(1, (int)elapsed.TotalSeconds + 1, "at most one line a second");
+        lines.Sum(e => int.Parse(e.StructuredState!.Single(p => p.Key == "Count").Value!, System.Globalization.CultureInfo.InvariantCulture))
+            .Should().BeLessThanOrEqualTo(attempts, "each line counts the refusals since the one before");
+        logged.Count(e => e.Level >= LogLevel.Warning).Should().BeLessThanOrEqualTo(lines.Count + 2, "nothing else repeats per attempt");
+
+        await Eventually.AssertAsync(async () => (await RedisReadinessAsync(A)).Should().Be("Healthy"), TimeSpan.FromSeconds(60));
     }
 
     /// <summary>The Redis check's status in <c>/readyz</c>, which answers 200 while Redis is only degraded.</summary>
