@@ -9,7 +9,7 @@ namespace Lumen.Tests.Portal.Site;
 /// </summary>
 public sealed class UnreadableQueryTests(PortalSite site) : IClassFixture<PortalSite>
 {
-    private static readonly string[] BadValues = ["abc", "99999999999", "2147483647", "-1", "", "maybe", "1e3", "%00"];
+    private static readonly string[] BadValues = ["abc", "99999999999", "2147483647", "-1", "", "maybe", "1e3", "%00", new string('9', 300)];
 
     private static readonly (string Path, string[] Parameters)[] Pages =
     [
