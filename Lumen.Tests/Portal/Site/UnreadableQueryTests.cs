@@ -39,6 +39,16 @@ public sealed class UnreadableQueryTests(PortalSite site) : IClassFixture<Portal
         response.StatusCode.Should().Be(HttpStatusCode.OK, "{0}?{1}={2} is a typo, not a server error", path, parameter, value);
     }
 
+    [Fact]
+    public async Task The_audit_page_keeps_an_unreadable_time_in_its_field_and_says_it_is_not_one()
+    {
+        using var admin = await site.BrowserAsync(PortalSite.Admin);
+
+        var html = await admin.GetStringAsync(new Uri("/audit?since=yesterday", UriKind.Relative));
+
+        html.Should().Contain("value=\"yesterday\"").And.Contain("Not a date or time");
+    }
+
     [Theory]
     [InlineData("/audit.csv", "action", "created")]
     [InlineData("/audit.csv", "since", "abc")]
