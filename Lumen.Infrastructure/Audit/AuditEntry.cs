@@ -12,6 +12,15 @@ public sealed record AuditEntry(
 {
     internal static AuditEntry From(AuditEntryRow row, string? change) => new(
         row.Id, StoredTime.Utc(row.At), row.Actor, row.Action, row.Summary, row.Detail, row.Client, row.ClientCount, change);
+
+    /// <summary>
+    /// The entry as someone who may see only <paramref name="client"/> reads it. An entry that covers many clients (a
+    /// config apply) names the others, the admins and the models in its summary and detail: it is cut to this client's
+    /// own change. An entry about one client is about this one already.
+    /// </summary>
+    public AuditEntry OnlyAbout(string client) => ClientChange is { } change
+        ? this with { Summary = $"{client}: {change}", Detail = null, Client = client, ClientCount = 1 }
+        : this;
 }
 
 /// <summary>

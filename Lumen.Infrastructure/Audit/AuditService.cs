@@ -27,13 +27,20 @@ public sealed class AuditService(LumenDatabase contexts, ClientAccess access)
         return await PageAsync(db, query, clientId, ct);
     }
 
-    /// <summary>The client's own history; the same answer as the detail page for a client the actor may not open.</summary>
+    /// <summary>
+    /// The client's own history; the same answer as the detail page for a client the actor may not open. Admins get
+    /// whole entries; anyone else only each entry's part about this client (<see cref="AuditEntry.OnlyAbout"/>), so
+    /// the page and the CSV never show a manager other clients' changes.
+    /// </summary>
     public async Task<Outcome<AuditPage>> HistoryAsync(Actor actor, string client, AuditQuery query, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var found = await access.FindAsync(db, actor, client, ClientAction.View, ct);
         if (!found.Succeeded) return found.Failure!;
-        return await PageAsync(db, query, found.Value!.Id, ct);
+        var page = await PageAsync(db, query, found.Value!.Id, ct);
+        if (access.IsAdmin(actor)) return page;
+        var name = found.Value!.Name;
+        return page with { Entries = [.. page.Entries.Select(e => e.OnlyAbout(name))] };
     }
 
     private static async Task<AuditPage> PageAsync(LumenDbContext db, AuditQuery query, int? clientId, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lumen.Domain.Config;
+using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -72,7 +73,7 @@ internal static class ConfigAudit
             }
             var detail = configChanges.Concat(first.Select(c => $"{c.Name}: {c.Change}")).ToList();
             if (count > DetailClients)
-                detail.Add(string.Create(CultureInfo.InvariantCulture, $"… and {count - DetailClients:N0} more clients (each client's history shows its change)"));
+                detail.Add(string.Create(CultureInfo.InvariantCulture, $"… and {count - DetailClients:N0} more {Counted.Noun(count - DetailClients, "client", "clients")} (each client's history shows its change)"));
             string summary = AuditLog.Cut(string.Join("; ", parts)), details = string.Join('\n', detail);
             string? client = count == 1 ? first[0].Name : null;
             await db.AuditEntries.Where(e => e.Id == id).ExecuteUpdateAsync(s => s
@@ -95,7 +96,7 @@ internal static class ConfigAudit
             At = at.UtcDateTime,
             Actor = AuditActions.ConfigActor,
             Action = AuditActions.ConfigRejected,
-            Summary = AuditLog.Cut(string.Create(CultureInfo.InvariantCulture, $"config rejected, {errors.Count} error(s): {first.FirstOrDefault()}")),
+            Summary = AuditLog.Cut(string.Create(CultureInfo.InvariantCulture, $"config rejected, {errors.Count} {Counted.Noun(errors.Count, "error", "errors")}: {first.FirstOrDefault()}")),
             Detail = string.Join('\n', first),
             ContentHash = contentHash,
         });

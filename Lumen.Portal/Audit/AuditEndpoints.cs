@@ -29,7 +29,9 @@ public static class AuditEndpoints
 
     private static Task<IResult> ExportAsync(HttpContext http, string file, Func<AuditQuery, Task<Outcome<AuditPage>>> read)
     {
-        var query = AuditUrl.Parse(http.Request.Query) with { Before = null, After = null, Limit = CsvPage };
+        var (filters, unreadable) = AuditUrl.ParseExport(http.Request.Query);
+        if (unreadable is not null) return Task.FromResult(Csv.UnreadableParameter(unreadable));
+        var query = filters with { Limit = CsvPage };
         return Csv.ExportAsync<AuditPage, long>(http, file, AuditCsv.Header, before => read(query with { Before = before }),
             page => page.Entries.Select(AuditCsv.Row), page => page.Older);
     }

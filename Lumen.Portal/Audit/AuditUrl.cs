@@ -1,5 +1,5 @@
-using System.Globalization;
 using Lumen.Infrastructure.Audit;
+using Lumen.Portal.Urls;
 using Microsoft.AspNetCore.Components;
 
 namespace Lumen.Portal.Audit;
@@ -13,13 +13,20 @@ public static class AuditUrl
 {
     public const string CsvPath = "/audit.csv";
 
-    public static AuditQuery Parse(string? client, string? actor, string? action, string? since, string? until, long? before, long? after) =>
-        new(Blank(client), Blank(actor), AuditActions.All.Contains(action?.Trim().ToLowerInvariant() ?? "") ? action!.Trim().ToLowerInvariant() : null,
-            Time(since), Time(until), before, after);
+    /// <summary>The page's query; each value not understood is no filter (<see cref="UrlValue"/>).</summary>
+    public static AuditQuery Parse(string? client, string? actor, string? action, string? since, string? until, string? before, string? after) =>
+        new(UrlValue.Text(client), UrlValue.Text(actor), Action(action), UrlValue.Time(since), UrlValue.Time(until),
+            UrlValue.Id(before), UrlValue.Id(after));
 
-    /// <summary>The query of an HTTP request (the CSV endpoints), read as the page reads its URL.</summary>
-    public static AuditQuery Parse(IQueryCollection q) =>
-        Parse(q["client"], q["actor"], q["action"], q["since"], q["until"], Number(q["before"]), Number(q["after"]));
+    /// <summary>
+    /// The filters of a CSV export's query, read as the page reads its URL; or the name of a filter given but not
+    /// understood, which the export refuses rather than leave out (the cursors are the page's, not the export's).
+    /// </summary>
+    public static (AuditQuery Query, string? Unreadable) ParseExport(IQueryCollection q)
+    {
+        var query = Parse(q["client"], q["actor"], q["action"], q["since"], q["until"], null, null);
+        return (query, UrlValue.FirstUnreadable(q, ("action", query.Action), ("since", query.Since), ("until", query.Until)));
+    }
 
     /// <summary>The URL of <paramref name="query"/> on the current page, defaults left out.</summary>
     public static string For(NavigationManager navigation, AuditQuery query) =>
@@ -29,26 +36,18 @@ public static class AuditUrl
     public static string CsvFor(NavigationManager navigation, AuditQuery query) =>
         navigation.GetUriWithQueryParameters(navigation.ToAbsoluteUri(CsvPath).ToString(), Parameters(query with { Before = null, After = null }));
 
-    public static string? Format(DateTime? time) =>
-        time?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    /// <summary>An ISO time, UTC unless it names its offset; null when empty or not a time.</summary>
-    public static DateTime? Time(string? text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at.UtcDateTime : null;
-
     private static Dictionary<string, object?> Parameters(AuditQuery query) => new()
     {
         ["client"] = query.Client,
         ["actor"] = query.Actor,
         ["action"] = query.Action,
-        ["since"] = Format(query.Since),
-        ["until"] = Format(query.Until),
+        ["since"] = UrlValue.Format(query.Since),
+        ["until"] = UrlValue.Format(query.Until),
         ["before"] = query.Before,
         ["after"] = query.After,
     };
 
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
-
-    private static long? Number(string? text) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    /// <summary>One of <see cref="AuditActions.All"/>, lower-cased; null otherwise.</summary>
+    private static string? Action(string? text) =>
+        text?.Trim().ToLowerInvariant() is { } action && AuditActions.All.Contains(action) ? action : null;
 }

@@ -10,6 +10,7 @@ using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Managers;
 using Lumen.Infrastructure.Persistence;
+using Lumen.Portal.Display;
 using Lumen.Portal.Hosting;
 
 namespace Lumen.Portal.Cli;
@@ -101,7 +102,7 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         await stdout.WriteLineAsync($"database ready; config {state.Path} applied");
         // One line per client, or one for them all when the report says what changed only once (a save of many).
         foreach (var change in report.Changes) await stdout.WriteLineAsync(change.IsGeneral ? $"  {change.Summary}" : $"  {change.Client}: {change.Summary}");
-        await stdout.WriteLineAsync($"{report.Changed} client(s) changed, {report.Unchanged} unchanged, " +
+        await stdout.WriteLineAsync($"{report.Changed} {Counted.Noun(report.Changed, "client", "clients")} changed, {report.Unchanged} unchanged, " +
             $"{report.SkippedEntries.Count} named {Counted.Noun(report.SkippedEntries.Count, "entry", "entries")} skipped (no such client yet)");
         return 0;
     }
@@ -133,7 +134,7 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         var page = await Get<AuditService>().ListAsync(Actor.Cli, query);
         return await Report(Task.FromResult(page), p => string.Join(Environment.NewLine,
             p.Entries.Select(e => string.Join('\t', e.At.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                e.Actor, e.Action, e.Client ?? Counted.Noun(e.ClientCount, "client", "clients").Insert(0, e.ClientCount.ToString(CultureInfo.InvariantCulture) + " "),
+                e.Actor, e.Action, e.Client ?? Words.Count(e.ClientCount, "client", "clients"),
                 e.Summary)).Prepend("time (UTC)\tactor\taction\tclient\tsummary")));
     }
 

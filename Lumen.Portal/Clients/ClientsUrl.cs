@@ -1,4 +1,5 @@
 using Lumen.Infrastructure.Clients;
+using Lumen.Portal.Urls;
 using Microsoft.AspNetCore.Components;
 
 namespace Lumen.Portal.Clients;
@@ -11,11 +12,12 @@ public static class ClientsUrl
 {
     public static readonly int[] PageSizes = [10, 25, 50, 100];
 
-    public static ClientQuery Parse(string? q, string? sort, bool? desc, int? page, int? size)
+    /// <summary>The view the URL's values name; each value not understood is its default (<see cref="UrlValue"/>).</summary>
+    public static ClientQuery Parse(string? q, string? sort, string? desc, string? page, string? size)
     {
         var column = Enum.TryParse<ClientSort>(sort, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed : ClientSort.Name;
-        return new ClientQuery(q, column, desc ?? ClientQuery.DefaultDescending(column),
-            Math.Max(1, page ?? 1), size is { } s && PageSizes.Contains(s) ? s : ClientQuery.DefaultPageSize);
+        return new ClientQuery(q, column, UrlValue.Bool(desc) ?? ClientQuery.DefaultDescending(column),
+            Math.Max(1, UrlValue.Number(page) ?? 1), UrlValue.Number(size) is { } s && PageSizes.Contains(s) ? s : ClientQuery.DefaultPageSize);
     }
 
     public static string For(NavigationManager navigation, ClientQuery query) =>

@@ -30,6 +30,14 @@ public static class Csv
     public static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>
+    /// The answer to an export whose filter <paramref name="name"/> was given but not understood: 400 naming it, never
+    /// an export without that filter, which would pass for the rows asked for.
+    /// </summary>
+    public static IResult UnreadableParameter(string name) => Results.Problem(statusCode: StatusCodes.Status400BadRequest,
+        title: $"The query parameter '{name}' is not understood.",
+        detail: $"Correct '{name}' or leave it out: times are ISO 8601 (2026-03-01 or 2026-03-01T09:00:00Z), other filters one of the values the page offers.");
+
+    /// <summary>
     /// Answers a GET with a CSV download of every page <paramref name="read"/> gives: the first (cursor null), then each
     /// from the cursor <paramref name="older"/> names on the page before, until there is none. The first read decides
     /// the answer (403 for Forbidden, 404 otherwise, as the page answers); the rest is streamed as it is read.

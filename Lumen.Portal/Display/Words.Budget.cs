@@ -17,7 +17,7 @@ public static partial class Words
         {
             BudgetKind.Unlimited => "unlimited (-2)",
             BudgetKind.Blocked => "blocked (0)",
-            _ => $"{Setting(budget.Max)} coins",
+            _ => InCoins(Setting(budget.Max)),
         };
     }
 
@@ -25,14 +25,14 @@ public static partial class Words
     public static string Refresh(BudgetSettings budget)
     {
         ArgumentNullException.ThrowIfNull(budget);
-        return $"{Setting(budget.RefreshPerHour)} coins per hour";
+        return $"{InCoins(Setting(budget.RefreshPerHour))} per hour";
     }
 
     /// <summary>The starting balance as configured: "100 coins".</summary>
     public static string Starting(BudgetSettings budget)
     {
         ArgumentNullException.ThrowIfNull(budget);
-        return $"{Setting(budget.Starting)} coins";
+        return InCoins(Setting(budget.Starting));
     }
 
     /// <summary><see cref="Max(BudgetSettings)"/> of an entry, marked when the entry leaves it out (§2.1: omitted means blocked).</summary>
@@ -65,8 +65,8 @@ public static partial class Words
             BudgetKind.Unlimited => "unlimited (no balance is enforced)",
             BudgetKind.Blocked => "blocked",
             _ => balance > Coins.Zero
-                ? $"{Amount(balance)} coins"
-                : $"{Amount(balance)} coins (calls are refused until refill brings it above 0)",
+                ? InCoins(Amount(balance))
+                : $"{InCoins(Amount(balance))} (calls are refused until refill brings it above 0)",
         };
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lumen.Domain.Budget;
+using Lumen.Infrastructure.Common;
 
 namespace Lumen.Portal.Display;
 
@@ -13,6 +14,16 @@ public static partial class Words
 
     /// <summary>A count: requests, tokens, clients (<c>42,495</c>).</summary>
     public static string Count(long value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+
+    /// <summary>A count and its noun, singular for exactly one: <c>1 request</c>, <c>0 requests</c>, <c>1,234 requests</c>.</summary>
+    public static string Count(long value, string one, string many) => $"{Count(value)} {Counted.Noun(value, one, many)}";
+
+    /// <summary>
+    /// Coins after a number as written: singular only when it reads exactly <c>1</c> (a setting: <c>1 coin per hour</c>).
+    /// An amount always has two decimals, and <c>1.00 coins</c> is how English reads a measured quantity, so it stays
+    /// plural, as do <c>0.40 coins</c> and <c>0 coins</c>.
+    /// </summary>
+    public static string InCoins(string written) => $"{written} {Counted.Noun(written == "1" ? 1 : 0, "coin", "coins")}";
 
     /// <summary>
     /// An amount of coins (a balance, coins spent, a total) with two decimals, rounded half away from zero

@@ -1,4 +1,5 @@
 using Lumen.Infrastructure.Changes;
+using Lumen.Portal.Display;
 
 namespace Lumen.Portal.Live;
 
@@ -23,7 +24,7 @@ public static class ChangeNotice
         var used = usage.Select(c => c.Client).Distinct(StringComparer.Ordinal).Count();
 
         var parts = events.Take(MaxListed).ToList();
-        if (events.Count > MaxListed) parts.Add($"{events.Count - MaxListed} more change{(events.Count - MaxListed == 1 ? "" : "s")}");
+        if (events.Count > MaxListed) parts.Add($"{Words.Count(events.Count - MaxListed, "more change", "more changes")}");
         if (usage.Find(c => c.IsGeneral) is { } many) parts.Add(many.Summary);
         else if (used > 0) parts.Add(used == 1 ? $"new usage for {usage[0].Client}" : $"new usage for {used} clients");
         return parts.Count == 0 ? null : string.Join("; ", parts);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lumen.Infrastructure.ApiKeys;
+using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Instances;
 using Lumen.Infrastructure.Persistence;
@@ -73,7 +74,7 @@ public static class Readiness
             var pending = (await database.PendingMigrationsAsync(ct)).Count;
             return pending == 0
                 ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy($"{pending} migration(s) not applied (run init-db, or set Database:MigrateOnStartup)");
+                : HealthCheckResult.Unhealthy($"{pending} {Counted.Noun(pending, "migration", "migrations")} not applied (run init-db, or set Database:MigrateOnStartup)");
         }
     }
 

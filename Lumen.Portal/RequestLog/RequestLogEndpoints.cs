@@ -16,7 +16,9 @@ public static class RequestLogEndpoints
         app.MapGet("/clients/{name}/requests.csv", (HttpContext http, string name, RequestLogService log) =>
         {
             // Every filtered row, however far apart: the page's bound on rows examined is not the export's.
-            var query = RequestLogUrl.Parse(http.Request.Query) with { Limit = RequestLogQuery.MaxLimit, WholeLog = true };
+            var (filters, unreadable) = RequestLogUrl.ParseExport(http.Request.Query);
+            if (unreadable is not null) return Task.FromResult(Csv.UnreadableParameter(unreadable));
+            var query = filters with { Limit = RequestLogQuery.MaxLimit, WholeLog = true };
             var actor = PortalUser.ActorOrNobody(http.User);
             return Csv.ExportAsync<RequestLogPage, RequestLogCursor>(http, $"{name.Trim().ToLowerInvariant()}-requests.csv",
                 RequestLogCsv.Header, before => log.PageAsync(actor, name, query with { Before = before }, http.RequestAborted),

@@ -1,14 +1,14 @@
 using System.Globalization;
 using Lumen.Domain.Calls;
 using Lumen.Infrastructure.RequestLog;
-using Lumen.Portal.Audit;
+using Lumen.Portal.Urls;
 
 namespace Lumen.Portal.RequestLog;
 
 /// <summary>
 /// A client's request-log filters as the CSV link carries them: <c>/clients/{name}/requests.csv?since=…&amp;until=…&amp;
 /// model=…&amp;outcome=…&amp;key=…</c>. Times are ISO 8601, UTC unless they say otherwise (as on the audit page);
-/// <c>outcome</c> is a word of §15 and <c>key</c> a key's public id. Anything not understood is no filter.
+/// <c>outcome</c> is a word of §15 and <c>key</c> a key's public id.
 /// </summary>
 public static class RequestLogUrl
 {
@@ -22,7 +22,7 @@ public static class RequestLogUrl
     {
         var parameters = new (string Name, string? Value)[]
         {
-            ("since", AuditUrl.Format(query.Since)), ("until", AuditUrl.Format(query.Until)), ("model", query.Model),
+            ("since", UrlValue.Format(query.Since)), ("until", UrlValue.Format(query.Until)), ("model", query.Model),
             ("outcome", query.Outcome?.Word()), ("key", query.Key),
         };
         var given = parameters.Where(p => !string.IsNullOrWhiteSpace(p.Value))
@@ -30,9 +30,16 @@ public static class RequestLogUrl
         return CsvPath(client).TrimStart('/') + (given.Count == 0 ? "" : "?" + string.Join('&', given));
     }
 
-    /// <summary>The filters of an HTTP request's query (the CSV endpoint).</summary>
-    public static RequestLogQuery Parse(IQueryCollection q) =>
-        new(AuditUrl.Time(q["since"]), AuditUrl.Time(q["until"]), Blank(q["model"]), Outcome(q["outcome"]), Blank(q["key"]));
+    /// <summary>
+    /// The filters of the CSV endpoint's query; or the name of a filter given but not understood, which the export
+    /// refuses rather than leave out (a mistyped outcome must not export every row).
+    /// </summary>
+    public static (RequestLogQuery Query, string? Unreadable) ParseExport(IQueryCollection q)
+    {
+        var query = new RequestLogQuery(UrlValue.Time(q["since"]), UrlValue.Time(q["until"]), UrlValue.Text(q["model"]),
+            Outcome(q["outcome"]), UrlValue.Text(q["key"]));
+        return (query, UrlValue.FirstUnreadable(q, ("since", query.Since), ("until", query.Until), ("outcome", query.Outcome)));
+    }
 
     /// <summary>The outcome a word of §15 names, or null.</summary>
     public static CallOutcome? Outcome(string? word)
@@ -42,6 +49,4 @@ public static class RequestLogUrl
             if (outcome.Word() == trimmed) return outcome;
         return null;
     }
-
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }

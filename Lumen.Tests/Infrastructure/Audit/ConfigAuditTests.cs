@@ -50,6 +50,29 @@ public sealed class ConfigAuditTests(PostgresServer postgres)
     }
 
     [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task A_manager_reads_only_their_clients_part_of_an_apply_and_the_trail_keeps_the_whole_entry(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var portal = new TestPortal(db);
+        await portal.Sync.ApplyAsync(portal.Config.InForce!);
+        foreach (var name in new[] { "alpha", "beta" }) (await portal.Clients.CreateAsync(Actor.Cli, name)).Unwrap();
+        var manager = new Actor("manager.a@example.org");
+        (await portal.Managers.AddAsync(Actor.Cli, "alpha", manager.Email)).Unwrap();
+        await portal.Sync.ApplyAsync(ConfigLoader.Parse(Lowered()).Config!);
+
+        var seen = (await portal.Audit.HistoryAsync(manager, "alpha", new AuditQuery())).Unwrap().Entries
+            .Single(e => e.Action == AuditActions.ConfigApplied);
+        (seen.Summary, seen.Detail, seen.Client, seen.ClientCount, seen.ClientChange)
+            .Should().Be(("alpha: max 100 → 40", (string?)null, "alpha", 1, "max 100 → 40"), "beta, the admins and the models are not alpha's");
+
+        var whole = (await portal.Audit.ListAsync(TestPortal.Admin, new AuditQuery(Action: AuditActions.ConfigApplied))).Unwrap().Entries[0];
+        whole.Id.Should().Be(seen.Id);
+        whole.Detail.Should().Contain("beta: max 100 → 40").And.Contain("admin added second@example.org");
+        (await portal.Audit.HistoryAsync(TestPortal.Admin, "alpha", new AuditQuery())).Unwrap().Entries[0].Detail
+            .Should().Be(whole.Detail, "an admin reading a client's history sees whole entries");
+    }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Two_instances_applying_the_same_save_at_once_write_one_entry(DatabaseProviderKind provider)
     {
         await using var db = await TestDatabases.CreateAsync(provider, postgres);
@@ -92,7 +115,7 @@ public sealed class ConfigAuditTests(PostgresServer postgres)
         recorded.Count(r => r).Should().Be(1);
         var rejections = (await AuditTrailTests.AllAsync(one)).Where(e => e.Action == AuditActions.ConfigRejected).ToList();
         rejections.Should().HaveCount(2);
-        rejections[1].Summary.Should().Be("config rejected, 2 error(s): line 3, column 5: max must be a number");
+        rejections[1].Summary.Should().Be("config rejected, 2 errors: line 3, column 5: max must be a number");
         rejections[1].Detail.Should().Be("line 3, column 5: max must be a number\nline 9, column 1: unknown key 'maxx'");
     }
 
@@ -119,6 +142,6 @@ public sealed class ConfigAuditTests(PostgresServer postgres)
             "alpha: max 100 → 55",
             "admin added admin@example.org; model added dummy (in 0, out 0)");
         entries.Should().ContainSingle(e => e.Action == AuditActions.ConfigRejected)
-            .Which.Summary.Should().StartWith("config rejected, 1 error(s): line ");
+            .Which.Summary.Should().StartWith("config rejected, 1 error: line ");
     }
 }

@@ -66,7 +66,7 @@ public sealed class CliTests : IDisposable
         run.ExitCode.Should().Be(0, run.Err);
         File.Exists(DatabasePath).Should().BeTrue();
         run.Out.Should().Contain($"config {ConfigPath} applied");
-        run.Out.Should().Contain("0 client(s) changed, 0 unchanged, 2 named entries skipped");
+        run.Out.Should().Contain("0 clients changed, 0 unchanged, 2 named entries skipped");
         await using var db = await Contexts().CreateDbContextAsync();
         (await db.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
     }
@@ -81,7 +81,7 @@ public sealed class CliTests : IDisposable
 
         run.ExitCode.Should().Be(0, run.Err);
         run.Out.Should().Contain("bot: max 100 → 40");
-        run.Out.Should().Contain("1 client(s) changed, 1 unchanged, 1 named entry skipped");
+        run.Out.Should().Contain("1 client changed, 1 unchanged, 1 named entry skipped");
         await using var db = await Contexts().CreateDbContextAsync();
         var pool = await db.CoinPools.SingleAsync(p => p.ClientId == db.Clients.Single(c => c.Name == "bot").Id);
         pool.MaxMicros.Should().Be(40_000_000);

@@ -49,7 +49,27 @@ public class WordsTests
         Words.Setting(new Coins(decimal.Parse(value, CultureInfo.InvariantCulture))).Should().Be(expected);
 
     [Theory]
+    [InlineData(0, "0 requests")]
+    [InlineData(1, "1 request")]
+    [InlineData(2, "2 requests")]
+    [InlineData(1234, "1,234 requests")]
+    [InlineData(-1, "-1 requests")]
+    public void A_count_takes_the_singular_for_exactly_one(long count, string expected) =>
+        Words.Count(count, "request", "requests").Should().Be(expected);
+
+    [Theory]
+    [InlineData("1", "1 coin")]
+    [InlineData("0", "0 coins")]
+    [InlineData("0.40", "0.40 coins")]
+    [InlineData("1.00", "1.00 coins")]       // an amount's two decimals read as a measure: plural
+    [InlineData("1.5", "1.5 coins")]
+    [InlineData("< 0.01", "< 0.01 coins")]
+    public void Coins_are_singular_only_when_written_exactly_1(string written, string expected) =>
+        Words.InCoins(written).Should().Be(expected);
+
+    [Theory]
     [InlineData(-2, "unlimited (-2)")]
+    [InlineData(1, "1 coin")]
     [InlineData(0, "blocked (0)")]
     [InlineData(100, "100 coins")]
     [InlineData(1500.25, "1,500.25 coins")]

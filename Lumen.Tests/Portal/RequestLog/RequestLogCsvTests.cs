@@ -64,7 +64,6 @@ public sealed class RequestLogCsvTests(LoggedSite logged) : IClassFixture<Logged
     [InlineData("?key=SECOND&outcome=ok", 1)]
     [InlineData("?since=2000-01-01&until=2100-01-01", 5)]
     [InlineData("?since=2100-01-01", 0)]
-    [InlineData("?outcome=nonsense", 5)]
     public async Task The_csv_is_exactly_the_filtered_rows_newest_first(string query, int rows)
     {
         query = query.Replace("SECOND", _second.Key.PublicId, StringComparison.Ordinal);
@@ -73,8 +72,8 @@ public sealed class RequestLogCsvTests(LoggedSite logged) : IClassFixture<Logged
         status.Should().Be(HttpStatusCode.OK);
 
         // The same filters through the use case the page uses, written as the CSV writes a row.
-        var filters = RequestLogUrl.Parse(new Microsoft.AspNetCore.Http.QueryCollection(
-            Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query))) with { Limit = RequestLogQuery.MaxLimit };
+        var filters = RequestLogUrl.ParseExport(new Microsoft.AspNetCore.Http.QueryCollection(
+            Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query))).Query with { Limit = RequestLogQuery.MaxLimit };
         var expected = (await site.Services.GetRequiredService<RequestLogService>().PageAsync(new Actor(PortalSite.Admin), PortalSite.ClientA, filters))
             .Unwrap().Entries;
         expected.Should().HaveCount(rows);
