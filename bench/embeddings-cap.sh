@@ -16,8 +16,6 @@ ABOVE_MB=${ABOVE_MB:-150}
 OUT=${OUT:-/tmp/lumen-embeddings-cap}
 source "$REPO/bench/lib.sh"
 for tool in sqlite3 curl dotnet python3; do command -v $tool >/dev/null || die "$tool is not installed"; done
-hwm_mb() { awk '$1 == "VmHWM:" {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-rss_mb() { awk '$1 == "VmRSS:" {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 if [ "${BENCH_PUBLISH:-1}" != 0 ]; then
   echo "publishing (Release) ..." >&2
@@ -33,20 +31,10 @@ models:
 clients:
   default: {max: 1000.0, starting: 1000.0, model_access: {default: whitelist}}
 YAML
-export ASPNETCORE_ENVIRONMENT=Production LUMEN_CONFIG=$WORK/config.yaml
-export Lumen__ApiKeySecret=bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz
-export Oidc__Authority=https://oidc.invalid/ Oidc__ClientId=bench Oidc__ClientSecret=bench
-cli() { (cd "$WORK" && "$OUT/portal/Lumen.Portal" "$@"); }
+published_portal_env
 cli clients create embeddings-bench >/dev/null
 KEY=$(cli keys create embeddings-bench --name cap | tail -n1)
-
-(cd "$WORK" && exec "$OUT/portal/Lumen.Portal" --urls "http://127.0.0.1:$PPORT" --contentRoot "$OUT/portal") >"$WORK/portal.log" 2>&1 &
-PORTAL=$!
-PIDS+=("$PORTAL")
-for _ in $(seq 1 120); do
-  [ "$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PPORT/v1/models")" = 401 ] && break
-  sleep 0.5
-done
+start_published_portal "$PPORT"
 
 body() { # inputs dimensions → a request body in $WORK/body-$1.json
   python3 -c "import json,sys; print(json.dumps({'model':'dummy','encoding_format':'float','dimensions':int(sys.argv[2]),'input':['']*int(sys.argv[1])}))" "$1" "$2" >"$WORK/body-$1.json"
@@ -60,22 +48,22 @@ for _ in $(seq 1 20); do [ "$(call 16 | cut -d' ' -f1)" = 200 ] || die "a small 
 start_rss=$(rss_mb "$PORTAL"); start_hwm=$(hwm_mb "$PORTAL")
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), build ${BUILD:-$(git -C "$REPO" rev-parse --short HEAD)}, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg); $CALLS refused and $CALLS at the bound"
 echo "start (after 20 small calls): VmRSS $start_rss MB, VmHWM $start_hwm MB"
-# Statuses are counted, not checked call by call, so an older build (no bound) can be measured too.
-refused=0
-for i in $(seq 1 "$CALLS"); do
-  read -r status bytes <<<"$(call 2049)"
-  [ "$status" = 400 ] && refused=$((refused + 1))
-  [ "$i" = 1 ] && echo "one call over the bound: $status, $bytes bytes"
-done
-echo "after $CALLS calls of 2,049 inputs ($refused of them 400): VmHWM $(hwm_mb "$PORTAL") MB, VmRSS $(rss_mb "$PORTAL") MB"
-answered=0
-for i in $(seq 1 "$CALLS"); do
-  read -r status bytes <<<"$(call 2048)"
-  [ "$status" = 200 ] && answered=$((answered + 1))
-  [ "$i" = 1 ] && echo "one answer at the bound: $status, $bytes bytes"
-done
+# calls INPUTS STATUS: CALLS calls of INPUTS inputs; OK counts those answered STATUS. Counted rather than checked one by
+# one, so an older build (no bound) can be measured too.
+calls() {
+  OK=0
+  for i in $(seq 1 "$CALLS"); do
+    read -r status bytes <<<"$(call "$1")"
+    [ "$status" = "$2" ] && OK=$((OK + 1))
+    [ "$i" = 1 ] && echo "first call of $1 inputs: $status, $bytes bytes"
+  done
+  echo "after $CALLS calls of $1 inputs ($OK of them $2): VmHWM $(hwm_mb "$PORTAL") MB, VmRSS $(rss_mb "$PORTAL") MB"
+}
+calls 2049 400
+refused=$OK
+calls 2048 200
+answered=$OK
 after_hwm=$(hwm_mb "$PORTAL")
-echo "after $CALLS calls of 2,048 inputs x 4,096 dimensions ($answered of them 200): VmHWM $after_hwm MB, VmRSS $(rss_mb "$PORTAL") MB"
 rows=$(sqlite3 -readonly "$WORK/data/lumen.db" "SELECT SUM(Status = 400 AND Outcome = 'invalid_request') || ' rows 400 invalid_request, ' || SUM(Status = 200) || ' rows 200' FROM request_log WHERE Operation = 'embeddings'")
 echo "request log: $rows"
 echo "peak over start: $((after_hwm - start_rss)) MB (bound $ABOVE_MB MB)"
