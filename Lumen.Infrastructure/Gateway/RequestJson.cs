@@ -47,6 +47,32 @@ public static class RequestJson
         return true;
     }
 
+    /// <summary>
+    /// The model <paramref name="body"/> names at its top level, read as far as the body is readable: the log row of a
+    /// body refused after it named its model (of the wrong shape, malformed later on, not Unicode elsewhere) keeps that
+    /// model. Null when the body names none that can be read.
+    /// </summary>
+    public static string? NamedModel(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isModel = reader.ValueTextEquals("model"u8);
+                reader.Read();
+                if (isModel) return reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } model ? model : null;
+                reader.Skip();
+            }
+            return null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null; // the body breaks off (or holds text that is not Unicode) before it names a model
+        }
+    }
+
     /// <summary>A string field, or null when it is absent or of another type.</summary>
     public static string? Text(JsonObject body, string name) =>
         body[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;

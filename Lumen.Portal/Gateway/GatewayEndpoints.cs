@@ -47,7 +47,7 @@ public static class GatewayEndpoints
         var (body, problem) = await RequestBody.ReadAsync(http);
         var (json, invalid) = body is null ? (null, problem) : RequestJson.Parse(body);
         var (request, wrong) = json is null ? (null, invalid) : parse(json);
-        var model = request?.Model ?? (json is null ? null : RequestJson.Text(json, "model"));
+        var model = request?.Model ?? (body is null ? null : RequestJson.NamedModel(body));
         var result = await calls.RunAsync(operation, Bearer(http), GatewayBoundary.RequestId(http), new CallInput(request, wrong, model),
             new HttpCallOutput(http.Response), http.RequestAborted);
         if (result.Error is { } error) await OpenAiResponses.WriteErrorAsync(http, error, operation);

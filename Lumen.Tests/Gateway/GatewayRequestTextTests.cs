@@ -82,6 +82,8 @@ public sealed class GatewayRequestTextTests(PostgresServer postgres)
         { "/v1/chat/completions", """{"model":"dummy","stream":"yes","messages":[{"role":"user","content":"hi"}]}""" },
         { "/v1/completions", """{"model":"dummy"}""" },
         { "/v1/embeddings", """{"model":"dummy","input":"hi","encoding_format":"hex"}""" },
+        { "/v1/chat/completions", """{"model":"dummy","messages":[{"role":"user","content":"x\udc00"}]}""" },
+        { "/v1/chat/completions", """{"model":"dummy","messages":[{"role":"user","content":"the body breaks off""" },
     };
 
     [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
