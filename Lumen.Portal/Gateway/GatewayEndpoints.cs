@@ -47,8 +47,8 @@ public static class GatewayEndpoints
         var (body, problem) = await RequestBody.ReadAsync(http);
         var (json, invalid) = body is null ? (null, problem) : RequestJson.Parse(body);
         var (request, wrong) = json is null ? (null, invalid) : parse(json);
-        var model = request?.Model ?? (body is null ? null : RequestJson.NamedModel(body));
-        var result = await calls.RunAsync(operation, Bearer(http), GatewayBoundary.RequestId(http), new CallInput(request, wrong, model),
+        var named = request is null && body is not null ? RequestJson.NamedModel(body) : null;
+        var result = await calls.RunAsync(operation, Bearer(http), GatewayBoundary.RequestId(http), new CallInput(request, wrong, named),
             new HttpCallOutput(http.Response), http.RequestAborted);
         if (result.Error is { } error) await OpenAiResponses.WriteErrorAsync(http, error, operation);
     };
