@@ -29,3 +29,26 @@ start_postgres() {
   psql -h 127.0.0.1 -p "$PGPORT" -U lumen -d postgres -qc "CREATE DATABASE lumen" >/dev/null
 }
 as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+
+# A process's memory in MB: its peak (VmHWM) and now (VmRSS).
+hwm_mb() { awk '$1 == "VmHWM:" {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+rss_mb() { awk '$1 == "VmRSS:" {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+
+# A published portal (OUT/portal) run in WORK as a deployment runs it: Production, WORK/config.yaml, SQLite in
+# WORK/data, a fixed key secret, an OIDC section that is never called. `cli` runs its command line there;
+# `start_published_portal PORT` starts it on a loopback PORT and waits until /v1 answers (sets PORTAL, its pid).
+published_portal_env() {
+  export ASPNETCORE_ENVIRONMENT=Production LUMEN_CONFIG=$WORK/config.yaml
+  export Lumen__ApiKeySecret=bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz
+  export Oidc__Authority=https://oidc.invalid/ Oidc__ClientId=bench Oidc__ClientSecret=bench
+}
+cli() { (cd "$WORK" && "$OUT/portal/Lumen.Portal" "$@"); }
+start_published_portal() {
+  (cd "$WORK" && exec "$OUT/portal/Lumen.Portal" --urls "http://127.0.0.1:$1" --contentRoot "$OUT/portal") >"$WORK/portal.log" 2>&1 &
+  PORTAL=$!
+  PIDS+=("$PORTAL")
+  for _ in $(seq 1 120); do
+    [ "$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/v1/models")" = 401 ] && break
+    sleep 0.5
+  done
+}

@@ -15,15 +15,9 @@ HUGE_MB=${HUGE_MB:-200}
 CALLS=${CALLS:-5}
 LIMIT_MB=${LIMIT_MB:-400}
 OUT=${OUT:-/tmp/lumen-cap}
-die() { echo "FAIL: $*" >&2; exit 1; }
+source "$REPO/bench/lib.sh"
 for tool in sqlite3 curl dotnet python3; do command -v $tool >/dev/null || die "$tool is not installed"; done
 
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-hwm_mb() { awk '$1 == "VmHWM:" {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-rss_mb() { awk '$1 == "VmRSS:" {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 if [ "${BENCH_PUBLISH:-1}" != 0 ]; then
   echo "publishing (Release) ..." >&2
@@ -46,22 +40,13 @@ models:
 clients:
   default: {max: 1000.0, starting: 1000.0, model_access: {default: whitelist}}
 YAML
-export ASPNETCORE_ENVIRONMENT=Production LUMEN_CONFIG=$WORK/config.yaml
-export Lumen__ApiKeySecret=bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz
-export Oidc__Authority=https://oidc.invalid/ Oidc__ClientId=bench Oidc__ClientSecret=bench
-cli() { (cd "$WORK" && "$OUT/portal/Lumen.Portal" "$@"); }
+published_portal_env
 cli clients create cap-bench >/dev/null
 KEY=$(cli keys create cap-bench --name cap | tail -n1)
 
 "$OUT/upstream/DummyUpstream" --urls "http://127.0.0.1:$UPORT" >"$WORK/upstream.log" 2>&1 & PIDS+=($!)
 "$OUT/upstream/DummyUpstream" --urls "http://127.0.0.1:$HPORT" --huge-mb "$HUGE_MB" >"$WORK/huge.log" 2>&1 & PIDS+=($!)
-(cd "$WORK" && exec "$OUT/portal/Lumen.Portal" --urls "http://127.0.0.1:$PPORT" --contentRoot "$OUT/portal") >"$WORK/portal.log" 2>&1 &
-PORTAL=$!
-PIDS+=("$PORTAL")
-for _ in $(seq 1 120); do
-  [ "$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PPORT/v1/models")" = 401 ] && break
-  sleep 0.5
-done
+start_published_portal "$PPORT"
 
 call() { # model stream → "status bytes" of the answer
   curl -s --max-time 120 -o "$WORK/answer" -w '%{http_code}' -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \

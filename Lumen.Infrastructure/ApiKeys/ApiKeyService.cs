@@ -1,5 +1,6 @@
 using Lumen.Domain.ApiKeys;
 using Lumen.Domain.Clients;
+using Lumen.Domain.Text;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Common;
@@ -22,6 +23,7 @@ public sealed class ApiKeyService(
         var name = string.IsNullOrWhiteSpace(label) ? "" : label.Trim();
         if (name.Length > MaxLabelLength)
             return new Failure(FailureKind.Invalid, $"A key name has at most {MaxLabelLength} characters.");
+        if (!StorableText.IsStorable(name)) return new Failure(FailureKind.Invalid, $"A key name {StorableText.Rule}");
         await using var db = await contexts.CreateDbContextAsync(ct);
         var found = await access.FindAsync(db, actor, client, ClientAction.ManageKeys, ct);
         if (!found.Succeeded) return found.Failure!;

@@ -42,22 +42,24 @@ public sealed partial class ModelCalls
     }
 
     /// <summary>
-    /// Runs one call. <paramref name="request"/> is null when the body could not be read, and
-    /// <paramref name="problem"/> then says why: that is reported after the key check, as OpenAI does.
+    /// Runs one call. <paramref name="input"/>'s request is null when the body could not be read, and its problem then
+    /// says why: that is reported after the key check, as OpenAI does.
     /// </summary>
-    public async Task<CallResult> RunAsync(string operation, string? bearer, string requestId, ModelRequest? request,
-        GatewayError? problem, ICallOutput output, CancellationToken callerGone)
+    public async Task<CallResult> RunAsync(string operation, string? bearer, string requestId, CallInput input,
+        ICallOutput output, CancellationToken callerGone)
     {
+        var (request, problem) = (input.Request, input.Problem);
         var watch = Stopwatch.StartNew();
-        var caller = await _keys.FindAsync(bearer, callerGone);
+        // Not cut short when the caller leaves (mid-upload, say): a call whose key matched is logged whenever it left (§15).
+        var caller = await _keys.FindAsync(bearer, CancellationToken.None);
         if (caller is null)
         {
             _unidentified.Count(operation);
-            _metrics.Ended(new CallRecord(null, null, request?.Model ?? "", 401, null, 0, 0, 0, 0, CallOutcome.InvalidKey, operation), watch.Elapsed);
+            _metrics.Ended(new CallRecord(null, null, input.Model, 401, null, 0, 0, 0, 0, CallOutcome.InvalidKey, operation), watch.Elapsed);
             return CallResult.Refused(GatewayError.InvalidKey());
         }
-        var record = new CallRecord(caller.Client.Id, caller.KeyId, request?.Model ?? "", 0, null, 0, 0, 0, 0,
-            Operation: operation, RequestId: requestId, ClientName: caller.Client.Name, KnownModel: _admission.Defines(request?.Model));
+        var record = new CallRecord(caller.Client.Id, caller.KeyId, input.Model, 0, null, 0, 0, 0, 0,
+            Operation: operation, RequestId: requestId, ClientName: caller.Client.Name, KnownModel: _admission.Defines(input.Model));
         try
         {
             return await AdmitAndAnswerAsync(caller, request, problem, record, watch, output, callerGone);
@@ -129,6 +131,16 @@ public sealed partial class ModelCalls
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Model call {RequestId} failed unexpectedly")]
     private static partial void LogFault(ILogger logger, Exception e, string requestId);
+}
+
+/// <summary>
+/// A call as its endpoint read it: the request, or the problem that stopped the reading, and the model the body named
+/// (kept for the log row even when the body was refused after naming it).
+/// </summary>
+public sealed record CallInput(ModelRequest? Request, GatewayError? Problem, string? NamedModel = null)
+{
+    /// <summary>The model for the log row: the request's, else the one named, else none (<c>""</c>).</summary>
+    public string Model => Request?.Model ?? NamedModel ?? "";
 }
 
 /// <summary>How a call ended, for the endpoint: the outcome, and the error to report (null when answered).</summary>

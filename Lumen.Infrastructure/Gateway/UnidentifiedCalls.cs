@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Lumen.Infrastructure.Common;
 using Microsoft.Extensions.Logging;
 
 namespace Lumen.Infrastructure.Gateway;
@@ -14,26 +15,19 @@ public sealed partial class UnidentifiedCalls
 
     private readonly Counter<long> _counter;
     private readonly ILogger<UnidentifiedCalls> _log;
-    private readonly TimeProvider _clock;
-    private long _unlogged;
-    private long _nextLogAt; // timestamp ticks of TimeProvider
+    private readonly ThrottledLog _throttle;
 
     public UnidentifiedCalls(IMeterFactory meters, ILogger<UnidentifiedCalls> log, TimeProvider clock)
     {
         _counter = meters.Create(MeterName).CreateCounter<long>(InstrumentName, "{call}", "Model calls refused because their API key did not match");
         _log = log;
-        _clock = clock;
+        _throttle = new ThrottledLog(clock);
     }
 
     public void Count(string operation)
     {
         _counter.Add(1, new KeyValuePair<string, object?>("gen_ai.operation.name", operation));
-        Interlocked.Increment(ref _unlogged);
-        var now = _clock.GetTimestamp();
-        var next = Interlocked.Read(ref _nextLogAt);
-        if (now < next || Interlocked.CompareExchange(ref _nextLogAt, now + _clock.TimestampFrequency, next) != next) return;
-        var count = Interlocked.Exchange(ref _unlogged, 0);
-        LogRefused(_log, count);
+        if (_throttle.ShouldLog(out var suppressed)) LogRefused(_log, suppressed + 1L);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} model call(s) whose API key was missing or did not match, since the last such line")]

@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using Lumen.Domain.Clients;
+using Lumen.Domain.Text;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Common;
@@ -103,6 +104,7 @@ public sealed class ManagerService(
         var text = email?.Trim();
         if (string.IsNullOrEmpty(text)) return "An e-mail address is required.";
         if (text.Length > 254) return "An e-mail address has at most 254 characters.";
+        if (!StorableText.IsStorable(text)) return $"An e-mail address {StorableText.Rule}";
         var ok = MailAddress.TryCreate(text, out var parsed) && parsed.Address == text && parsed.DisplayName.Length == 0
             && text.IndexOfAny([' ', '<', '>', '"', '\'']) < 0 && parsed.Host.Contains('.', StringComparison.Ordinal);
         return ok ? null : $"'{text}' is not an e-mail address like name@example.org.";

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Lumen.Domain.Calls;
+using Lumen.Domain.Text;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -120,7 +121,7 @@ internal sealed class LedgerSession : IAsyncDisposable
             // every call by hour and outcome in this process's shard of the totals.
             var clients = entries.Where(e => e.Call.ClientId is not null).ToList();
             await _hour.WriteAsync(RunAsync, [.. clients
-                .GroupBy(e => (Client: e.Call.ClientId!.Value, Hour: UsageHours.HourOf(e.At), Model: Cut(e.Call.UsageModel), Outcome: e.Call.Outcome.Word()))
+                .GroupBy(e => (Client: e.Call.ClientId!.Value, Hour: UsageHours.HourOf(e.At), Model: Storable(e.Call.UsageModel), Outcome: e.Call.Outcome.Word()))
                 .OrderBy(g => g.Key.Client).ThenBy(g => g.Key.Hour).ThenBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Outcome, StringComparer.Ordinal)
                 .Select(hour => (object?[])[hour.Key.Client, hour.Key.Hour, hour.Key.Model, hour.Key.Outcome, .. Sums(hour)])]);
             await _day.WriteAsync(RunAsync, [.. charged
@@ -141,7 +142,7 @@ internal sealed class LedgerSession : IAsyncDisposable
     private object?[] LogValues(LedgerEntry entry)
     {
         var call = entry.Call;
-        return [call.ClientId, call.ApiKeyId, Cut(call.Model), call.Status, call.ErrorCode, call.InputTokens, call.OutputTokens,
+        return [call.ClientId, call.ApiKeyId, Storable(call.Model), call.Status, call.ErrorCode, call.InputTokens, call.OutputTokens,
             call.CoinsMicros, call.DurationMs, entry.At.UtcDateTime, call.Operation, call.Outcome.Word(), call.RequestId];
     }
 
@@ -152,7 +153,12 @@ internal sealed class LedgerSession : IAsyncDisposable
         return [count, input, output, coins];
     }
 
-    private string Cut(string model) => model.Length > _modelMaxLength ? model[.._modelMaxLength] : model;
+    /// <summary>
+    /// The model as its rows hold it: the one place a caller's own text becomes a row. The caller chose it, so it may
+    /// hold what a database cannot store (NUL on PostgreSQL) or be longer than the column: NUL and lone surrogates are
+    /// stored as U+FFFD, and the name is cut to the column between characters. Alike on every database.
+    /// </summary>
+    private string Storable(string model) => StorableText.Replace(model, _modelMaxLength);
 
     /// <summary>
     /// True from the moment COMMIT is sent until it returns: a failure then leaves it unknown whether the batch

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Lumen.Infrastructure.Gateway;
 using Lumen.Infrastructure.Gateway.Chat;
 using Lumen.Infrastructure.Gateway.Completions;
@@ -14,7 +15,7 @@ namespace Lumen.Portal.Gateway;
 public static class GatewayEndpoints
 {
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddLumenGateway(GatewayOptions.FromConfiguration(configuration));
+        services.AddLumenGateway(GatewayOptions.FromConfiguration(configuration)).AddSingleton<CutOffUploads>();
 
     /// <summary>The edge of <c>/v1</c>: request ids, and OpenAI's error shape for whatever the endpoints leave.</summary>
     public static IApplicationBuilder UseGatewayBoundary(this IApplicationBuilder app) => app.UseMiddleware<GatewayBoundary>();
@@ -27,22 +28,27 @@ public static class GatewayEndpoints
         // Model ids may hold '/', so the id is the rest of the path.
         v1.MapGet("/models/{**id}", GetModelAsync);
         v1.MapGet("/me", MeAsync);
-        v1.MapPost("/chat/completions", ModelCall("chat", body => ChatRequest.Parse(body)));
-        v1.MapPost("/embeddings", ModelCall("embeddings", body => EmbeddingsRequest.Parse(body)));
-        v1.MapPost("/completions", ModelCall("completions", body => CompletionsRequest.Parse(body)));
-        v1.MapPost("/responses", ModelCall("responses", body => ResponsesRequest.Parse(body)));
+        v1.MapPost("/chat/completions", ModelCall("chat", body => ChatRequest.From(body)));
+        v1.MapPost("/embeddings", ModelCall("embeddings", body => EmbeddingsRequest.From(body)));
+        v1.MapPost("/completions", ModelCall("completions", body => CompletionsRequest.From(body)));
+        v1.MapPost("/responses", ModelCall("responses", body => ResponsesRequest.From(body)));
         return app;
     }
 
-    private delegate (ModelRequest? Request, GatewayError? Problem) Parser(byte[] body);
+    private delegate (ModelRequest? Request, GatewayError? Problem) Parser(JsonObject body);
 
-    /// <summary>One model-call endpoint: read the body within its bound, parse it as the operation's, run the call, report.</summary>
+    /// <summary>
+    /// One model-call endpoint: read the body within its bound, parse it as JSON and then as the operation's, run the
+    /// call, report. A body refused after it named its model is logged with that model.
+    /// </summary>
     private static RequestDelegate ModelCall(string operation, Parser parse) => async http =>
     {
         var calls = http.RequestServices.GetRequiredService<ModelCalls>();
-        var (body, problem) = await RequestBody.ReadAsync(http, http.RequestServices.GetRequiredService<GatewayOptions>());
-        var (request, invalid) = body is null ? (null, problem) : parse(body);
-        var result = await calls.RunAsync(operation, Bearer(http), GatewayBoundary.RequestId(http), request, invalid,
+        var (body, problem) = await RequestBody.ReadAsync(http);
+        var (json, invalid) = body is null ? (null, problem) : RequestJson.Parse(body);
+        var (request, wrong) = json is null ? (null, invalid) : parse(json);
+        var named = request is null && body is not null ? RequestJson.NamedModel(body) : null;
+        var result = await calls.RunAsync(operation, Bearer(http), GatewayBoundary.RequestId(http), new CallInput(request, wrong, named),
             new HttpCallOutput(http.Response), http.RequestAborted);
         if (result.Error is { } error) await OpenAiResponses.WriteErrorAsync(http, error, operation);
     };

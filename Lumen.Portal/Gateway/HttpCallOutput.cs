@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Lumen.Infrastructure.Gateway;
 
 namespace Lumen.Portal.Gateway;
@@ -8,7 +8,14 @@ internal sealed class HttpCallOutput(HttpResponse response) : ICallOutput
 {
     public bool HasStarted => response.HasStarted;
 
-    public Task SendAsync(JsonObject answer) => response.WriteAsJsonAsync(answer, CancellationToken.None);
+    public async Task WriteAsync(Func<Utf8JsonWriter, Task> write)
+    {
+        response.StatusCode = 200;
+        response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(response.Body);
+        await write(json);
+        await json.FlushAsync(CancellationToken.None);
+    }
 
     public async Task SendEventsAsync(string text)
     {

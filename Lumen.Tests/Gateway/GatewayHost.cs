@@ -14,6 +14,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using OpenAI;
 
 namespace Lumen.Tests.Gateway;
@@ -25,13 +27,24 @@ namespace Lumen.Tests.Gateway;
 public sealed class GatewayHost : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly TimeProvider? _clock;
+    private readonly DatabaseOptions? _database;
 
     public GatewayHost()
     {
     }
 
-    /// <summary>A host whose every part reads <paramref name="clock"/> (not public: a collection fixture has one public constructor).</summary>
-    internal GatewayHost(TimeProvider clock) => _clock = clock;
+    /// <summary>
+    /// A host whose every part reads <paramref name="clock"/>, or on <paramref name="database"/> rather than a SQLite
+    /// file of its own (not public: a collection fixture has one public constructor).
+    /// </summary>
+    internal GatewayHost(TimeProvider? clock = null, DatabaseOptions? database = null)
+    {
+        _clock = clock;
+        _database = database;
+    }
+
+    /// <summary>What the portal logged at Warning and above (no stack trace is an expected answer's business).</summary>
+    public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
 
     /// <summary>What a call to an upstream model costs: 100 input tokens at 0.5 and 20 output tokens at 1.5 per million.</summary>
     public const long UpstreamCallMicros = 80;
@@ -68,7 +81,9 @@ public sealed class GatewayHost : WebApplicationFactory<Program>, IAsyncLifetime
         // A fixed clock, when a test needs one, for every part of the portal (the gateway, the ledger, the queries).
         if (_clock is not null) builder.ConfigureServices(services => services.AddSingleton(_clock));
         builder.UseSetting("Lumen:ConfigPath", ConfigPath);
-        builder.UseSetting("ConnectionStrings:Lumen", $"Data Source={Path.Combine(_dir, "lumen.db")}");
+        builder.UseSetting("ConnectionStrings:Lumen", _database?.ConnectionString ?? $"Data Source={Path.Combine(_dir, "lumen.db")}");
+        if (_database is not null) builder.UseSetting("Database:Provider", _database.Provider.ToString());
+        builder.ConfigureLogging(logging => logging.AddFakeLogging(o => o.FilteredLevels = new HashSet<LogLevel> { LogLevel.Warning, LogLevel.Error, LogLevel.Critical }));
         builder.UseSetting("Lumen:ApiKeySecret", "gateway-tests-secret-0123456789abcdefghijklmnop");
         // Short, so the slow upstream's non-streamed answer times out within a test.
         builder.UseSetting("Gateway:UpstreamTimeoutSeconds", "1");

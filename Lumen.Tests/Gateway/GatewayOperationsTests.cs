@@ -36,6 +36,24 @@ public sealed class GatewayOperationsTests(GatewayHost host)
         first.Usage.InputTokenCount.Should().Be((int)log[0].InputTokens).And.Be(4, "'hello' and 'world' are 2 tokens each by estimate");
     }
 
+    [Theory]
+    [InlineData("dummy")]
+    [InlineData("llama")]
+    public async Task More_than_2048_embedding_inputs_are_a_400_naming_the_limit(string model)
+    {
+        var client = await host.NewClientAsync();
+        string Inputs(int count) => $$"""{"model":"{{model}}","input":[{{string.Join(",", Enumerable.Repeat("\"\"", count))}}]}""";
+
+        var over = await RawAnswer.PostAsync(host.BaseAddress, client.Key, Inputs(2049), "/v1/embeddings");
+        var at = await RawAnswer.PostAsync(host.BaseAddress, client.Key, Inputs(2048), "/v1/embeddings");
+
+        over.Status.Should().Be(400);
+        over.ShouldBeError("invalid_request_error", "invalid_request")["message"]!.GetValue<string>().Should().Contain("2048");
+        at.Status.Should().Be(200, "2048 inputs are within OpenAI's bound");
+        if (model == "dummy") at.Body!["data"]!.AsArray().Should().HaveCount(2048);
+        (await client.LogAsync(2)).Select(r => r.Status).Should().Equal(400, 200);
+    }
+
     [Fact]
     public async Task Embeddings_through_an_upstream_are_charged_their_prompt_tokens_exactly()
     {

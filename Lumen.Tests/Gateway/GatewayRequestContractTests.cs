@@ -38,6 +38,43 @@ public sealed class GatewayRequestContractTests(GatewayHost host)
         (row.Status, row.ErrorCode, row.Outcome, row.CoinsMicros).Should().Be((400, "invalid_request", "invalid_request", 0L));
     }
 
+    public static TheoryData<string, string, string> FieldsOfTheWrongType => new()
+    {
+        { "/v1/responses", """{"model":"dummy","input":[{"role":"user","content":5}]}""", "input[0].content" },
+        { "/v1/chat/completions", """{"model":"dummy","messages":[{"role":"user","content":5}]}""", "messages[0].content" },
+        { "/v1/chat/completions", """{"model":"dummy","max_tokens":0,"messages":[{"role":"user","content":"hi"}]}""", "max_tokens" },
+        { "/v1/chat/completions", """{"model":"dummy","max_tokens":"5","messages":[{"role":"user","content":"hi"}]}""", "max_tokens" },
+        { "/v1/chat/completions", """{"model":"dummy","max_completion_tokens":1.5,"messages":[{"role":"user","content":"hi"}]}""", "max_completion_tokens" },
+        { "/v1/completions", """{"model":"dummy","max_tokens":-1,"prompt":"hi"}""", "max_tokens" },
+        { "/v1/responses", """{"model":"dummy","max_output_tokens":true,"input":"hi"}""", "max_output_tokens" },
+    };
+
+    [Theory]
+    [MemberData(nameof(FieldsOfTheWrongType))]
+    public async Task A_field_of_the_wrong_type_is_a_400_naming_it_logged_once(string path, string body, string field)
+    {
+        var client = await host.NewClientAsync();
+
+        var answer = await RawAnswer.PostAsync(host.BaseAddress, client.Key, body, path);
+
+        answer.Status.Should().Be(400, body);
+        answer.ShouldBeError("invalid_request_error", "invalid_request")["message"]!.GetValue<string>().Should().Contain($"'{field}'");
+        var row = (await client.LogAsync(1)).Should().ContainSingle().Subject;
+        (row.Status, row.Outcome, row.CoinsMicros).Should().Be((400, "invalid_request", 0L));
+    }
+
+    [Theory]
+    [InlineData("/v1/chat/completions", """{"model":"dummy","max_tokens":5,"max_completion_tokens":7,"messages":[{"role":"user","content":"hi"}]}""")]
+    [InlineData("/v1/chat/completions", """{"model":"dummy","messages":[{"role":"assistant","content":null},{"role":"user","content":"hi"}]}""")]
+    [InlineData("/v1/completions", """{"model":"dummy","max_tokens":5,"prompt":"hi"}""")]
+    [InlineData("/v1/responses", """{"model":"dummy","max_output_tokens":16,"input":[{"role":"user","content":[{"type":"input_text","text":"hi"}]}]}""")]
+    public async Task Token_limits_that_are_positive_integers_and_content_of_a_right_type_are_answered(string path, string body)
+    {
+        var client = await host.NewClientAsync();
+
+        (await RawAnswer.PostAsync(host.BaseAddress, client.Key, body, path)).Status.Should().Be(200);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)] // chunked: no Content-Length to refuse it by, so the read itself stops at the limit

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Lumen.Infrastructure.Gateway.Chat;
@@ -36,38 +35,24 @@ public sealed class ChatRequest : ModelRequest
     public override UsageReport ReadUsage(JsonNode? node) => UsageReport.Read(node, "prompt_tokens", "completion_tokens");
 
     /// <summary>The request in <paramref name="body"/>, or the 400 that says what is wrong with it.</summary>
-    public static (ChatRequest? Request, GatewayError? Problem) Parse(ReadOnlySpan<byte> body)
-    {
-        var (json, problem) = RequestJson.Parse(body);
-        return json is null ? (null, problem) : From(json);
-    }
-
     public static (ChatRequest? Request, GatewayError? Problem) From(JsonObject body)
     {
-        if (RequestJson.Text(body, "model") is not { Length: > 0 } model) return (null, RequestJson.WrongType("model", "a non-empty string"));
+        var (model, noModel) = RequestJson.Model(body);
+        if (model is null) return (null, noModel);
         if (body["messages"] is not JsonArray { Count: > 0 } messages) return (null, RequestJson.WrongType("messages", "a non-empty array"));
         var texts = new List<(string, string)>(messages.Count);
         for (var i = 0; i < messages.Count; i++)
         {
             if (messages[i] is not JsonObject message) return (null, RequestJson.WrongType($"messages[{i}]", "an object"));
-            texts.Add(Text(message));
+            // Content may be null (an assistant message that only calls tools): no text.
+            var (text, wrong) = RequestJson.ContentText(message, $"messages[{i}].content");
+            if (wrong is not null) return (null, wrong);
+            texts.Add((RequestJson.Text(message, "role") ?? "", text));
         }
+        if (RequestJson.PositiveIntegers(body, "max_tokens", "max_completion_tokens") is { } badLimit) return (null, badLimit);
         var (stream, badStream) = RequestJson.Flag(body, "stream");
         if (badStream is not null) return (null, badStream);
         return (new ChatRequest(body, model, stream, texts), null);
-    }
-
-    /// <summary>Role and text of a message; content may be a string or a list of parts (only text parts count).</summary>
-    private static (string Role, string Content) Text(JsonObject message)
-    {
-        var role = RequestJson.Text(message, "role") ?? "";
-        var text = message["content"] switch
-        {
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-            JsonArray parts => string.Concat(parts.Select(p => p is JsonObject part ? RequestJson.Text(part, "text") : null)),
-            _ => "",
-        };
-        return (role, text);
     }
 
     private static string ContentOf(JsonNode? node, string part) =>

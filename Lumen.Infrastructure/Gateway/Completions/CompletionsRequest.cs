@@ -32,13 +32,13 @@ public sealed class CompletionsRequest : ModelRequest
 
     public override UsageReport ReadUsage(JsonNode? node) => UsageReport.Read(node, "prompt_tokens", "completion_tokens");
 
-    public static (CompletionsRequest? Request, GatewayError? Problem) Parse(ReadOnlySpan<byte> body)
+    public static (CompletionsRequest? Request, GatewayError? Problem) From(JsonObject json)
     {
-        var (json, problem) = RequestJson.Parse(body);
-        if (json is null) return (null, problem);
-        if (RequestJson.Text(json, "model") is not { Length: > 0 } model) return (null, RequestJson.WrongType("model", "a non-empty string"));
+        var (model, noModel) = RequestJson.Model(json);
+        if (model is null) return (null, noModel);
         var (prompts, wrong) = PromptInput.Parse(json["prompt"], "prompt");
         if (prompts is null) return (null, wrong);
+        if (RequestJson.PositiveIntegers(json, "max_tokens") is { } badLimit) return (null, badLimit);
         var (stream, badStream) = RequestJson.Flag(json, "stream");
         return badStream is not null ? (null, badStream) : (new CompletionsRequest(json, model, stream, prompts), null);
     }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace Lumen.Infrastructure.Gateway.Embeddings;
 
@@ -13,6 +12,7 @@ internal sealed class DummyEmbeddingsAnswerer : IAnswerer
     public static readonly DummyEmbeddingsAnswerer Instance = new();
     public const int DefaultDimensions = 16;
     public const int MaxDimensions = 4096;
+    private const int FlushBytes = 64 * 1024;
 
     public async Task<Answer> AnswerAsync(AdmittedCall admitted, ICallOutput output, CancellationToken callerGone)
     {
@@ -20,24 +20,37 @@ internal sealed class DummyEmbeddingsAnswerer : IAnswerer
         var dimensions = request.Dimensions ?? DefaultDimensions;
         if (dimensions > MaxDimensions)
             return Answer.Failed(GatewayError.BadRequest($"The dummy model makes vectors of at most {MaxDimensions} dimensions."));
-        var data = new JsonArray();
-        for (var i = 0; i < request.Inputs.Count; i++)
-        {
-            var vector = Vector(request.Inputs[i].Text, dimensions);
-            data.Add(new JsonObject
-            {
-                ["object"] = "embedding",
-                ["index"] = i,
-                ["embedding"] = request.Base64 ? Base64(vector) : new JsonArray([.. vector.Select(v => (JsonNode)v)]),
-            });
-        }
         var tokens = request.EstimatedInputTokens;
-        await output.SendAsync(new JsonObject
+        await output.WriteAsync(async json =>
         {
-            ["object"] = "list",
-            ["data"] = data,
-            ["model"] = admitted.Model.Name,
-            ["usage"] = new JsonObject { ["prompt_tokens"] = tokens, ["total_tokens"] = tokens },
+            json.WriteStartObject();
+            json.WriteString("object", "list");
+            json.WriteStartArray("data");
+            for (var i = 0; i < request.Inputs.Count; i++)
+            {
+                callerGone.ThrowIfCancellationRequested();
+                var vector = Vector(request.Inputs[i].Text, dimensions);
+                json.WriteStartObject();
+                json.WriteString("object", "embedding");
+                json.WriteNumber("index", i);
+                if (request.Base64) json.WriteBase64String("embedding", Bytes(vector));
+                else
+                {
+                    json.WriteStartArray("embedding");
+                    foreach (var v in vector) json.WriteNumberValue(v);
+                    json.WriteEndArray();
+                }
+                json.WriteEndObject();
+                // Out as it is made: 2,048 vectors of 4,096 floats are some 80 MB of JSON, which must never be held whole.
+                if (json.BytesPending >= FlushBytes) await json.FlushAsync(CancellationToken.None);
+            }
+            json.WriteEndArray();
+            json.WriteString("model", admitted.Model.Name);
+            json.WriteStartObject("usage");
+            json.WriteNumber("prompt_tokens", tokens);
+            json.WriteNumber("total_tokens", tokens);
+            json.WriteEndObject();
+            json.WriteEndObject();
         });
         return Answer.Completed(new TokenUsage(tokens, 0));
     }
@@ -59,10 +72,11 @@ internal sealed class DummyEmbeddingsAnswerer : IAnswerer
         return [.. raw.Select(v => (float)(v / length))];
     }
 
-    private static string Base64(float[] vector)
+    /// <summary>The vector as <c>encoding_format: base64</c> carries it: little-endian float32s.</summary>
+    private static byte[] Bytes(float[] vector)
     {
         var bytes = new byte[vector.Length * sizeof(float)];
         for (var i = 0; i < vector.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), vector[i]);
-        return Convert.ToBase64String(bytes);
+        return bytes;
     }
 }

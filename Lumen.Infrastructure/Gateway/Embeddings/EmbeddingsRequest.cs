@@ -14,6 +14,9 @@ public sealed class EmbeddingsRequest : ModelRequest
         Dimensions = dimensions;
     }
 
+    /// <summary>The most inputs one call may embed, as OpenAI allows.</summary>
+    public const int MaxInputs = 2048;
+
     public IReadOnlyList<PromptItem> Inputs { get; }
 
     /// <summary><c>encoding_format: base64</c> (what the OpenAI SDKs send by default): little-endian float32s, base64.</summary>
@@ -36,13 +39,14 @@ public sealed class EmbeddingsRequest : ModelRequest
     /// <summary>Embeddings report <c>prompt_tokens</c> only: there is no output to count.</summary>
     public override UsageReport ReadUsage(JsonNode? node) => UsageReport.Read(node, "prompt_tokens", output: null);
 
-    public static (EmbeddingsRequest? Request, GatewayError? Problem) Parse(ReadOnlySpan<byte> body)
+    public static (EmbeddingsRequest? Request, GatewayError? Problem) From(JsonObject json)
     {
-        var (json, problem) = RequestJson.Parse(body);
-        if (json is null) return (null, problem);
-        if (RequestJson.Text(json, "model") is not { Length: > 0 } model) return (null, RequestJson.WrongType("model", "a non-empty string"));
+        var (model, noModel) = RequestJson.Model(json);
+        if (model is null) return (null, noModel);
         var (inputs, wrong) = PromptInput.Parse(json["input"], "input");
         if (inputs is null) return (null, wrong);
+        // OpenAI's own bound, for every model: the dummy's answer grows with inputs × dimensions.
+        if (inputs.Count > MaxInputs) return (null, GatewayError.BadRequest($"'input' may hold at most {MaxInputs} inputs; this one holds {inputs.Count}."));
         var format = json["encoding_format"] is null ? "float" : RequestJson.Text(json, "encoding_format");
         if (format is not ("float" or "base64")) return (null, RequestJson.WrongType("encoding_format", "\"float\" or \"base64\""));
         int? dimensions = null;

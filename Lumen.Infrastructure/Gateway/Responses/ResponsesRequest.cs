@@ -43,17 +43,17 @@ public sealed class ResponsesRequest : ModelRequest
     public override bool EndsStream(JsonNode? data) =>
         data is JsonObject e && RequestJson.Text(e, "type") is "response.completed" or "response.incomplete" or "response.failed";
 
-    public static (ResponsesRequest? Request, GatewayError? Problem) Parse(ReadOnlySpan<byte> body)
+    public static (ResponsesRequest? Request, GatewayError? Problem) From(JsonObject json)
     {
-        var (json, problem) = RequestJson.Parse(body);
-        if (json is null) return (null, problem);
-        if (RequestJson.Text(json, "model") is not { Length: > 0 } model) return (null, RequestJson.WrongType("model", "a non-empty string"));
+        var (model, noModel) = RequestJson.Model(json);
+        if (model is null) return (null, noModel);
         var (store, badStore) = RequestJson.Flag(json, "store");
         if (badStore is not null) return (null, badStore);
         if (store || json["previous_response_id"] is not null)
             return (null, GatewayError.BadRequest("This gateway stores no responses: send the whole conversation as 'input', without 'store: true' or 'previous_response_id'."));
         var (stream, badStream) = RequestJson.Flag(json, "stream");
         if (badStream is not null) return (null, badStream);
+        if (RequestJson.PositiveIntegers(json, "max_output_tokens") is { } badLimit) return (null, badLimit);
         var texts = new List<string>();
         if (json["instructions"] is { } instructions)
         {
@@ -66,10 +66,13 @@ public sealed class ResponsesRequest : ModelRequest
                 texts.Add(v.GetValue<string>());
                 break;
             case JsonArray { Count: > 0 } items:
-                foreach (var item in items)
+                for (var i = 0; i < items.Count; i++)
                 {
-                    if (item is not JsonObject o) return (null, RequestJson.WrongType("input[]", "an object"));
-                    texts.Add(ItemText(o));
+                    if (items[i] is not JsonObject item) return (null, RequestJson.WrongType($"input[{i}]", "an object"));
+                    // Items without content (a function call's output …) have no text; content of another type is wrong.
+                    var (text, wrong) = RequestJson.ContentText(item, $"input[{i}].content");
+                    if (wrong is not null) return (null, wrong);
+                    texts.Add(text);
                 }
                 break;
             default:
@@ -77,12 +80,4 @@ public sealed class ResponsesRequest : ModelRequest
         }
         return (new ResponsesRequest(json, model, stream, texts), null);
     }
-
-    /// <summary>The text of an input item: its content string, or its text parts (<c>input_text</c>, <c>output_text</c>).</summary>
-    private static string ItemText(JsonObject item) => item["content"] switch
-    {
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-        JsonArray parts => string.Concat(parts.Select(p => p is JsonObject part ? RequestJson.Text(part, "text") : null)),
-        _ => "",
-    };
 }
