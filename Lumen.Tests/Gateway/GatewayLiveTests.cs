@@ -1,4 +1,6 @@
 using Lumen.Infrastructure.Changes;
+using Lumen.Infrastructure.Persistence;
+using Lumen.Tests.Infrastructure.Databases;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lumen.Tests.Gateway;
@@ -7,20 +9,27 @@ namespace Lumen.Tests.Gateway;
 /// Every new request-log row of a client is a change open views hear of (§7, §16): a refused call's as much as a
 /// charged one's, so an open log shows it without a reload.
 /// </summary>
-[Collection(GatewayTestGroup.Name)]
-public sealed class GatewayLiveTests(GatewayHost host)
+[Collection("postgres")]
+public sealed class GatewayLiveTests(PostgresServer postgres)
 {
-    [Theory]
-    [InlineData("not-in-the-config", 404)]
-    [InlineData("dummy", 200)]
-    public async Task A_call_refused_or_charged_tells_open_views_its_client_was_used(string model, int status)
+    public static TheoryData<DatabaseProviderKind, string, int> Calls() => new()
     {
-        var client = await host.NewClientAsync();
+        { DatabaseProviderKind.Sqlite, "not-in-the-config", 404 },
+        { DatabaseProviderKind.Sqlite, "dummy", 200 },
+        { DatabaseProviderKind.PostgreSQL, "not-in-the-config", 404 },
+        { DatabaseProviderKind.PostgreSQL, "dummy", 200 },
+    };
+
+    [Theory, MemberData(nameof(Calls))]
+    public async Task A_call_refused_or_charged_tells_open_views_its_client_was_used(DatabaseProviderKind provider, string model, int status)
+    {
+        await using var gateway = await GatewayOnDatabase.StartAsync(provider, postgres);
+        var client = await gateway.Host.NewClientAsync();
         var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = host.Services.GetRequiredService<ChangeFeed>().Subscribe(ChangeViewer.Portal,
+        using var subscription = gateway.Host.Services.GetRequiredService<ChangeFeed>().Subscribe(ChangeViewer.Portal,
             c => c.Client == client.Name && c.Kind == ChangeKind.UsageChanged, _ => heard.TrySetResult());
 
-        var answer = await RawAnswer.PostAsync(host.BaseAddress, client.Key, RawAnswer.Chat(model));
+        var answer = await RawAnswer.PostAsync(gateway.Host.BaseAddress, client.Key, RawAnswer.Chat(model));
 
         answer.Status.Should().Be(status);
         (await client.LogAsync(1)).Should().ContainSingle();
