@@ -3,6 +3,7 @@ using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Instances;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.RequestLog;
+using Lumen.Portal.Audit;
 using Lumen.Portal.Auth;
 using Lumen.Portal.Cli;
 using Lumen.Portal.Clients;
@@ -10,6 +11,7 @@ using Lumen.Portal.Components;
 using Lumen.Portal.Gateway;
 using Lumen.Portal.Hosting;
 using Lumen.Portal.Operations;
+using Lumen.Portal.RequestLog;
 using MudBlazor.Services;
 
 // Operator verbs (§13) run and exit; anything else serves the portal.
@@ -63,6 +65,8 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAuth();
 app.MapClientsHub();
+app.MapAuditExports();
+app.MapRequestLogExport();
 app.MapGateway();
 app.MapOperations();
 

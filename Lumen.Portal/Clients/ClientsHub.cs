@@ -1,5 +1,3 @@
-using Lumen.Portal.Audit;
-using Lumen.Portal.RequestLog;
 using System.Collections.Concurrent;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Instances;
@@ -129,10 +127,6 @@ public static class ClientsHubSetup
     public static IEndpointRouteBuilder MapClientsHub(this IEndpointRouteBuilder app)
     {
         app.MapHub<ClientsHub>(ClientsHub.Path);
-        // The CSVs (audit, request log) are the other non-Blazor endpoints of the clients area; mapped here so the host's
-        // setup is unchanged.
-        app.MapAuditExports();
-        app.MapRequestLogExport();
         return app;
     }
 }
