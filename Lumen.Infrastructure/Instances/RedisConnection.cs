@@ -16,6 +16,12 @@ public sealed partial class RedisConnection(RedisSettings settings, ILogger<Redi
 
     public bool IsConnected => _connecting is { IsCompletedSuccessfully: true } done && done.Result.IsConnected;
 
+    /// <summary>
+    /// Whether Redis is known to be unreachable now: a connection was made or tried and is not up. False while the
+    /// first connection is still being made (at start), when nothing is known yet.
+    /// </summary>
+    public bool IsDown => _connecting is { IsCompleted: true } && !IsConnected;
+
     /// <summary>The multiplexer; connected, or reconnecting in the background when Redis is down.</summary>
     public Task<ConnectionMultiplexer> GetAsync()
     {

@@ -17,7 +17,7 @@ internal sealed partial class HubGateWhileRedisDown(RequestDelegate next, RedisC
 
     public async Task InvokeAsync(HttpContext http)
     {
-        if (redis.IsConnected || !StartsConnection(http.Request))
+        if (!redis.IsDown || !StartsConnection(http.Request))
         {
             await next(http);
             return;

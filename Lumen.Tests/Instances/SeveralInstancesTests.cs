@@ -170,7 +170,7 @@ public sealed class SeveralInstancesTests(TwoInstances instances)
         {
             await redis.StartAsync();
         }
-        await Eventually.AssertAsync(async () => (await RedisReadinessAsync(B)).Should().Be("Healthy"), TimeSpan.FromSeconds(60));
+        await EveryInstanceBackOnRedisAsync();
 
         // Back on Redis: a change reaches B again.
         await A.SetActiveAsync("outage-bot", true);
@@ -233,7 +233,14 @@ public sealed class SeveralInstancesTests(TwoInstances instances)
             .Should().BeLessThanOrEqualTo(attempts, "each line counts the refusals since the one before");
         logged.Count(e => e.Level >= LogLevel.Warning).Should().BeLessThanOrEqualTo(lines.Count + 2, "nothing else repeats per attempt");
 
-        await Eventually.AssertAsync(async () => (await RedisReadinessAsync(A)).Should().Be("Healthy"), TimeSpan.FromSeconds(60));
+        await EveryInstanceBackOnRedisAsync();
+    }
+
+    /// <summary>After an outage: every instance on Redis again before the next test opens a hub connection on any of them.</summary>
+    private async Task EveryInstanceBackOnRedisAsync()
+    {
+        foreach (var instance in new[] { A, B, instances.RedisOnly! })
+            await Eventually.AssertAsync(async () => (await RedisReadinessAsync(instance)).Should().Be("Healthy"), TimeSpan.FromSeconds(60));
     }
 
     /// <summary>The Redis check's status in <c>/readyz</c>, which answers 200 while Redis is only degraded.</summary>
