@@ -7,8 +7,12 @@ public enum BudgetKind { Unlimited, Blocked, Capped }
 public sealed record BudgetSettings
 {
     public const decimal UnlimitedMax = -2m;
-    /// <summary>A sanity bound that keeps every balance computation inside 64-bit micro-coins.</summary>
+    // Bounds beyond the spec that keep every balance computation inside 64-bit micro-coins (README); the config
+    // reader and this type's own check both use these, so they are stated here only.
+    /// <summary>The largest max or starting, in coins.</summary>
     public const decimal MaxCoins = 1_000_000_000m;
+    /// <summary>The largest refresh, in coins per hour: <see cref="RefillMath.MaxRefreshMicrosPerHour"/> in whole coins.</summary>
+    public const decimal MaxRefreshPerHour = RefillMath.MaxRefreshMicrosPerHour / 1_000_000m;
 
     public Coins Max { get; }
     public Coins RefreshPerHour { get; }
@@ -31,7 +35,7 @@ public sealed record BudgetSettings
         : refresh < 0 ? "refresh must not be negative."
         : starting < 0 ? "starting must not be negative."
         : max > MaxCoins || starting > MaxCoins ? $"max and starting must be at most {MaxCoins:N0} coins."
-        : refresh * 1_000_000m > RefillMath.MaxRefreshMicrosPerHour ? "refresh must be at most 1,000,000 coins per hour."
+        : refresh > MaxRefreshPerHour ? $"refresh must be at most {MaxRefreshPerHour:N0} coins per hour."
         : null;
 
     /// <summary>

@@ -39,6 +39,12 @@ public sealed record ClientName
         return problems;
     }
 
+    /// <summary>
+    /// How a name someone typed or linked is looked up: trimmed, lower-case (names are case-insensitive, §3).
+    /// The one home of that rule; validation still decides whether the result is a name.
+    /// </summary>
+    public static string Normalize(string text) => text.Trim().ToLowerInvariant();
+
     private static bool IsLowerLetterOrDigit(char c) => c is >= 'a' and <= 'z' or >= '0' and <= '9';
 
     public override string ToString() => Value;

@@ -1,4 +1,5 @@
 using Lumen.Domain.Models;
+using Lumen.Domain.People;
 
 namespace Lumen.Domain.Config;
 
@@ -6,10 +7,12 @@ namespace Lumen.Domain.Config;
 public sealed class LumenConfig
 {
     private readonly HashSet<string> _admins;
+    private readonly HashSet<string> _adminKeys;
 
     public LumenConfig(IEnumerable<string> admins, ModelCatalog models, ClientsSection clients)
     {
         _admins = new HashSet<string>(admins.Select(a => a.Trim()), StringComparer.OrdinalIgnoreCase);
+        _adminKeys = new HashSet<string>(_admins.Select(EmailAddress.Normalize), StringComparer.Ordinal);
         Models = models;
         Clients = clients;
     }
@@ -18,6 +21,6 @@ public sealed class LumenConfig
     public ModelCatalog Models { get; }
     public ClientsSection Clients { get; }
 
-    /// <summary>Admin addresses compare case-insensitively (§6).</summary>
-    public bool IsAdmin(string? email) => email is not null && _admins.Contains(email.Trim());
+    /// <summary>Admin addresses compare case-insensitively (§6), as every e-mail address does (<see cref="EmailAddress.Normalize"/>).</summary>
+    public bool IsAdmin(string? email) => email is not null && _adminKeys.Contains(EmailAddress.Normalize(email));
 }

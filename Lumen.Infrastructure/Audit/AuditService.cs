@@ -1,4 +1,5 @@
 using Lumen.Domain.Clients;
+using Lumen.Domain.People;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Persistence;
@@ -20,7 +21,7 @@ public sealed class AuditService(LumenDatabase contexts, ClientAccess access)
         int? clientId = null;
         if (!string.IsNullOrWhiteSpace(query.Client))
         {
-            var key = query.Client.Trim().ToLowerInvariant();
+            var key = ClientName.Normalize(query.Client);
             clientId = await db.Clients.AsNoTracking().Where(c => c.Name == key).Select(c => (int?)c.Id).FirstOrDefaultAsync(ct);
             if (clientId is null) return AuditPage.Empty;
         }
@@ -82,7 +83,7 @@ public sealed class AuditService(LumenDatabase contexts, ClientAccess access)
         var entries = db.AuditEntries.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Actor))
         {
-            var actor = Actor.Normalize(query.Actor);
+            var actor = EmailAddress.Normalize(query.Actor);
             entries = entries.Where(e => e.Actor == actor);
         }
         if (!string.IsNullOrWhiteSpace(query.Action))

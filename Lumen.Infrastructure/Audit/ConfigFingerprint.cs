@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lumen.Domain.Config;
+using Lumen.Domain.People;
 
 namespace Lumen.Infrastructure.Audit;
 
@@ -12,7 +13,7 @@ internal sealed record ConfigFingerprint(SortedSet<string> Admins, SortedDiction
     public static readonly ConfigFingerprint None = new([], []);
 
     public static ConfigFingerprint Of(LumenConfig config) => new(
-        new SortedSet<string>(config.Admins.Select(a => a.Trim().ToLowerInvariant()), StringComparer.Ordinal),
+        new SortedSet<string>(config.Admins.Select(EmailAddress.Normalize), StringComparer.Ordinal),
         new SortedDictionary<string, string>(config.Models.All.ToDictionary(
             m => m.Name,
             m => $"in {m.Price.InputPerMillion}, out {m.Price.OutputPerMillion}{(m.Active ? "" : ", inactive")}"), StringComparer.Ordinal));

@@ -21,7 +21,7 @@ public sealed class ClientAccess(ConfigState config)
     internal async Task<Outcome<ClientRow>> FindAsync(LumenDbContext db, Actor actor, string name, ClientAction action,
         CancellationToken ct = default)
     {
-        var key = name.Trim().ToLowerInvariant();
+        var key = ClientName.Normalize(name);
         var client = await db.Clients.FirstOrDefaultAsync(c => c.Name == key, ct);
         if (client is null) return Failure.ClientNotFound(name);
         var isAdmin = IsAdmin(actor);

@@ -1,4 +1,5 @@
 using Lumen.Domain.Budget;
+using Lumen.Domain.Clients;
 
 namespace Lumen.Infrastructure.Clients;
 
@@ -21,7 +22,7 @@ public sealed record ClientQuery(string? Search = null, ClientSort Sort = Client
         get
         {
             if (string.IsNullOrWhiteSpace(Search)) return null;
-            var search = Search.Trim().ToLowerInvariant();
+            var search = ClientName.Normalize(Search);
             return search.Length > MaxSearchLength ? search[..MaxSearchLength] : search;
         }
     }

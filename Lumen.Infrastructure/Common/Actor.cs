@@ -1,3 +1,5 @@
+using Lumen.Domain.People;
+
 namespace Lumen.Infrastructure.Common;
 
 /// <summary>
@@ -8,8 +10,5 @@ public sealed record Actor(string Email, bool IsOperator = false)
 {
     public static readonly Actor Cli = new("cli", IsOperator: true);
 
-    /// <summary>How an e-mail address is stored and compared: trimmed, lower-case.</summary>
-    public static string Normalize(string email) => email.Trim().ToLowerInvariant();
-
-    public string NormalizedEmail => Normalize(Email);
+    public string NormalizedEmail => EmailAddress.Normalize(Email);
 }

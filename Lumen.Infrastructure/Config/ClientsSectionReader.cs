@@ -81,7 +81,7 @@ internal static class ClientsSectionReader
                     break;
                 case "refresh":
                     refresh = AtMost(NodeReader.NonNegative(entry.Value, $"refresh of {where}", issues),
-                        MaxRefreshPerHour, entry.Value, $"refresh of {where}", issues);
+                        BudgetSettings.MaxRefreshPerHour, entry.Value, $"refresh of {where}", issues);
                     break;
                 case "starting":
                     starting = AtMost(NodeReader.NonNegative(entry.Value, $"starting of {where}", issues),
@@ -108,9 +108,6 @@ internal static class ClientsSectionReader
         issues.Error(node, $"max of {where} must be -2 (unlimited), 0 (blocked) or a positive number of coins, found {NodeReader.Format(max.Value)}.");
         return null;
     }
-
-    // Bounds that keep every balance computation inside 64-bit micro-coins (see RefillMath).
-    private const decimal MaxRefreshPerHour = RefillMath.MaxRefreshMicrosPerHour / 1_000_000m;
 
     private static decimal? AtMost(decimal? value, decimal limit, YamlTreeNode node, string field, ConfigIssues issues)
     {

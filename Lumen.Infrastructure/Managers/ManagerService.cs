@@ -1,6 +1,5 @@
-using System.Net.Mail;
 using Lumen.Domain.Clients;
-using Lumen.Domain.Text;
+using Lumen.Domain.People;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Common;
@@ -23,8 +22,8 @@ public sealed class ManagerService(
 {
     public async Task<Outcome<ManagerAddition>> AddAsync(Actor actor, string client, string? email, CancellationToken ct = default)
     {
-        if (ValidateEmail(email) is { } invalid) return new Failure(FailureKind.Invalid, invalid);
-        var normalized = Actor.Normalize(email!);
+        if (!EmailAddress.TryCreate(email, out var address, out var invalid)) return new Failure(FailureKind.Invalid, invalid);
+        var normalized = address.Value;
         await using var db = await contexts.CreateDbContextAsync(ct);
         var found = await access.FindAsync(db, actor, client, ClientAction.ManageManagers, ct);
         if (!found.Succeeded) return found.Failure!;
@@ -59,7 +58,7 @@ public sealed class ManagerService(
 
     public async Task<Outcome<bool>> RemoveAsync(Actor actor, string client, string email, CancellationToken ct = default)
     {
-        var normalized = Actor.Normalize(email);
+        var normalized = EmailAddress.Normalize(email);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var found = await access.FindAsync(db, actor, client, ClientAction.ManageManagers, ct);
         if (!found.Succeeded) return found.Failure!;
@@ -97,16 +96,4 @@ public sealed class ManagerService(
     /// </summary>
     private static Task<int> CountManagersAsync(LumenDbContext db, int clientId, int delta, CancellationToken ct) =>
         db.Clients.Where(c => c.Id == clientId).ExecuteUpdateAsync(s => s.SetProperty(c => c.ManagerCount, c => c.ManagerCount + delta), ct);
-
-    /// <summary>Null for a plain address (name@domain, no display name, no spaces), else what is wrong.</summary>
-    public static string? ValidateEmail(string? email)
-    {
-        var text = email?.Trim();
-        if (string.IsNullOrEmpty(text)) return "An e-mail address is required.";
-        if (text.Length > 254) return "An e-mail address has at most 254 characters.";
-        if (!StorableText.IsStorable(text)) return $"An e-mail address {StorableText.Rule}";
-        var ok = MailAddress.TryCreate(text, out var parsed) && parsed.Address == text && parsed.DisplayName.Length == 0
-            && text.IndexOfAny([' ', '<', '>', '"', '\'']) < 0 && parsed.Host.Contains('.', StringComparison.Ordinal);
-        return ok ? null : $"'{text}' is not an e-mail address like name@example.org.";
-    }
 }

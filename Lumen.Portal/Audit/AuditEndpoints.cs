@@ -1,3 +1,4 @@
+using Lumen.Domain.Clients;
 using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Common;
 using Lumen.Portal.Auth;
@@ -20,7 +21,7 @@ public static class AuditEndpoints
             ExportAsync(http, "audit.csv", q => audit.ListAsync(Actor(http), q, http.RequestAborted)))
             .RequireAuthorization(PortalPolicies.Admin);
         app.MapGet("/clients/{name}/history.csv", (HttpContext http, string name, AuditService audit) =>
-            ExportAsync(http, $"{name.Trim().ToLowerInvariant()}-history.csv", q => audit.HistoryAsync(Actor(http), name, q, http.RequestAborted)))
+            ExportAsync(http, $"{ClientName.Normalize(name)}-history.csv", q => audit.HistoryAsync(Actor(http), name, q, http.RequestAborted)))
             .RequireAuthorization();
         return app;
     }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Lumen.Domain.People;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -31,8 +32,10 @@ public static class AuthEndpoints
         {
             if (mode.IsRemote) return Results.NotFound();
             var target = LocalOnly(returnUrl);
+            // The form shows the very message adding this address as a manager would give.
             if (!EmailAddress.IsValid(email))
-                return Results.Redirect($"{AuthSetup.DevSignInPath}?returnUrl={Uri.EscapeDataString(target)}&error=email");
+                return Results.Redirect($"{AuthSetup.DevSignInPath}?returnUrl={Uri.EscapeDataString(target)}&error=email"
+                    + (string.IsNullOrEmpty(email) ? "" : $"&email={Uri.EscapeDataString(email)}"));
             var address = email!.Trim();
             var identity = new ClaimsIdentity(
                 [new Claim("email", address), new Claim(ClaimTypes.Name, address)],

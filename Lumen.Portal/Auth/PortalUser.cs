@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Lumen.Domain.People;
 using Lumen.Infrastructure.Common;
 
 namespace Lumen.Portal.Auth;

@@ -1,3 +1,4 @@
+using Lumen.Domain.Clients;
 using Lumen.Infrastructure.RequestLog;
 using Lumen.Portal.Auth;
 using Lumen.Portal.Display;
@@ -20,7 +21,7 @@ public static class RequestLogEndpoints
             if (unreadable is not null) return Task.FromResult(Csv.UnreadableParameter(unreadable));
             var query = filters with { Limit = RequestLogQuery.MaxLimit, WholeLog = true };
             var actor = PortalUser.ActorOrNobody(http.User);
-            return Csv.ExportAsync<RequestLogPage, RequestLogCursor>(http, $"{name.Trim().ToLowerInvariant()}-requests.csv",
+            return Csv.ExportAsync<RequestLogPage, RequestLogCursor>(http, $"{ClientName.Normalize(name)}-requests.csv",
                 RequestLogCsv.Header, before => log.PageAsync(actor, name, query with { Before = before }, http.RequestAborted),
                 page => page.Entries.Select(RequestLogCsv.Row), page => page.Older);
         }).RequireAuthorization();

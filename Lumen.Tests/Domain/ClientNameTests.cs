@@ -44,4 +44,14 @@ public class ClientNameTests
         ClientName.TryCreate(new string('a', 65), out _, out var error).Should().BeFalse();
         error.Should().Contain("64");
     }
+
+    [Theory]
+    [InlineData("research-bot", "research-bot")]
+    [InlineData("Research-Bot", "research-bot")]
+    [InlineData("  alpha\t", "alpha")]
+    [InlineData("DATA_PIPELINE.V2", "data_pipeline.v2")]
+    [InlineData("my bot", "my bot")]
+    [InlineData("", "")]
+    public void A_typed_or_linked_name_is_looked_up_trimmed_and_lower_case(string text, string key) =>
+        ClientName.Normalize(text).Should().Be(key);
 }

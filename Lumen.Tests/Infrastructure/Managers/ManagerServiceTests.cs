@@ -17,7 +17,7 @@ public sealed class ManagerServiceTests(PostgresServer postgres)
         await using var portal = new TestPortal(db);
         await portal.CreateClientAsync("alpha");
 
-        foreach (var bad in new[] { "not an email", "a@b", "<x@y.org>", "X <x@y.org>", "x@y.org, z@y.org", "", "   ", null })
+        foreach (var bad in new[] { "not an email", "a@.b", "<x@y.org>", "X <x@y.org>", "x@y.org, z@y.org", "", "   ", null })
         {
             var outcome = await portal.Managers.AddAsync(TestPortal.Admin, "alpha", bad);
             outcome.Failure!.Kind.Should().Be(FailureKind.Invalid, $"'{bad}' is not a plain address");

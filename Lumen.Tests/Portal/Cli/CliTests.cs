@@ -263,6 +263,19 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task An_address_without_a_dot_in_its_domain_can_be_made_a_manager_as_sign_in_accepts_it()
+    {
+        (await Cli("clients", "create", "bot")).ExitCode.Should().Be(0);
+
+        var add = await Cli("managers", "add", "bot", "Alice@Intranet");
+
+        add.ExitCode.Should().Be(0, add.Err);
+        add.OutLines.Should().Equal("alice@intranet manages bot");
+        await using var db = await Contexts().CreateDbContextAsync();
+        (await db.Managers.Select(m => m.Email).ToListAsync()).Should().Equal("alice@intranet");
+    }
+
+    [Fact]
     public async Task Consent_is_granted_for_a_graylisted_model_and_withdrawn_and_bad_requests_exit_1()
     {
         (await Cli("clients", "create", "bot")).ExitCode.Should().Be(0);

@@ -21,9 +21,10 @@ public sealed class SignInTests(PortalSite site) : IClassFixture<PortalSite>
 
         using var response = await browser.PostAsync(new Uri("/auth/dev-sign-in", UriKind.Relative), form);
 
-        response.Headers.Location!.OriginalString.Should().Be("/auth/dev-sign-in?returnUrl=%2Fclients&error=email");
+        response.Headers.Location!.OriginalString.Should().Be("/auth/dev-sign-in?returnUrl=%2Fclients&error=email&email=not%20an%20address");
         var html = await browser.GetStringAsync(response.Headers.Location);
-        html.Should().Contain("Enter an e-mail address");
+        html.Should().Contain("&#x27;not an address&#x27; is not an e-mail address like name@example.org.",
+            "the message adding this text as a manager gives");
         (await browser.GetAsync(new Uri("/clients", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.Redirect);
     }
 
