@@ -108,8 +108,8 @@ public sealed partial class ConfigSync(LumenDatabase contexts, ChangeFeed feed, 
             if (target.BudgetChanged.Count > 0)
             {
                 var parameters = new RawParameters(db);
-                var ids = ValueArray.For(db);
-                await ApplyBudgetAsync(db, parameters, ids.Select("@ids"), [ids.Parameter(parameters, "@ids", target.BudgetChanged)], target.After, nowMs, ct);
+                await ApplyBudgetAsync(db, parameters, db.Dialect.SelectArray("@ids"),
+                    [db.Dialect.ArrayParameter(parameters, "@ids", target.BudgetChanged)], target.After, nowMs, ct);
             }
         }
         if (outcome.NewPools.Count > 0)
@@ -172,7 +172,7 @@ public sealed partial class ConfigSync(LumenDatabase contexts, ChangeFeed feed, 
             var parameters = new RawParameters(db);
             var linked = await db.Database.ExecuteSqlRawAsync(sql.LinkMembers,
                 [parameters.Of("@entry", entry), parameters.Of("@change", change), parameters.Of("@probe", first.Id),
-                    ValueArray.For(db).Parameter(parameters, "@named", named)], ct);
+                    db.Dialect.ArrayParameter(parameters, "@named", named)], ct);
             if (linked == 0) return false;
             audit.Linked(change, linked);
             grouped.Add(new Grouped(entry, change, described, before, linked));
