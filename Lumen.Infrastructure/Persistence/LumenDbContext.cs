@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Lumen.Infrastructure.Persistence;
 
 /// <summary>
-/// The schema, shared by all providers. Each provider has a subclass only so that its migrations live apart
-/// (see <see cref="DatabaseProvider"/>); use <see cref="IDbContextFactory{LumenDbContext}"/>, one context per operation.
+/// The schema, shared by all providers. Each provider has a subclass so that its migrations live apart
+/// (see <see cref="DatabaseProvider"/>) and it names its <see cref="SqlDialect"/>; use <see cref="IDbContextFactory{LumenDbContext}"/>, one context per operation.
 /// </summary>
 internal abstract class LumenDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {

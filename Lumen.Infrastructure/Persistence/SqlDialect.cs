@@ -8,9 +8,10 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Lumen.Infrastructure.Persistence;
 
 /// <summary>
-/// What one database says its own way, asked in the words of the code that needs it: whether key lookups go together,
-/// how a set of values travels in one parameter, how a row is upserted, which statements write many rows at once, how
-/// a transaction takes a lock only one instance can hold. One instance per provider (<see cref="SqliteDialect"/>,
+/// What one database says its own way, asked in the words of the code that needs it: how its context is set up,
+/// whether key lookups go together, how a set of values travels in one parameter, how a row is upserted, which
+/// statements write many rows at once (PostgreSQL's arrays; elsewhere they are null and each row is its own statement),
+/// how a transaction takes a lock only one instance can hold. One instance per provider (<see cref="SqliteDialect"/>,
 /// <see cref="PostgreSqlDialect"/>, <see cref="SqlServerDialect"/>), reached from a context
 /// (<see cref="LumenDbContext.Dialect"/>) or the settings (<see cref="DatabaseOptions.Dialect"/>); outside
 /// <c>Persistence/</c> nothing asks which database it runs on.
