@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -13,14 +12,12 @@ namespace Lumen.Infrastructure.ApiKeys;
 /// </summary>
 internal sealed class CallerSql
 {
-    private static readonly ConcurrentDictionary<Type, CallerSql> ByContext = new();
-
     /// <summary>The SELECT; parameter <c>@id</c> (the public id, unique).</summary>
     public string Select { get; }
 
     /// <summary>
     /// The same SELECT for several public ids at once, parameter <c>@ids</c> (an array); null where the provider takes no
-    /// array parameter (SQLite, SQL Server). See <see cref="CallerBatches"/>.
+    /// array parameter (<see cref="SqlDialect.WhereAnyOf"/>). See <see cref="CallerBatches"/>.
     /// </summary>
     public string? SelectMany { get; }
 
@@ -28,7 +25,7 @@ internal sealed class CallerSql
     // none where the provider reads the list itself (a PostgreSQL array).
     private readonly ValueConverter? _lists;
 
-    public static CallerSql For(LumenDbContext db) => ByContext.GetOrAdd(db.GetType(), _ => new CallerSql(db));
+    public static CallerSql For(LumenDbContext db) => db.Dialect.Statements(db, static db => new CallerSql(db));
 
     private CallerSql(LumenDbContext db)
     {
@@ -52,7 +49,7 @@ internal sealed class CallerSql
             $"JOIN {c.Name} c ON c.{c[nameof(ClientRow.Id)]} = k.{k[nameof(ApiKeyRow.ClientId)]} " +
             $"JOIN {p.Name} p ON p.{p[nameof(CoinPoolRow.ClientId)]} = c.{c[nameof(ClientRow.Id)]} ";
         Select = from + $"WHERE k.{k[nameof(ApiKeyRow.PublicId)]} = @id";
-        if (db.Database.IsNpgsql()) SelectMany = from + $"WHERE k.{k[nameof(ApiKeyRow.PublicId)]} = ANY(@ids)";
+        if (db.Dialect.WhereAnyOf($"k.{k[nameof(ApiKeyRow.PublicId)]}", "@ids") is { } any) SelectMany = from + "WHERE " + any;
         _lists = db.Model.FindEntityType(typeof(ClientRow))!.FindProperty(nameof(ClientRow.Blacklist))!.GetTypeMapping().Converter;
     }
 

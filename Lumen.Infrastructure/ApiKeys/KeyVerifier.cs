@@ -19,11 +19,11 @@ public sealed class KeyVerifier : IAsyncDisposable
     public KeyVerifier(LumenDatabase contexts, ApiKeyHasher hasher, DatabaseOptions database)
     {
         _connections = new CallerConnections(contexts);
-        if (database.Provider == DatabaseProviderKind.PostgreSQL) _batches = new CallerBatches(_connections);
+        if (database.Dialect.GroupsKeyLookups) _batches = new CallerBatches(_connections);
         _hasher = hasher;
     }
 
-    /// <summary>The grouping of lookups (PostgreSQL), or null where each call reads alone.</summary>
+    /// <summary>The grouping of lookups (where the database groups them: PostgreSQL), or null where each call reads alone.</summary>
     internal CallerBatches? Batches => _batches;
 
     /// <summary>The key's status, client and key id (§9, §10): what the portal's tools and tests ask.</summary>

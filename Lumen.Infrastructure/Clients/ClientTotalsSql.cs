@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,8 +10,6 @@ namespace Lumen.Infrastructure.Clients;
 /// </summary>
 internal sealed class ClientTotalsSql
 {
-    private static readonly ConcurrentDictionary<Type, ClientTotalsSql> ByContext = new();
-
     private readonly string _all;
     private readonly string _managedBy;
 
@@ -34,7 +31,7 @@ internal sealed class ClientTotalsSql
     /// <summary>Count and sums over every client, or over those <paramref name="managerEmail"/> manages.</summary>
     public static Task<ClientTotalsRow> QueryAsync(LumenDbContext db, string? managerEmail, CancellationToken ct)
     {
-        var sql = ByContext.GetOrAdd(db.GetType(), _ => new ClientTotalsSql(db));
+        var sql = db.Dialect.Statements(db, static db => new ClientTotalsSql(db));
         var query = managerEmail is null
             ? db.Database.SqlQueryRaw<ClientTotalsRow>(sql._all)
             : db.Database.SqlQueryRaw<ClientTotalsRow>(sql._managedBy, managerEmail);

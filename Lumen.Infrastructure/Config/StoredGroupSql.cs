@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Persistence;
 
@@ -13,18 +12,16 @@ namespace Lumen.Infrastructure.Config;
 /// </summary>
 internal sealed class StoredGroupSql
 {
-    private static readonly ConcurrentDictionary<Type, StoredGroupSql> ByContext = new();
-
     /// <summary>
     /// Links <c>@entry</c> with <c>@change</c> to each client that stores what client <c>@probe</c> stores, has a pool
-    /// and is not among <c>@named</c> (a <see cref="ValueArray"/> of names). Returns the count of links.
+    /// and is not among <c>@named</c> (an array parameter of names). Returns the count of links.
     /// </summary>
     public string LinkMembers { get; }
 
     /// <summary>The client ids linked to <c>@entry</c> with <c>@change</c>, as a subquery for <c>IN (…)</c>.</summary>
     public string Linked { get; }
 
-    public static StoredGroupSql For(LumenDbContext db) => ByContext.GetOrAdd(db.GetType(), _ => new StoredGroupSql(db));
+    public static StoredGroupSql For(LumenDbContext db) => db.Dialect.Statements(db, static db => new StoredGroupSql(db));
 
     private StoredGroupSql(LumenDbContext db)
     {
@@ -44,7 +41,7 @@ internal sealed class StoredGroupSql
         LinkMembers = $"INSERT INTO {links.Name} ({linkClient}, {links[nameof(AuditClientRow.EntryId)]}, {links[nameof(AuditClientRow.Change)]}) " +
             $"SELECT c.{id}, @entry, @change FROM {clients.Name} c INNER JOIN {pools.Name} p ON p.{poolClient} = c.{id} " +
             $"INNER JOIN {clients.Name} k ON k.{id} = @probe INNER JOIN {pools.Name} kp ON kp.{poolClient} = k.{id} " +
-            $"WHERE {same} AND c.{clients[nameof(ClientRow.Name)]} NOT IN ({ValueArray.For(db).SelectTexts("@named")})";
+            $"WHERE {same} AND c.{clients[nameof(ClientRow.Name)]} NOT IN ({db.Dialect.SelectArrayTexts("@named")})";
         Linked = $"SELECT {linkClient} FROM {links.Name} WHERE {links[nameof(AuditClientRow.EntryId)]} = @entry " +
             $"AND {links[nameof(AuditClientRow.Change)]} = @change";
     }

@@ -9,6 +9,12 @@ public sealed record DatabaseOptions(DatabaseProviderKind Provider, string Conne
 {
     public const string DefaultSqlite = "Data Source=data/lumen.db";
 
+    /// <summary>What this provider says its own way.</summary>
+    internal SqlDialect Dialect => SqlDialect.For(Provider);
+
+    /// <summary>A SQLite database at <paramref name="connectionString"/>.</summary>
+    public static DatabaseOptions ForSqlite(string connectionString) => new(DatabaseProviderKind.Sqlite, connectionString);
+
     public static DatabaseOptions FromConfiguration(IConfiguration configuration)
     {
         var providerText = configuration["Database:Provider"];

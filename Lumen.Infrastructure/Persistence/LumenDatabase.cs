@@ -21,7 +21,7 @@ public sealed class LumenDatabase
     {
         await using var db = await _contexts.CreateDbContextAsync(ct);
         await db.Database.MigrateAsync(ct);
-        if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        await db.Dialect.AfterMigrateAsync(db, ct);
     }
 
     /// <summary>

@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Lumen.Infrastructure.Persistence;
 
 /// <summary>
-/// The schema, shared by all providers. Each provider has a subclass only so that its migrations live apart
-/// (see <see cref="DatabaseProvider"/>); use <see cref="IDbContextFactory{LumenDbContext}"/>, one context per operation.
+/// The schema, shared by all providers. Each provider has a subclass so that its migrations live apart
+/// (see <see cref="DatabaseProvider"/>) and it names its <see cref="SqlDialect"/>; use <see cref="IDbContextFactory{LumenDbContext}"/>, one context per operation.
 /// </summary>
 internal abstract class LumenDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
@@ -27,6 +27,9 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
 
     /// <summary>The ASP.NET Data Protection key ring, shared by every instance (§18); see <see cref="Instances.KeyRingSetup"/>.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>What this context's database says its own way (one per provider, as the subclass is).</summary>
+    public abstract SqlDialect Dialect { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -56,7 +59,7 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
             e.Property(p => p.ClientId).ValueGeneratedNever();
             e.Property(p => p.ClientName).HasMaxLength(64);
             // PostgreSQL before 18 has only stored generated columns; SQLite adds only virtual ones to an existing table.
-            e.Property(p => p.TotalTokens).HasComputedColumnSql("\"InputTokens\" + \"OutputTokens\"", stored: !Database.IsSqlite());
+            e.Property(p => p.TotalTokens).HasComputedColumnSql("\"InputTokens\" + \"OutputTokens\"", stored: Dialect.StoresComputedColumns);
             // Usage sorts (§7), both directions with the name A→Z breaking ties, as for the clients table: one index
             // serves only one of them, and the other would sort every row before its offset (36 ms for a deep page
             // of 100,000). Each charge writes six index entries instead of three (see bench/README.md).
@@ -128,6 +131,17 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
     }
 }
 
-internal sealed class SqliteLumenDbContext(DbContextOptions<SqliteLumenDbContext> options) : LumenDbContext(options);
-internal sealed class PostgreSqlLumenDbContext(DbContextOptions<PostgreSqlLumenDbContext> options) : LumenDbContext(options);
-internal sealed class SqlServerLumenDbContext(DbContextOptions<SqlServerLumenDbContext> options) : LumenDbContext(options);
+internal sealed class SqliteLumenDbContext(DbContextOptions<SqliteLumenDbContext> options) : LumenDbContext(options)
+{
+    public override SqlDialect Dialect => SqlDialect.Sqlite;
+}
+
+internal sealed class PostgreSqlLumenDbContext(DbContextOptions<PostgreSqlLumenDbContext> options) : LumenDbContext(options)
+{
+    public override SqlDialect Dialect => SqlDialect.PostgreSql;
+}
+
+internal sealed class SqlServerLumenDbContext(DbContextOptions<SqlServerLumenDbContext> options) : LumenDbContext(options)
+{
+    public override SqlDialect Dialect => SqlDialect.SqlServer;
+}

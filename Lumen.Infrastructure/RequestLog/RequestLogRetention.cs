@@ -1,6 +1,5 @@
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -93,31 +92,12 @@ public sealed partial class RequestLogRetention(
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (!await TryLockAsync(db, ct)) return null;
+        // The lock of this batch's transaction, released at its end; not had when another instance holds it.
+        if (!await db.Dialect.TryLockTransactionAsync(db, LockKey, LockName, ct)) return null;
         var batch = options.BatchSize;
         var deleted = await db.RequestLog.Where(r => r.At < cutoff).Take(batch).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
         return deleted;
-    }
-
-    /// <summary>The lock of this batch's transaction, released at its end; false when another instance holds it.</summary>
-    private static async Task<bool> TryLockAsync(LumenDbContext db, CancellationToken ct)
-    {
-        if (db.Database.IsSqlite()) return true;
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        var parameters = new RawParameters(db);
-        if (db.Database.IsNpgsql())
-        {
-            command.CommandText = "SELECT pg_try_advisory_xact_lock(@key)";
-            command.Parameters.Add(parameters.Of("@key", LockKey));
-            return await command.ExecuteScalarAsync(ct) is true;
-        }
-        // 0 granted, 1 granted after a wait; negative: not granted (timeout 0, so at once).
-        command.CommandText = "DECLARE @r int; EXEC @r = sp_getapplock @Resource = @name, @LockMode = 'Exclusive', " +
-            "@LockOwner = 'Transaction', @LockTimeout = 0; SELECT @r";
-        command.Parameters.Add(parameters.Of("@name", LockName));
-        return await command.ExecuteScalarAsync(ct) is int result && result >= 0;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Request log retention: deleted {Rows} rows older than {Days} days")]

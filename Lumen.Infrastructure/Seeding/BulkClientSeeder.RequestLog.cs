@@ -1,7 +1,5 @@
 using Lumen.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Lumen.Infrastructure.Seeding;
 
@@ -58,10 +56,12 @@ public static partial class BulkClientSeeder
         return WriteAsync(database, values, ct);
     }
 
-    private static Task WriteAsync(DatabaseOptions database, IEnumerable<object?[]> rows, CancellationToken ct) =>
-        database.Provider == DatabaseProviderKind.PostgreSQL
-            ? CopyPostgresAsync(database.ConnectionString, rows, ct)
-            : InsertSqliteAsync(database.ConnectionString, rows, ct);
+    // The database's own bulk copy where it has one (PostgreSQL's binary COPY), else prepared inserts (SQLite).
+    private static async Task WriteAsync(DatabaseOptions database, IEnumerable<object?[]> rows, CancellationToken ct)
+    {
+        if (!await database.Dialect.TryBulkCopyAsync(database.ConnectionString, "request_log", LogColumns, rows, ct))
+            await InsertSqliteAsync(database.ConnectionString, rows, ct);
+    }
 
     private static async Task<List<(int Client, int[] Keys)>> KeysOfAsync(DatabaseOptions database, IReadOnlyList<string> clients, CancellationToken ct)
     {
@@ -108,34 +108,6 @@ public static partial class BulkClientSeeder
         await tx.DisposeAsync();
         await using var analyze = connection.CreateCommand();
         analyze.CommandText = "ANALYZE;";
-        await analyze.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task CopyPostgresAsync(string connectionString, IEnumerable<object?[]> rows, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        NpgsqlDbType[] types =
-        [
-            NpgsqlDbType.Integer, NpgsqlDbType.Integer, NpgsqlDbType.Varchar, NpgsqlDbType.Integer, NpgsqlDbType.Varchar,
-            NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Integer, NpgsqlDbType.TimestampTz,
-            NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar,
-        ];
-        var columns = string.Join(", ", LogColumns.Select(c => $"\"{c}\""));
-        await using (var copy = await connection.BeginBinaryImportAsync($"COPY request_log ({columns}) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var row in rows)
-            {
-                await copy.StartRowAsync(ct);
-                for (var i = 0; i < row.Length; i++)
-                {
-                    if (row[i] is null) await copy.WriteNullAsync(ct);
-                    else await copy.WriteAsync(row[i], types[i], ct);
-                }
-            }
-            await copy.CompleteAsync(ct);
-        }
-        await using var analyze = new NpgsqlCommand("ANALYZE request_log", connection);
         await analyze.ExecuteNonQueryAsync(ct);
     }
 }

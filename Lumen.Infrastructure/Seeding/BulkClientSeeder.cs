@@ -19,7 +19,7 @@ public static partial class BulkClientSeeder
     public static async Task<int> SeedSqliteAsync(string dbPath, IEnumerable<SeedClient> clients, CancellationToken ct = default)
     {
         var connectionString = $"Data Source={dbPath}";
-        await new LumenDatabase(DatabaseProvider.CreateFactory(new DatabaseOptions(DatabaseProviderKind.Sqlite, connectionString))).MigrateAsync(ct);
+        await new LumenDatabase(DatabaseProvider.CreateFactory(DatabaseOptions.ForSqlite(connectionString))).MigrateAsync(ct);
         SqliteConnection.ClearAllPools();
 
         await using var connection = new SqliteConnection(connectionString);

@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Lumen.Domain.Budget;
 using Lumen.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Infrastructure.Usage;
 
@@ -18,7 +16,6 @@ internal sealed class PoolSql
 {
     private const long H = RefillMath.MsPerHour;
     private const long Unlimited = -2_000_000; // max of -2 coins, in micro-coins
-    private static readonly ConcurrentDictionary<Type, PoolSql> ByContext = new();
 
     /// <summary>
     /// Charges one call: refill to <c>@now</c>, subtract <c>@cost</c>. It writes no indexed column, so PostgreSQL can
@@ -41,8 +38,9 @@ internal sealed class PoolSql
     public string KeyUsed { get; }
 
     /// <summary>
-    /// On PostgreSQL (null elsewhere): the last use of many keys in one statement, from <c>@p0</c> (times) and
-    /// <c>@p1</c> (key ids), as <see cref="KeyUsed"/> takes them. The keys are locked first, in id order, as one row at a time would lock them.
+    /// Where the database takes arrays (<see cref="SqlDialect.SetManyById"/>; null elsewhere): the last use of many keys
+    /// in one statement, from <c>@p0</c> (times) and <c>@p1</c> (key ids), as <see cref="KeyUsed"/> takes them. The keys
+    /// are locked first, in id order, as one row at a time would lock them.
     /// </summary>
     public string? KeyUsedMany { get; }
 
@@ -53,7 +51,7 @@ internal sealed class PoolSql
     public string LogInsert { get; }
 
     /// <summary>
-    /// A batch's request-log rows in one statement, on PostgreSQL (null elsewhere): one array per column of
+    /// A batch's request-log rows in one statement, where the database takes arrays (null elsewhere): one array per column of
     /// <see cref="LogInsert"/>, in its order, as <c>@p0</c> … <c>@p12</c>. A statement costs PostgreSQL far more than a
     /// row does, and these rows lock nothing anyone waits for.
     /// </summary>
@@ -71,7 +69,7 @@ internal sealed class PoolSql
     private readonly string _applyUnlimited;
     private readonly string _applyCapped;
 
-    public static PoolSql For(LumenDbContext db) => ByContext.GetOrAdd(db.GetType(), _ => new PoolSql(db));
+    public static PoolSql For(LumenDbContext db) => db.Dialect.Statements(db, static db => new PoolSql(db));
 
     private PoolSql(LumenDbContext db)
     {
@@ -110,11 +108,7 @@ internal sealed class PoolSql
 
         var keyId = keys[nameof(ApiKeyRow.Id)];
         KeyUsed = $"UPDATE {keys.Name} SET {keys[nameof(ApiKeyRow.LastUsedAt)]} = @at WHERE {keyId} = @key";
-        if (db.Database.IsNpgsql())
-            // FOR UPDATE after ORDER BY locks in that order, and every row updated has been locked by it first.
-            KeyUsedMany = $"WITH locked AS MATERIALIZED (SELECT {keyId} FROM {keys.Name} WHERE {keyId} = ANY(@p1) ORDER BY {keyId} FOR UPDATE) " +
-                $"UPDATE {keys.Name} SET {keys[nameof(ApiKeyRow.LastUsedAt)]} = u.at FROM unnest(@p0, @p1) AS u(at, id) " +
-                $"JOIN locked ON locked.{keyId} = u.id WHERE {keys.Name}.{keyId} = u.id";
+        KeyUsedMany = db.Dialect.SetManyById(keys.Name, keyId, keys[nameof(ApiKeyRow.LastUsedAt)]);
 
         string[] columns =
         [
@@ -123,10 +117,8 @@ internal sealed class PoolSql
             nameof(RequestLogRow.OutputTokens), nameof(RequestLogRow.CoinsMicros), nameof(RequestLogRow.DurationMs),
             nameof(RequestLogRow.At), nameof(RequestLogRow.Operation), nameof(RequestLogRow.Outcome), nameof(RequestLogRow.RequestId),
         ];
-        LogInsert = $"INSERT INTO {log.Name} ({string.Join(", ", columns.Select(c => log[c]))}) " +
-            "VALUES (@client, @key, @model, @status, @error, @input, @output, @coins, @duration, @at, @operation, @outcome, @request)";
-        if (db.Database.IsNpgsql())
-            LogInsertMany = $"INSERT INTO {log.Name} ({string.Join(", ", columns.Select(c => log[c]))}) " +
-                $"SELECT * FROM unnest({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})";
+        var insert = $"INSERT INTO {log.Name} ({string.Join(", ", columns.Select(c => log[c]))}) ";
+        LogInsert = insert + "VALUES (@client, @key, @model, @status, @error, @input, @output, @coins, @duration, @at, @operation, @outcome, @request)";
+        if (db.Dialect.RowsFromArrays(columns.Length) is { } rows) LogInsertMany = insert + rows;
     }
 }

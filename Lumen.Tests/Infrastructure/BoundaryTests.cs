@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using Lumen.Infrastructure.Persistence;
+using Lumen.Tests.Config;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Tests.Infrastructure;
@@ -14,5 +16,24 @@ public sealed class BoundaryTests
         exported.Where(t => typeof(DbContext).IsAssignableFrom(t)).Should().BeEmpty();
         exported.Where(t => t.Namespace == typeof(LumenDatabase).Namespace).Select(t => t.Name)
             .Should().BeEquivalentTo(nameof(DatabaseOptions), nameof(DatabaseProviderKind), nameof(DatabaseProvider), nameof(LumenDatabase));
+    }
+
+    [Fact]
+    public void Outside_Persistence_nothing_asks_which_database_it_runs_on()
+    {
+        // What differs by provider is asked of its SqlDialect, in the asker's words (issue #30).
+        var root = ConfigText.SolutionDirectory();
+        var persistence = Path.Combine(root, "Lumen.Infrastructure", "Persistence") + Path.DirectorySeparatorChar;
+        var asking = new Regex(@"IsNpgsql\(\)|IsSqlite\(\)|IsSqlServer\(\)|DatabaseProviderKind\.");
+
+        string[] projects = ["Lumen.Infrastructure", "Lumen.Portal"];
+        var files = projects
+            .SelectMany(project => Directory.EnumerateFiles(Path.Combine(root, project), "*.*", SearchOption.AllDirectories))
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
+            .Where(f => !f.StartsWith(persistence, StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
+            .ToList();
+
+        files.Should().Contain(f => f.EndsWith("KeyVerifier.cs", StringComparison.Ordinal), "the sources are read");
+        files.Where(f => asking.IsMatch(File.ReadAllText(f))).Select(f => Path.GetRelativePath(root, f)).Should().BeEmpty();
     }
 }

@@ -19,8 +19,8 @@ internal static class ApplyWrites
             if (target.BudgetChanged.Count > 0)
             {
                 var parameters = new RawParameters(db);
-                var ids = ValueArray.For(db);
-                await ApplyBudgetAsync(db, parameters, ids.Select("@ids"), [ids.Parameter(parameters, "@ids", target.BudgetChanged)], target.After, nowMs, ct);
+                await ApplyBudgetAsync(db, parameters, db.Dialect.SelectArray("@ids"),
+                    [db.Dialect.ArrayParameter(parameters, "@ids", target.BudgetChanged)], target.After, nowMs, ct);
             }
         }
         if (plan.NewPools.Count > 0)

@@ -26,7 +26,7 @@ internal sealed class StoredGroupApply(
         var parameters = new RawParameters(db);
         var linked = await db.Database.ExecuteSqlRawAsync(sql.LinkMembers,
             [parameters.Of("@entry", entry), parameters.Of("@change", change), parameters.Of("@probe", first.Id),
-                ValueArray.For(db).Parameter(parameters, "@named", named)], ct);
+                db.Dialect.ArrayParameter(parameters, "@named", named)], ct);
         if (linked == 0) return false;
         audit.Linked(change, linked);
         plan.Groups.Add(new AppliedGroup(entry, change, described, before, linked));
