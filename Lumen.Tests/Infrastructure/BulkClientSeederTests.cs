@@ -5,7 +5,7 @@ using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Managers;
-using Lumen.Infrastructure.Seeding;
+using Lumen.Seeding;
 using Lumen.Tests.Infrastructure.Databases;
 using Microsoft.Data.Sqlite;
 

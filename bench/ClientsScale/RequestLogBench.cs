@@ -8,7 +8,7 @@ using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.RequestLog;
-using Lumen.Infrastructure.Seeding;
+using Lumen.Seeding;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

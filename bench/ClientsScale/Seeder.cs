@@ -4,7 +4,7 @@ using Lumen.Domain.Clients;
 using Lumen.Domain.Config;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Managers;
-using Lumen.Infrastructure.Seeding;
+using Lumen.Seeding;
 
 namespace Lumen.Bench.ClientsScale;
 

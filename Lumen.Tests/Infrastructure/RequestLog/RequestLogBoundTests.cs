@@ -1,7 +1,7 @@
 using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.RequestLog;
-using Lumen.Infrastructure.Seeding;
+using Lumen.Seeding;
 using Lumen.Tests.Infrastructure.Databases;
 
 namespace Lumen.Tests.Infrastructure.RequestLog;

@@ -3,7 +3,7 @@ using Lumen.Domain.Calls;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.RequestLog;
-using Lumen.Infrastructure.Seeding;
+using Lumen.Seeding;
 using Lumen.Infrastructure.Usage;
 using Lumen.Portal.Clients.Detail;
 using Lumen.Portal.Display;

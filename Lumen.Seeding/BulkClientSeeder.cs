@@ -3,7 +3,7 @@ using System.Text.Json;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 
-namespace Lumen.Infrastructure.Seeding;
+namespace Lumen.Seeding;
 
 /// <summary>
 /// Fills a SQLite database with many clients at once, for benchmarks (bench/ClientsScale): the schema from the

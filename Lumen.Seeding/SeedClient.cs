@@ -2,7 +2,7 @@ using Lumen.Domain.Budget;
 using Lumen.Domain.Config;
 using Lumen.Infrastructure.Managers;
 
-namespace Lumen.Infrastructure.Seeding;
+namespace Lumen.Seeding;
 
 /// <summary>
 /// One client as <see cref="BulkClientSeeder"/> writes it: the settings it has applied (as the config resolves them,

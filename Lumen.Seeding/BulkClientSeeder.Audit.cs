@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace Lumen.Infrastructure.Seeding;
+namespace Lumen.Seeding;
 
 public static partial class BulkClientSeeder
 {

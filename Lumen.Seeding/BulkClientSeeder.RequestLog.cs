@@ -1,7 +1,7 @@
 using Lumen.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 
-namespace Lumen.Infrastructure.Seeding;
+namespace Lumen.Seeding;
 
 public static partial class BulkClientSeeder
 {
