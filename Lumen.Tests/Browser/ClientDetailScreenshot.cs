@@ -38,5 +38,14 @@ public sealed class ClientDetailScreenshot(BrowserFixture browser, DetailPortal 
         png.Length.Should().BeGreaterThan(20_000, "a page with three filled panels and four charts is a substantial picture");
 
         await Screenshots.SaveAsync(png, "client-detail.png", Output);
+
+        // Each tab's height, for the record (the request log's 25 rows make the longest).
+        await Page.SetViewportSizeAsync(1400, 400);
+        foreach (var tab in new[] { "Access", "Keys", "Managers", "Request log", "History" })
+        {
+            await page.ShowTabAsync(tab);
+            await Expect(page.TabPanel.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToBeVisibleAsync();
+            Output.WriteLine($"{tab}: {await Page.EvaluateAsync<int>("() => document.documentElement.scrollHeight")} px");
+        }
     }
 }
