@@ -71,6 +71,8 @@ public sealed partial class ClientDetailSiteTests(PortalSite site) : IClassFixtu
         status.Should().Be(HttpStatusCode.OK);
         H2s(html).Should().Equal("Budget", "Usage", heading);
         SelectedTab().Match(html).Groups[1].Value.Should().Be($"clients/{PortalSite.ClientA}{path}");
+        Title(html).Should().Be(path.Length == 0 ? $"{PortalSite.ClientA} · Clients · Lumen Portal"
+            : $"{PortalSite.ClientA} · {DetailTab.All.Single(t => t.Slug == path[1..]).Label} · Clients · Lumen Portal");
     }
 
     [Theory]
@@ -83,6 +85,16 @@ public sealed partial class ClientDetailSiteTests(PortalSite site) : IClassFixtu
         status.Should().Be(HttpStatusCode.OK);
         H1(html).Should().Be(PortalSite.ClientA);
         H2s(html).Should().Contain("Budget").And.HaveCount(3);
+    }
+
+    [Fact]
+    public async Task A_file_name_in_the_tabs_place_is_not_found_not_an_error()
+    {
+        // A segment with a dot is a file (the CSV exports), never a tab: nothing serves this one.
+        var (status, html) = await GetAsync(PortalSite.Admin, $"{PortalSite.ClientA}/keys.txt");
+
+        status.Should().Be(HttpStatusCode.NotFound);
+        H2s(html).Should().NotContain("Budget");
     }
 
     [Theory]
