@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Renders the README's pictures: docs/clients-page.png, docs/client-detail.png, docs/audit-page.png, docs/usage-charts.png and
 # docs/request-log.png: the browser tests sign in as an admin on portals seeded with realistic clients and capture
-# /clients, /clients/research-bot, /audit, a busy day's usage charts and a filtered request log. Needs what scripts/test.sh installs
-# (Chromium; run that once first).
+# /clients, /clients/research-bot (its default tab, Usage), /audit, a busy day's usage charts and a filtered request
+# log (its tab, /clients/research-bot/log). Needs what scripts/test.sh installs (Chromium; run that once first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

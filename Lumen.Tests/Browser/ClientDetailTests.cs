@@ -26,6 +26,7 @@ public sealed class ClientDetailTests(BrowserFixture browser, DetailPortal porta
         await Page.DevSignInAsync(BrowserConfig.Admin, $"/clients/{Client}");
         var admin = new DetailPage(Page);
         await Expect(admin.Heading(Client)).ToBeVisibleAsync();
+        await admin.ShowTabAsync("Managers");
         await admin.ManagerEmail.FillAsync("not an address");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Add manager" }).ClickAsync();
         await Expect(admin.Panel("Managers").GetByText("is not an e-mail address like name@example.org")).ToBeVisibleAsync();
@@ -42,9 +43,12 @@ public sealed class ClientDetailTests(BrowserFixture browser, DetailPortal porta
         var page = new DetailPage(managerPage);
         await Expect(page.Heading(Client)).ToBeVisibleAsync();
         await Expect(page.ActiveSwitch).ToHaveCountAsync(0);
+        await page.ShowTabAsync("Managers");
+        await Expect(page.Managers).ToHaveTextAsync([Manager]);
         await Expect(page.ManagerEmail).ToHaveCountAsync(0);
 
-        // New API Key: a label, then the full key once, copied with the button.
+        // New API Key, on the Keys tab: a label, then the full key once, copied with the button.
+        await page.ShowTabAsync("Keys");
         await page.NewKeyButton.ClickAsync();
         await page.Dialog($"New API key for {Client}").GetByLabel("Key name").FillAsync("laptop");
         await page.Dialog($"New API key for {Client}").GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
@@ -62,6 +66,7 @@ public sealed class ClientDetailTests(BrowserFixture browser, DetailPortal porta
 
         // The key works with the official SDK; the graylisted model is not offered until consent is recorded.
         (await Portal.ModelsAsync(key)).Should().Equal("dummy");
+        await page.ShowTabAsync("Access");
         await Expect(page.ModelRow(DetailPortal.GraylistedModel)).ToContainTextAsync("Needs consent");
         await page.ModelRow(DetailPortal.GraylistedModel).GetByRole(AriaRole.Button, new() { Name = $"Record consent for {DetailPortal.GraylistedModel}" }).ClickAsync();
         await page.ConfirmAsync($"Record consent for {DetailPortal.GraylistedModel}?", "Record consent");
@@ -70,6 +75,7 @@ public sealed class ClientDetailTests(BrowserFixture browser, DetailPortal porta
         (await Portal.ModelsAsync(key)).Should().Equal("dummy", DetailPortal.GraylistedModel);
 
         // Revoking asks first; the key fails on its next call and stays listed.
+        await page.ShowTabAsync("Keys");
         await page.KeyRow("laptop").GetByRole(AriaRole.Button, new() { NameRegex = new("^Revoke key laptop") }).ClickAsync();
         await page.ConfirmAsync("Revoke laptop?", "Revoke");
         await Expect(page.KeyRow("laptop")).ToContainTextAsync($"Revoked by {Manager}");

@@ -9,9 +9,25 @@ internal sealed class DetailPage(IPage page)
 
     public Task OpenAsync(string client) => page.OpenAsync($"/clients/{client}");
 
+    /// <summary>The tab named <paramref name="label"/> (Usage, Access, Keys, Managers, Request log, History).</summary>
+    public ILocator Tab(string label) => page.GetByRole(AriaRole.Tab, new() { Name = label, Exact = true });
+
+    /// <summary>The panel of the tab shown.</summary>
+    public ILocator TabPanel => page.GetByRole(AriaRole.Tabpanel);
+
+    /// <summary>Clicks the tab <paramref name="label"/>, as a person would, and waits until it is the one shown.</summary>
+    public async Task ShowTabAsync(string label)
+    {
+        await Tab(label).ClickAsync();
+        await Assertions.Expect(Tab(label)).ToHaveAttributeAsync("aria-selected", "true");
+    }
+
     public ILocator Heading(string client) => page.GetByRole(AriaRole.Heading, new() { Name = client, Level = 1, Exact = true });
 
-    /// <summary>The panel under the level-2 heading <paramref name="title"/> (Budget, Usage, Model access, API keys, Managers).</summary>
+    /// <summary>
+    /// The panel under the level-2 heading <paramref name="title"/>: Budget and Usage always; Usage over time, Model
+    /// access, API keys, Managers, Request log or History when its tab is shown.
+    /// </summary>
     public ILocator Panel(string title) =>
         page.Locator(".mud-paper").Filter(new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = title, Level = 2, Exact = true }) });
 

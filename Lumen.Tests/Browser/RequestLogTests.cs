@@ -25,6 +25,7 @@ public sealed class RequestLogTests(BrowserFixture browser, DetailPortal portal,
         (await refused.Should().ThrowAsync<ClientResultException>()).Which.Status.Should().Be(403);
 
         await Page.DevSignInAsync(BrowserConfig.Admin, $"/clients/{Client}");
+        await new DetailPage(Page).ShowTabAsync("Request log");
         var panel = new DetailPage(Page).Panel("Request log");
         var rows = panel.Locator("tr.request-log-entry");
         await Expect(rows).ToHaveCountAsync(3);
@@ -57,7 +58,7 @@ public sealed class RequestLogTests(BrowserFixture browser, DetailPortal portal,
         const string watched = "log-watcher";
         await Portal.CreateClientAsync(watched);
         var key = await Portal.CreateKeyAsync(watched);
-        await Page.DevSignInAsync(BrowserConfig.Admin, $"/clients/{watched}");
+        await Page.DevSignInAsync(BrowserConfig.Admin, $"/clients/{watched}/log");
         var rows = new DetailPage(Page).Panel("Request log").Locator("tr.request-log-entry");
         await Expect(rows).ToHaveCountAsync(0);
 
@@ -78,7 +79,7 @@ public sealed class RequestLogTests(BrowserFixture browser, DetailPortal portal,
     [Fact]
     public async Task Request_log_filtered_by_model_is_captured()
     {
-        await Page.DevSignInAsync(BrowserConfig.Admin, $"/clients/{DetailPortal.ShowcaseClient}");
+        await Page.DevSignInAsync(BrowserConfig.Admin, $"/clients/{DetailPortal.ShowcaseClient}/log");
         var panel = new DetailPage(Page).Panel("Request log");
         var rows = panel.Locator("tr.request-log-entry");
         await Expect(rows).ToHaveCountAsync(25);

@@ -85,7 +85,7 @@ public sealed class AuditAccessTests(PortalSite site) : IClassFixture<PortalSite
     public async Task Detail_page_shows_the_client_history_to_those_who_may_open_it(string email, bool shown)
     {
         using var browser = await site.BrowserAsync(email);
-        var html = WebUtility.HtmlDecode(await browser.GetStringAsync(new Uri($"/clients/{PortalSite.ClientA}", UriKind.Relative)));
+        var html = WebUtility.HtmlDecode(await browser.GetStringAsync(new Uri($"/clients/{PortalSite.ClientA}/history", UriKind.Relative)));
         html.Contains("history-panel", StringComparison.Ordinal).Should().Be(shown);
         html.Should().Contain($"manager added {PortalSite.ManagerOfA}");
     }

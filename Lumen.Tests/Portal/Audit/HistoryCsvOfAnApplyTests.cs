@@ -18,7 +18,7 @@ public sealed class HistoryCsvOfAnApplyTests(PortalSite site) : IClassFixture<Po
         using var manager = await site.BrowserAsync(PortalSite.ManagerOfA);
         var history = await manager.GetStringAsync(new Uri($"/clients/{PortalSite.ClientA}/history.csv", UriKind.Relative));
         history.Should().Contain($"{PortalSite.ClientA}: max 100 → 40").And.NotContain(PortalSite.ClientB);
-        var page = WebUtility.HtmlDecode(await manager.GetStringAsync(new Uri($"/clients/{PortalSite.ClientA}", UriKind.Relative)));
+        var page = WebUtility.HtmlDecode(await manager.GetStringAsync(new Uri($"/clients/{PortalSite.ClientA}/history", UriKind.Relative)));
         page.Should().Contain($"{PortalSite.ClientA}: max 100 → 40").And.NotContain(PortalSite.ClientB, "the history panel reads the same use case");
 
         using var admin = await site.BrowserAsync(PortalSite.Admin);

@@ -15,7 +15,7 @@ public sealed class ApiKeysPanelTests : DetailPageTest
 
     private IRenderedComponent<ClientDetailPage> KeysPage(string email = ManagerOfAlpha)
     {
-        var cut = RenderPage(email);
+        var cut = RenderPage(email, tab: DetailTab.Keys);
         cut.WaitForAssertion(() => cut.FindAll(".new-api-key").Should().ContainSingle());
         return cut;
     }

@@ -67,6 +67,7 @@ public sealed class BudgetPanelTests : DetailPageTest
         Row(cut, "refresh").Should().Be(("0.05 coins per hour", "clients.default (no named entry)"));
         Row(cut, "starting").Should().Be(("100 coins", "clients.default (no named entry)"));
         Row(cut, "full-at").Value.Should().Be("full now");
+        ShowTab(cut, DetailTab.Access); // where model access comes from is on the Access tab
         TextOf(cut.Find(".access-source")).Should().Be(
             "Default for unlisted models: blacklist. Comes from clients.default (no named entry).");
     }
@@ -117,6 +118,7 @@ public sealed class BudgetPanelTests : DetailPageTest
         Row(cut, "starting").Should().Be(("0 coins", "omitted from named entry clients.only-max → 0"));
         Row(cut, "balance").Value.Should().Be("0.00 coins (calls are refused until refill brings it above 0)");
         Row(cut, "full-at").Value.Should().Be("never by refill (refresh is 0)");
+        ShowTab(cut, DetailTab.Access);
         TextOf(cut.Find(".access-source")).Should().Contain("omitted from named entry clients.only-max → every model denied");
         cut.FindAll(".model-row .status").Select(TextOf).Should().AllBe("Denied");
         cut.Find(".sources-note").TextContent.Should().Contain("never taken from the default");

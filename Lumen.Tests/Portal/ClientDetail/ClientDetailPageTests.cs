@@ -17,17 +17,26 @@ public sealed class ClientDetailPageTests : DetailPageTest
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.Should().Be(Alpha));
         TextOf(cut.Find(".active-state")).Should().Be("Active");
         TextOf(cut.Find(".created")).Should().Be("Created 2026-03-01 09:00 UTC by cli");
-        cut.FindAll("h2").Select(h => h.TextContent.Trim()).Should().Equal("Budget", "Usage", "Usage over time", "Model access", "API keys", "Managers", "Request log", "History");
         cut.FindAll(".active-toggle").Should().ContainSingle();
-        cut.FindAll(".add-manager-button").Should().ContainSingle();
-        cut.FindAll(".remove-manager").Should().ContainSingle();
-        cut.FindAll(".new-api-key").Should().ContainSingle();
+        var headings = new List<string>();
+        foreach (var tab in DetailTab.All)
+        {
+            ShowTab(cut, tab);
+            headings.AddRange(cut.FindAll("h2").Select(h => h.TextContent.Trim()));
+            if (tab == DetailTab.Managers)
+            {
+                cut.FindAll(".add-manager-button").Should().ContainSingle();
+                cut.FindAll(".remove-manager").Should().ContainSingle();
+            }
+            if (tab == DetailTab.Keys) cut.FindAll(".new-api-key").Should().ContainSingle();
+        }
+        headings.Distinct().Should().Equal("Budget", "Usage", "Usage over time", "Model access", "API keys", "Managers", "Request log", "History");
     }
 
     [Fact]
     public void Manager_sees_the_client_and_the_managers_but_no_admin_controls()
     {
-        var cut = RenderPage(ManagerOfAlpha);
+        var cut = RenderPage(ManagerOfAlpha, tab: DetailTab.Managers);
 
         cut.WaitForAssertion(() => cut.Find("h1").TextContent.Should().Be(Alpha));
         cut.FindAll(".manager-email").Select(e => e.TextContent).Should().Equal(ManagerOfAlpha);
@@ -35,7 +44,9 @@ public sealed class ClientDetailPageTests : DetailPageTest
         cut.FindAll(".add-manager-button").Should().BeEmpty();
         cut.FindAll(".new-manager-email").Should().BeEmpty();
         cut.FindAll(".remove-manager").Should().BeEmpty();
+        ShowTab(cut, DetailTab.Keys);
         cut.FindAll(".new-api-key").Should().ContainSingle("managers create keys");
+        ShowTab(cut, DetailTab.Access);
         cut.FindAll(".record-consent").Should().ContainSingle("managers record consent");
     }
 

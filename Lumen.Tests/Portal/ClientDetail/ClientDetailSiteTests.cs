@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Common;
+using Lumen.Portal.Clients.Detail;
 using Lumen.Tests.Portal.Site;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +15,8 @@ namespace Lumen.Tests.Portal.ClientDetail;
 /// </summary>
 public sealed partial class ClientDetailSiteTests(PortalSite site) : IClassFixture<PortalSite>
 {
-    private static Uri Page(string client) => new($"/clients/{client}", UriKind.Relative);
+    /// <summary>A client's page, or one of its tabs or files (<c>alpha-bot/keys</c>, <c>clients/alpha-bot/log</c>).</summary>
+    private static Uri Page(string client) => new("/" + (client.StartsWith("clients/", StringComparison.Ordinal) ? client : $"clients/{client}"), UriKind.Relative);
 
     private async Task<(HttpStatusCode Status, string Html)> GetAsync(string? email, string client)
     {
@@ -23,12 +25,20 @@ public sealed partial class ClientDetailSiteTests(PortalSite site) : IClassFixtu
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>The page on each of its tabs, as one text: what a person finds by opening every tab.</summary>
+    private async Task<(HttpStatusCode[] Statuses, string Html)> EveryTabAsync(string email, string client)
+    {
+        var pages = new List<(HttpStatusCode Status, string Html)>();
+        foreach (var tab in DetailTab.All) pages.Add(await GetAsync(email, tab.Href(client)));
+        return ([.. pages.Select(p => p.Status)], string.Concat(pages.Select(p => p.Html)));
+    }
+
     [Fact]
     public async Task Admin_sees_every_panel_and_the_admin_controls()
     {
-        var (status, html) = await GetAsync(PortalSite.Admin, PortalSite.ClientA);
+        var (statuses, html) = await EveryTabAsync(PortalSite.Admin, PortalSite.ClientA);
 
-        status.Should().Be(HttpStatusCode.OK);
+        statuses.Should().AllBeEquivalentTo(HttpStatusCode.OK);
         H1(html).Should().Be(PortalSite.ClientA);
         H2s(html).Should().Contain(["Budget", "Usage", "Model access", "API keys", "Managers"]);
         html.Should().Contain("active-toggle").And.Contain("add-manager-button").And.Contain("remove-manager")
@@ -39,12 +49,65 @@ public sealed partial class ClientDetailSiteTests(PortalSite site) : IClassFixtu
     [Fact]
     public async Task Manager_of_the_client_sees_it_without_admin_controls()
     {
-        var (status, html) = await GetAsync(PortalSite.ManagerOfA, PortalSite.ClientA);
+        var (statuses, html) = await EveryTabAsync(PortalSite.ManagerOfA, PortalSite.ClientA);
 
-        status.Should().Be(HttpStatusCode.OK);
+        statuses.Should().AllBeEquivalentTo(HttpStatusCode.OK);
         H1(html).Should().Be(PortalSite.ClientA);
         html.Should().Contain("new-api-key", "managers create keys").And.Contain(PortalSite.ManagerOfA, "managers see the list");
         html.Should().NotContain("active-toggle").And.NotContain("add-manager-button").And.NotContain("remove-manager");
+    }
+
+    [Theory]
+    [InlineData("", "Usage over time")]
+    [InlineData("/access", "Model access")]
+    [InlineData("/keys", "API keys")]
+    [InlineData("/managers", "Managers")]
+    [InlineData("/log", "Request log")]
+    [InlineData("/history", "History")]
+    public async Task Each_tabs_url_opens_that_tab_with_only_its_panel(string path, string heading)
+    {
+        var (status, html) = await GetAsync(PortalSite.Admin, PortalSite.ClientA + path);
+
+        status.Should().Be(HttpStatusCode.OK);
+        H2s(html).Should().Equal("Budget", "Usage", heading);
+        SelectedTab().Match(html).Groups[1].Value.Should().Be($"clients/{PortalSite.ClientA}{path}");
+        Title(html).Should().Be(path.Length == 0 ? $"{PortalSite.ClientA} · Clients · Lumen Portal"
+            : $"{PortalSite.ClientA} · {DetailTab.All.Single(t => t.Slug == path[1..]).Label} · Clients · Lumen Portal");
+    }
+
+    [Theory]
+    [InlineData("/no-such-tab")]
+    [InlineData("/usage")]
+    public async Task A_tab_that_does_not_exist_opens_the_default_tab_not_an_error(string path)
+    {
+        var (status, html) = await GetAsync(PortalSite.Admin, PortalSite.ClientA + path);
+
+        status.Should().Be(HttpStatusCode.OK);
+        H1(html).Should().Be(PortalSite.ClientA);
+        H2s(html).Should().Contain("Budget").And.HaveCount(3);
+    }
+
+    [Fact]
+    public async Task A_file_name_in_the_tabs_place_is_not_found_not_an_error()
+    {
+        // A segment with a dot is a file (the CSV exports), never a tab: nothing serves this one.
+        var (status, html) = await GetAsync(PortalSite.Admin, $"{PortalSite.ClientA}/keys.txt");
+
+        status.Should().Be(HttpStatusCode.NotFound);
+        H2s(html).Should().NotContain("Budget");
+    }
+
+    [Theory]
+    [InlineData("history.csv", "id,time_utc,actor,")]
+    [InlineData("requests.csv", "time_utc,key_hint,")]
+    public async Task The_csv_exports_beside_the_tabs_still_answer_with_csv(string file, string header)
+    {
+        using var browser = await site.BrowserAsync(PortalSite.ManagerOfA);
+        using var response = await browser.GetAsync(Page($"{PortalSite.ClientA}/{file}"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        (await response.Content.ReadAsStringAsync()).Should().StartWith(header);
     }
 
     [Theory]
@@ -102,9 +165,9 @@ public sealed partial class ClientDetailSiteTests(PortalSite site) : IClassFixtu
         var keys = site.Services.GetRequiredService<ApiKeyService>();
         (await keys.CreateAsync(Actor.Cli, PortalSite.ClientB, label)).Unwrap();
 
-        var (_, html) = await GetAsync(PortalSite.ManagerOfB, PortalSite.ClientB);
+        var (_, html) = await GetAsync(PortalSite.ManagerOfB, DetailTab.Keys.Href(PortalSite.ClientB));
 
-        html.Should().Contain("&lt;img src=x onerror=alert(1)&gt;").And.NotContain(label);
+        html.Should().Contain("api-key").And.Contain("&lt;img src=x onerror=alert(1)&gt;").And.NotContain(label);
     }
 
     // The page's own content: the layout's main content area, without Blazor's per-request component markers.
@@ -134,6 +197,9 @@ public sealed partial class ClientDetailSiteTests(PortalSite site) : IClassFixtu
 
     [GeneratedRegex("<h2[^>]*>(.*?)</h2>", RegexOptions.Singleline)]
     private static partial Regex H2Element();
+
+    [GeneratedRegex("<a role=\"tab\"[^>]*href=\"([^\"]*)\"[^>]*aria-selected=\"true\"")]
+    private static partial Regex SelectedTab();
 
     [GeneratedRegex("<title>(.*?)</title>", RegexOptions.Singleline)]
     private static partial Regex TitleElement();

@@ -73,13 +73,24 @@ public abstract class DetailPageTest : PortalComponentTest
         await _database.DisposeAsync();
     }
 
-    /// <summary>Signs <paramref name="email"/> in (as the e-mail claim the portal reads) and renders the page.</summary>
-    protected IRenderedComponent<ClientDetailPage> RenderPage(string email, string client = Alpha)
+    /// <summary>
+    /// Signs <paramref name="email"/> in (as the e-mail claim the portal reads) and renders the page on
+    /// <paramref name="tab"/> (as <c>/clients/{client}/{tab}</c> would; none is the default tab).
+    /// </summary>
+    protected IRenderedComponent<ClientDetailPage> RenderPage(string email, string client = Alpha, DetailTab? tab = null)
     {
         SignIn(email);
         _dialogs ??= Render<MudDialogProvider>();
-        return Render<ClientDetailPage>(p => p.Add(x => x.Name, client));
+        return Render<ClientDetailPage>(p => p.Add(x => x.Name, client).Add(x => x.Tab, tab?.Slug));
     }
+
+    /// <summary>Shows another tab of the rendered page, as the router does on a click on a tab: the same component, a new Tab.</summary>
+    protected static void ShowTab(IRenderedComponent<ClientDetailPage> cut, DetailTab tab) =>
+        cut.Render(p => p.Add(x => x.Name, cut.Instance.Name).Add(x => x.Tab, tab.Slug));
+
+    /// <summary>The level-2 headings inside the tab panel: the panels the shown tab rendered.</summary>
+    protected static IReadOnlyList<string> PanelHeadings(IRenderedComponent<ClientDetailPage> cut) =>
+        cut.FindAll("[role=tabpanel] h2").Select(h => h.TextContent.Trim()).ToList();
 
     protected void SignIn(string email)
     {

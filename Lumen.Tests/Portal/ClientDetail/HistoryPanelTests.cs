@@ -1,4 +1,5 @@
 using Bunit;
+using Lumen.Portal.Clients.Detail;
 using Lumen.Infrastructure.Common;
 
 namespace Lumen.Tests.Portal.ClientDetail;
@@ -12,7 +13,7 @@ public sealed class HistoryPanelTests : DetailPageTest
     [Fact]
     public void A_manager_sees_their_client_history_newest_first()
     {
-        var cut = RenderPage(ManagerOfAlpha);
+        var cut = RenderPage(ManagerOfAlpha, tab: DetailTab.History);
 
         cut.WaitForAssertion(() => Rows(cut).Should().Equal(
             "2026-03-01 09:00:00 UTC | cli | manager.added | manager added alice@example.org",
@@ -23,7 +24,7 @@ public sealed class HistoryPanelTests : DetailPageTest
     [Fact]
     public async Task A_change_made_elsewhere_appears_in_the_history_of_the_open_page()
     {
-        var cut = RenderPage(ManagerOfAlpha);
+        var cut = RenderPage(ManagerOfAlpha, tab: DetailTab.History);
         cut.WaitForAssertion(() => Rows(cut).Should().HaveCount(2));
 
         (await Portal.Keys.CreateAsync(new Actor(Admin), Alpha, "elsewhere")).Unwrap();

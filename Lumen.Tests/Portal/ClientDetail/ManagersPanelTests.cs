@@ -10,7 +10,7 @@ public sealed class ManagersPanelTests : DetailPageTest
 {
     private IRenderedComponent<ClientDetailPage> AdminPage()
     {
-        var cut = RenderPage(Admin);
+        var cut = RenderPage(Admin, tab: DetailTab.Managers);
         cut.WaitForAssertion(() => cut.FindAll(".new-manager-email input").Should().ContainSingle());
         return cut;
     }
@@ -31,7 +31,7 @@ public sealed class ManagersPanelTests : DetailPageTest
     [Fact]
     public void Each_manager_shows_who_added_them_and_when()
     {
-        var cut = RenderPage(ManagerOfAlpha);
+        var cut = RenderPage(ManagerOfAlpha, tab: DetailTab.Managers);
 
         cut.WaitForAssertion(() => TextOf(cut.Find(".manager")).Should().Be("alice@example.org added by cli at 2026-03-01 09:00 UTC"));
     }
@@ -136,7 +136,7 @@ public sealed class ManagersPanelTests : DetailPageTest
             await db.SaveChangesAsync();
         }
 
-        var cut = RenderPage(Admin);
+        var cut = RenderPage(Admin, tab: DetailTab.Managers);
         cut.WaitForAssertion(() => cut.FindAll(".manager").Should().HaveCount(2));
 
         cut.FindAll(".manager-email").Select(e => e.TextContent).Should().Contain(email);

@@ -1,4 +1,5 @@
 using Bunit;
+using Lumen.Portal.Clients.Detail;
 using Lumen.Infrastructure.Common;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,7 +20,7 @@ public sealed class ModelAccessPanelTests : DetailPageTest
     [Fact]
     public void Every_model_of_the_config_shows_its_status_and_the_rule_that_decided_it()
     {
-        var cut = RenderPage(ManagerOfAlpha);
+        var cut = RenderPage(ManagerOfAlpha, tab: DetailTab.Access);
         cut.WaitForAssertion(() => cut.FindAll(".model-row").Should().HaveCount(4));
 
         cut.FindAll(".model-row .model").Select(TextOf).Should().Equal("dummy", "llama3", "gray-model", "black-model");
@@ -36,7 +37,7 @@ public sealed class ModelAccessPanelTests : DetailPageTest
     {
         await Portal.CreateClientAsync("all-gray");
 
-        var cut = RenderPage(Admin, "all-gray");
+        var cut = RenderPage(Admin, "all-gray", tab: DetailTab.Access);
         cut.WaitForAssertion(() => cut.FindAll(".model-row").Should().HaveCount(4));
 
         cut.FindAll(".model-row .status").Select(TextOf).Should().AllBe("Needs consent");
@@ -51,7 +52,7 @@ public sealed class ModelAccessPanelTests : DetailPageTest
         await Portal.CreateClientAsync("all-gray");
         (await Portal.Consents.GrantAsync(Actor.Cli, "all-gray", "dummy")).Unwrap();
 
-        var cut = RenderPage(Admin, "all-gray");
+        var cut = RenderPage(Admin, "all-gray", tab: DetailTab.Access);
         cut.WaitForAssertion(() => cut.FindAll(".model-row").Should().HaveCount(4));
 
         Line(cut, "dummy").Should().Be(("Blocked by budget", "model_access.default: graylist; budget: no coins left, and no refill",
@@ -63,7 +64,7 @@ public sealed class ModelAccessPanelTests : DetailPageTest
     [Fact]
     public void A_budget_that_refill_lifts_blocks_nothing_on_the_page()
     {
-        var cut = RenderPage(ManagerOfAlpha);
+        var cut = RenderPage(ManagerOfAlpha, tab: DetailTab.Access);
         cut.WaitForAssertion(() => cut.FindAll(".model-row").Should().HaveCount(4));
 
         cut.FindAll(".budget-blocks").Should().BeEmpty();
@@ -73,7 +74,7 @@ public sealed class ModelAccessPanelTests : DetailPageTest
     [Fact]
     public async Task A_manager_records_consent_after_confirming_and_then_withdraws_it()
     {
-        var cut = RenderPage(ManagerOfAlpha);
+        var cut = RenderPage(ManagerOfAlpha, tab: DetailTab.Access);
         cut.WaitForAssertion(() => cut.FindAll(".record-consent").Should().ContainSingle());
 
         cut.Find(".record-consent").Click();
@@ -96,7 +97,7 @@ public sealed class ModelAccessPanelTests : DetailPageTest
     [Fact]
     public async Task Cancelling_records_nothing()
     {
-        var cut = RenderPage(Admin);
+        var cut = RenderPage(Admin, tab: DetailTab.Access);
         cut.WaitForAssertion(() => cut.FindAll(".record-consent").Should().ContainSingle());
 
         cut.Find(".record-consent").Click();
@@ -109,7 +110,7 @@ public sealed class ModelAccessPanelTests : DetailPageTest
     [Fact]
     public async Task Consent_given_by_someone_else_shows_who_and_when_and_updates_live()
     {
-        var cut = RenderPage(ManagerOfAlpha);
+        var cut = RenderPage(ManagerOfAlpha, tab: DetailTab.Access);
         cut.WaitForAssertion(() => cut.FindAll(".record-consent").Should().ContainSingle());
 
         (await Portal.Consents.GrantAsync(new Actor(Admin), Alpha, "gray-model")).Unwrap();
@@ -121,7 +122,7 @@ public sealed class ModelAccessPanelTests : DetailPageTest
     [Fact]
     public async Task The_service_refusing_consent_is_shown_as_a_message()
     {
-        var cut = RenderPage(ManagerOfAlpha);
+        var cut = RenderPage(ManagerOfAlpha, tab: DetailTab.Access);
         cut.WaitForAssertion(() => cut.FindAll(".record-consent").Should().ContainSingle());
         // The person loses the role on another portal instance (no event reaches this one): the button is still
         // there, and the service says no.

@@ -51,7 +51,7 @@ public sealed class RequestLogPanelTests : DetailPageTest
         await CallAsync(_first, "dummy", "req-1");
         await CallAsync(_second, "<b>gpt</b>", "req-2", CallOutcome.RefusedAccess);
 
-        var cut = RenderPage(ManagerOfAlpha);
+        var cut = RenderPage(ManagerOfAlpha, tab: DetailTab.Log);
 
         cut.WaitForAssertion(() => Rows(cut).Should().Equal(
             $"2026-03-01 09:00:02 UTC | {_second.Key.Hint} | <b>gpt</b> | 404 model_not_found (refused_access) | 0 | 0 | 0.00 | 2 ms | chat | req-2",
@@ -64,7 +64,7 @@ public sealed class RequestLogPanelTests : DetailPageTest
     [Fact]
     public void An_empty_log_says_so()
     {
-        var cut = RenderPage(ManagerOfAlpha);
+        var cut = RenderPage(ManagerOfAlpha, tab: DetailTab.Log);
 
         cut.WaitForAssertion(() => cut.Find(".request-log-panel .no-requests").TextContent.Should().Be("No requests yet."));
     }
@@ -75,7 +75,7 @@ public sealed class RequestLogPanelTests : DetailPageTest
         await CallAsync(_first, "dummy", "req-1");
         await CallAsync(_second, "llama3", "req-2");
         await CallAsync(_second, "llama3", "req-3", CallOutcome.RefusedAccess);
-        var cut = RenderPage(Admin);
+        var cut = RenderPage(Admin, tab: DetailTab.Log);
         cut.WaitForAssertion(() => RequestIds(cut).Should().Equal("req-3", "req-2", "req-1"));
 
         cut.Find(".request-log-panel .log-filter-since input").Change("2026-03-01T09:00:02");
@@ -101,7 +101,7 @@ public sealed class RequestLogPanelTests : DetailPageTest
     public async Task Older_and_newer_walk_the_pages_and_only_the_newest_follows_live_usage()
     {
         for (var i = 1; i <= 55; i++) await CallAsync(_first, "dummy", $"req-{i}");
-        var cut = RenderPage(Admin);
+        var cut = RenderPage(Admin, tab: DetailTab.Log);
         cut.WaitForAssertion(() => RequestIds(cut).Should().HaveCount(25).And.StartWith("req-55"));
 
         // A call elsewhere: the newest page shows it once the page hears of the usage.
@@ -131,7 +131,7 @@ public sealed class RequestLogPanelTests : DetailPageTest
     {
         await CallAsync(_first, "retired-model", "req-retired");
         await CallAsync(_first, "dummy", "req-dummy");
-        var cut = RenderPage(ManagerOfAlpha);
+        var cut = RenderPage(ManagerOfAlpha, tab: DetailTab.Log);
         var popovers = Render<MudPopoverProvider>(); // where the select's list opens
         cut.WaitForAssertion(() => RequestIds(cut).Should().Equal("req-dummy", "req-retired"));
 
@@ -155,7 +155,7 @@ public sealed class RequestLogPanelTests : DetailPageTest
             ClientId = _alpha, ApiKeyId = _first.Id, Model = "dummy", Status = i == 0 ? 504 : 200, ErrorCode = i == 0 ? "upstream_timeout" : null,
             Outcome = i == 0 ? "upstream_timeout" : "ok", At = start.AddSeconds(i), Operation = "chat", RequestId = $"row-{i}",
         }));
-        var cut = RenderPage(Admin);
+        var cut = RenderPage(Admin, tab: DetailTab.Log);
         var popovers = Render<MudPopoverProvider>();
         cut.WaitForAssertion(() => RequestIds(cut).Should().HaveCount(25).And.StartWith($"row-{RequestLogQuery.ScanLimit}"));
 

@@ -16,6 +16,7 @@ public sealed class UnreadableQueryTests(PortalSite site) : IClassFixture<Portal
         ("/", []),
         ("/clients", ["q", "sort", "desc", "page", "size"]),
         ($"/clients/{PortalSite.ClientA}", []),
+        ($"/clients/{PortalSite.ClientA}/log", []),
         ("/audit", ["client", "actor", "action", "since", "until", "before", "after"]),
         ("/auth/dev-sign-in", ["returnUrl", "error"]),
     ];
