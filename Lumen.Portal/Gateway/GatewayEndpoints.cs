@@ -22,8 +22,11 @@ public static class GatewayEndpoints
 
     public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder app)
     {
-        // API keys only: never the portal's sign-in (no cookie, no antiforgery, no redirect to a login page).
-        var v1 = app.MapGroup("/v1").DisableAntiforgery().AllowAnonymous();
+        // API keys only: never the portal's sign-in (no cookie, no antiforgery, no redirect to a login page). Short-circuit:
+        // routing runs these endpoints as soon as it matches them, so the sign-in middleware after it is not even entered
+        // (measured: passing through it cost about 20 us a call, bench/README.md).
+        var v1 = app.MapGroup("/v1");
+        v1.DisableAntiforgery().AllowAnonymous().ShortCircuit();
         v1.MapGet("/models", ListModelsAsync);
         // Model ids may hold '/', so the id is the rest of the path.
         v1.MapGet("/models/{**id}", GetModelAsync);
