@@ -35,6 +35,9 @@ public sealed class RequestLogTests(BrowserFixture browser, DetailPortal portal,
 
         await panel.Locator(".log-filter-outcome").First.ClickAsync();
         await Page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "refused_access" }).ClickAsync();
+        // As a person would, filter once the choice shows: the select hands its value to the page after a round trip
+        // to the browser, and a click at once may submit before it.
+        await Expect(panel.Locator(".log-filter-outcome input").First).ToHaveValueAsync("refused_access");
         await panel.Locator(".log-apply-filters").ClickAsync();
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(rows.First).ToContainTextAsync("gpt-4o");
@@ -86,6 +89,7 @@ public sealed class RequestLogTests(BrowserFixture browser, DetailPortal portal,
 
         await panel.Locator(".log-filter-model").First.ClickAsync();
         await Page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextString = DetailPortal.GraylistedModel }).ClickAsync();
+        await Expect(panel.Locator(".log-filter-model input").First).ToHaveValueAsync(DetailPortal.GraylistedModel);
         await panel.Locator(".log-apply-filters").ClickAsync();
         await Expect(panel.Locator(".request-log-csv")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex($"model={DetailPortal.GraylistedModel}$"));
         await Expect(rows).ToHaveCountAsync(25);
