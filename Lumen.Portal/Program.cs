@@ -1,6 +1,6 @@
 using Lumen.Infrastructure;
 using Lumen.Infrastructure.Changes;
-using Lumen.Infrastructure.Instances;
+using Lumen.Infrastructure.Redis;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.RequestLog;
 using Lumen.Portal.Audit;

@@ -59,7 +59,9 @@ public static partial class BulkClientSeeder
     // The database's own bulk copy where it has one (PostgreSQL's binary COPY), else prepared inserts (SQLite).
     private static async Task WriteAsync(DatabaseOptions database, IEnumerable<object?[]> rows, CancellationToken ct)
     {
-        if (!await database.Dialect.TryBulkCopyAsync(database.ConnectionString, "request_log", LogColumns, rows, ct))
+        if (database.Provider == DatabaseProviderKind.PostgreSQL)
+            await PostgreSqlBulkCopy.CopyAsync(database.ConnectionString, "request_log", LogColumns, rows, ct);
+        else
             await InsertSqliteAsync(database.ConnectionString, rows, ct);
     }
 

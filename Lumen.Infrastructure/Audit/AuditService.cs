@@ -1,8 +1,8 @@
 using Lumen.Domain.Clients;
 using Lumen.Domain.People;
 using Lumen.Infrastructure.Clients;
-using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Persistence;
+using Lumen.Infrastructure.UseCases;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Infrastructure.Audit;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lumen.Domain.Config;
-using Lumen.Infrastructure.Common;
+using Lumen.Domain.Text;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using Lumen.Infrastructure.Instances;
+using Lumen.Infrastructure.Redis;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 

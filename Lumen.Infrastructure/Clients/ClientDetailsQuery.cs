@@ -2,12 +2,12 @@ using Lumen.Domain.Access;
 using Lumen.Domain.Clients;
 using Lumen.Domain.Config;
 using Lumen.Infrastructure.ApiKeys;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Ledger;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Managers;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Persistence;
-using Lumen.Infrastructure.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Infrastructure.Clients;

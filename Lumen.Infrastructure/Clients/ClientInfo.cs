@@ -1,5 +1,5 @@
 using Lumen.Infrastructure.Persistence;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
 
 namespace Lumen.Infrastructure.Clients;
 

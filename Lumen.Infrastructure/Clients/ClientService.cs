@@ -1,11 +1,11 @@
 using Lumen.Domain.Clients;
 using Lumen.Domain.Config;
 using Lumen.Infrastructure.Audit;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Ledger;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
-using Lumen.Infrastructure.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Infrastructure.Clients;

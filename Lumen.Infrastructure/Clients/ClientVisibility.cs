@@ -10,7 +10,7 @@ namespace Lumen.Infrastructure.Clients;
 internal static class ClientVisibility
 {
     /// <summary>Whose clients the actor sees: null for an admin (every client), else their normalised e-mail.</summary>
-    public static string? ManagerScope(ClientAccess access, Common.Actor actor) => access.IsAdmin(actor) ? null : actor.NormalizedEmail;
+    public static string? ManagerScope(ClientAccess access, UseCases.Actor actor) => access.IsAdmin(actor) ? null : actor.NormalizedEmail;
 
     /// <summary>The ids of the clients <paramref name="managerEmail"/> (normalised) manages, from their manager rows.</summary>
     public static IQueryable<int> ManagedIds(LumenDbContext db, string managerEmail) =>

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Hosting;
 using Lumen.Infrastructure.Changes;
-using Lumen.Infrastructure.Common;
+using Lumen.Domain.Text;
 using Microsoft.Extensions.Logging;
 
 namespace Lumen.Infrastructure.Config;

@@ -2,7 +2,7 @@ using Lumen.Domain.Access;
 using Lumen.Domain.Clients;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Audit;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;

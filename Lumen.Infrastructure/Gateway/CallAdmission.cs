@@ -5,7 +5,7 @@ using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Persistence;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
 
 namespace Lumen.Infrastructure.Gateway;
 

@@ -1,7 +1,7 @@
 using Lumen.Domain.Access;
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Persistence;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Infrastructure.Gateway;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Lumen.Domain.Calls;
 using Lumen.Infrastructure.Config;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
 
 namespace Lumen.Infrastructure.Gateway;
 

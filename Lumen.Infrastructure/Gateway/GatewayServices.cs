@@ -3,7 +3,7 @@ using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Gateway.Upstream;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -6,7 +6,8 @@ using Lumen.Domain.Models;
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Gateway.Upstream;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
+using Lumen.Infrastructure.UseCases;
 using Microsoft.Extensions.Logging;
 
 namespace Lumen.Infrastructure.Gateway;

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace Lumen.Infrastructure.Gateway;

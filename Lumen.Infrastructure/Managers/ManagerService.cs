@@ -2,7 +2,7 @@ using Lumen.Domain.Clients;
 using Lumen.Domain.People;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Audit;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;

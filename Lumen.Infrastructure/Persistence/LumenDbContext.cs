@@ -20,12 +20,12 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<Audit.AuditEntryRow> AuditEntries => Set<Audit.AuditEntryRow>();
     public DbSet<Audit.AuditClientRow> AuditClients => Set<Audit.AuditClientRow>();
     public DbSet<Audit.AuditConfigRow> AuditConfig => Set<Audit.AuditConfigRow>();
-    public DbSet<Usage.UsageHourRow> UsageHours => Set<Usage.UsageHourRow>();
-    public DbSet<Usage.BalanceHourRow> BalanceHours => Set<Usage.BalanceHourRow>();
-    public DbSet<Usage.UsageDayRow> UsageDays => Set<Usage.UsageDayRow>();
-    public DbSet<Usage.UsageTotalHourRow> UsageTotalHours => Set<Usage.UsageTotalHourRow>();
+    public DbSet<UsageHourRow> UsageHours => Set<UsageHourRow>();
+    public DbSet<BalanceHourRow> BalanceHours => Set<BalanceHourRow>();
+    public DbSet<UsageDayRow> UsageDays => Set<UsageDayRow>();
+    public DbSet<UsageTotalHourRow> UsageTotalHours => Set<UsageTotalHourRow>();
 
-    /// <summary>The ASP.NET Data Protection key ring, shared by every instance (§18); see <see cref="Instances.KeyRingSetup"/>.</summary>
+    /// <summary>The ASP.NET Data Protection key ring, shared by every instance (§18); see <see cref="KeyRingSetup"/>.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>What this context's database says its own way (one per provider, as the subclass is).</summary>
@@ -114,7 +114,7 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
         });
         b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
         Audit.AuditModel.Configure(b);
-        Usage.UsageModel.Configure(b);
+        UsageModel.Configure(b);
     }
 
     private static void SortIndexes(EntityTypeBuilder<ClientRow> e, string column)

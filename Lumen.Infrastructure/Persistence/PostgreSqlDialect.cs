@@ -3,13 +3,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Lumen.Infrastructure.Persistence;
 
 /// <summary>
 /// PostgreSQL's words: array parameters, so the ledger writes many rows in one statement and calls that arrive
-/// together read their keys in one; transaction-scoped advisory locks; binary COPY.
+/// together read their keys in one; transaction-scoped advisory locks.
 /// </summary>
 internal sealed class PostgreSqlDialect : SqlDialect
 {
@@ -72,38 +71,4 @@ internal sealed class PostgreSqlDialect : SqlDialect
         $"JOIN locked ON locked.{id} = u.id WHERE {table}.{id} = u.id";
 
     private static string Arrays(int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => $"@p{i}"));
-
-    public override async Task<bool> TryBulkCopyAsync(string connectionString, string table, IReadOnlyList<string> columns,
-        IEnumerable<object?[]> rows, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        var names = string.Join(", ", columns.Select(c => $"\"{c}\""));
-        await using (var copy = await connection.BeginBinaryImportAsync($"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var row in rows)
-            {
-                await copy.StartRowAsync(ct);
-                foreach (var value in row)
-                {
-                    if (value is null) await copy.WriteNullAsync(ct);
-                    else await copy.WriteAsync(value, CopyType(value), ct);
-                }
-            }
-            await copy.CompleteAsync(ct);
-        }
-        await using var analyze = new NpgsqlCommand($"ANALYZE {table}", connection);
-        await analyze.ExecuteNonQueryAsync(ct);
-        return true;
-    }
-
-    // Binary COPY takes no conversions: each value goes as its column's exact type.
-    private static NpgsqlDbType CopyType(object value) => value switch
-    {
-        int => NpgsqlDbType.Integer,
-        long => NpgsqlDbType.Bigint,
-        string => NpgsqlDbType.Varchar,
-        DateTime => NpgsqlDbType.TimestampTz,
-        _ => throw new NotSupportedException($"Bulk copy takes no {value.GetType().Name}."),
-    };
 }

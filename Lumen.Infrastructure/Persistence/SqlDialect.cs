@@ -123,11 +123,4 @@ internal abstract class SqlDialect
     /// (<paramref name="id"/>s), the rows locked first in id order, as one-row updates would lock them.
     /// </summary>
     public virtual string? SetManyById(string table, string id, string column) => null;
-
-    /// <summary>
-    /// Loads <paramref name="rows"/> into <paramref name="table"/> by the database's own bulk copy, for benchmarks and
-    /// tests that need many rows; false where it has none (the caller inserts them itself).
-    /// </summary>
-    public virtual Task<bool> TryBulkCopyAsync(string connectionString, string table, IReadOnlyList<string> columns,
-        IEnumerable<object?[]> rows, CancellationToken ct) => Task.FromResult(false);
 }

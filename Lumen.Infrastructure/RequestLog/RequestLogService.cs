@@ -1,10 +1,10 @@
 using Lumen.Domain.Calls;
 using Lumen.Domain.Clients;
 using Lumen.Infrastructure.Clients;
-using Lumen.Infrastructure.Common;
-using Lumen.Infrastructure.Config;
+using Lumen.Infrastructure.Ledger;
 using Lumen.Infrastructure.Persistence;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.UseCases;
+using Lumen.Infrastructure.Config;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Infrastructure.RequestLog;

@@ -1,4 +1,3 @@
-using Lumen.Infrastructure.Common;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 

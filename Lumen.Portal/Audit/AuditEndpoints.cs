@@ -1,6 +1,6 @@
 using Lumen.Domain.Clients;
 using Lumen.Infrastructure.Audit;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Portal.Auth;
 using Lumen.Portal.Display;
 

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Lumen.Domain.People;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 
 namespace Lumen.Portal.Auth;
 

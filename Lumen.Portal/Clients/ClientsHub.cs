@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Lumen.Infrastructure.Changes;
-using Lumen.Infrastructure.Instances;
+using Lumen.Infrastructure.Redis;
 using Lumen.Portal.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -56,7 +56,7 @@ public sealed partial class ClientsHubListeners(ChangeFeed feed, IHubContext<Cli
     /// <summary>A test seam: how long a new connection waits before it subscribes (zero in the product).</summary>
     internal TimeSpan SubscribeDelay { get; set; }
 
-    public async Task ListenAsync(string connectionId, Lumen.Infrastructure.Common.Actor? person)
+    public async Task ListenAsync(string connectionId, Lumen.Infrastructure.UseCases.Actor? person)
     {
         if (SubscribeDelay > TimeSpan.Zero) await Task.Delay(SubscribeDelay);
         // A config load is for the portal's own views; what it changed arrives as the clients' changes.

@@ -1,5 +1,5 @@
-using Lumen.Infrastructure.Common;
-using Lumen.Infrastructure.Instances;
+using Lumen.Infrastructure.Logging;
+using Lumen.Infrastructure.Redis;
 
 namespace Lumen.Portal.Clients;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 
 namespace Lumen.Portal.Display;
 

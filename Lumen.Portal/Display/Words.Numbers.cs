@@ -1,6 +1,6 @@
 using System.Globalization;
 using Lumen.Domain.Budget;
-using Lumen.Infrastructure.Common;
+using Lumen.Domain.Text;
 
 namespace Lumen.Portal.Display;
 

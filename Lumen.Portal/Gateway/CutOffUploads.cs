@@ -1,4 +1,4 @@
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Logging;
 
 namespace Lumen.Portal.Gateway;
 

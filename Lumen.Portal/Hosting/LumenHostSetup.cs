@@ -1,7 +1,7 @@
 using Lumen.Infrastructure;
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Config;
-using Lumen.Infrastructure.Instances;
+using Lumen.Infrastructure.Redis;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Portal.Config;
 

@@ -14,7 +14,7 @@ public static class OperationsSetup
         // One JSON object a line for a log shipper; messages carry no key, upstream key, prompt or answer.
         if (!builder.Environment.IsDevelopment())
             builder.Logging.AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
-        builder.Services.AddReadinessChecks(redis: Lumen.Infrastructure.Instances.RedisSettings.FromConfiguration(builder.Configuration) is not null);
+        builder.Services.AddReadinessChecks(redis: Lumen.Infrastructure.Redis.RedisSettings.FromConfiguration(builder.Configuration) is not null);
         builder.Services.AddTelemetry(MetricsOptions.FromConfiguration(builder.Configuration));
         builder.Services.AddSingleton<PortalMetrics>();
         var (delay, drain) = ShutdownDrain.FromConfiguration(builder.Configuration, builder.Environment);

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Lumen.Infrastructure.ApiKeys;
-using Lumen.Infrastructure.Common;
+using Lumen.Domain.Text;
+using Lumen.Infrastructure.Redis;
 using Lumen.Infrastructure.Config;
-using Lumen.Infrastructure.Instances;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

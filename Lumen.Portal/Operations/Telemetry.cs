@@ -1,5 +1,5 @@
 using Lumen.Infrastructure.Gateway;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 

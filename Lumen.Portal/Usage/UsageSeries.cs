@@ -1,4 +1,4 @@
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.UsageCharts;
 
 namespace Lumen.Portal.Usage;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Clients;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Managers;
 using Lumen.Infrastructure.Persistence;

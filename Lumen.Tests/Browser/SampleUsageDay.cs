@@ -1,5 +1,6 @@
 using Lumen.Infrastructure.Persistence;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
+using Lumen.Infrastructure.UseCases;
 
 namespace Lumen.Tests.Browser;
 

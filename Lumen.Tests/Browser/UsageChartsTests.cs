@@ -1,5 +1,4 @@
 using Lumen.Domain.Budget;
-using Lumen.Infrastructure.Usage;
 using Lumen.Portal.Display;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Lumen.Infrastructure.Gateway;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
 using Lumen.Portal.Gateway;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,7 +3,7 @@ using System.ClientModel.Primitives;
 using System.Net.Sockets;
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Clients;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Persistence;
@@ -163,7 +163,7 @@ public sealed record TestClient(int Id, string Name, string Key, int KeyId, Gate
     }
 
     /// <summary>The client's hourly usage rows (§16), written in the same transaction as its log rows.</summary>
-    internal async Task<IReadOnlyList<Lumen.Infrastructure.Usage.UsageHourRow>> UsageAsync()
+    internal async Task<IReadOnlyList<Lumen.Infrastructure.Persistence.UsageHourRow>> UsageAsync()
     {
         await using var db = await Host.DbAsync();
         return await db.UsageHours.AsNoTracking().Where(u => u.ClientId == Id).ToListAsync();

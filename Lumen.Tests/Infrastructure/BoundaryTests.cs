@@ -15,7 +15,8 @@ public sealed class BoundaryTests
 
         exported.Where(t => typeof(DbContext).IsAssignableFrom(t)).Should().BeEmpty();
         exported.Where(t => t.Namespace == typeof(LumenDatabase).Namespace).Select(t => t.Name)
-            .Should().BeEquivalentTo(nameof(DatabaseOptions), nameof(DatabaseProviderKind), nameof(DatabaseProvider), nameof(LumenDatabase));
+            .Should().BeEquivalentTo(nameof(DatabaseOptions), nameof(DatabaseProviderKind), nameof(DatabaseProvider), nameof(LumenDatabase),
+                nameof(KeyRingSetup));
     }
 
     [Fact]
@@ -35,5 +36,20 @@ public sealed class BoundaryTests
 
         files.Should().Contain(f => f.EndsWith("KeyVerifier.cs", StringComparison.Ordinal), "the sources are read");
         files.Where(f => asking.IsMatch(File.ReadAllText(f))).Select(f => Path.GetRelativePath(root, f)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Folders_say_what_they_hold()
+    {
+        // Issue #30: the ledger apart from the charts, no grab bags, and seeding outside the product.
+        var infrastructure = Path.Combine(ConfigText.SolutionDirectory(), "Lumen.Infrastructure");
+        string[] gone = ["Usage", "Common", "Instances", "Seeding"];
+
+        // A folder that holds no source is gone (a working copy may keep the empty directory a move left behind).
+        bool HoldsSource(string folder) => Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories).Any();
+        gone.Where(folder => HoldsSource(Path.Combine(infrastructure, folder))).Should().BeEmpty();
+        Directory.Exists(Path.Combine(infrastructure, "Ledger")).Should().BeTrue();
+        typeof(LumenDatabase).Assembly.GetTypes().Select(t => t.Namespace ?? "")
+            .Where(ns => gone.Any(folder => ns == $"Lumen.Infrastructure.{folder}")).Distinct().Should().BeEmpty();
     }
 }

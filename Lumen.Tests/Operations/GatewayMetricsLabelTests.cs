@@ -3,7 +3,7 @@ using Lumen.Tests.Gateway;
 using Lumen.Domain.Calls;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Gateway;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
 using Lumen.Tests.Portal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;

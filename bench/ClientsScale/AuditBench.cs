@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Lumen.Infrastructure.Audit;
 using Lumen.Infrastructure.Clients;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Seeding;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Lumen.Infrastructure;
 using Lumen.Infrastructure.Clients;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;

@@ -4,7 +4,7 @@ using Lumen.Domain.Calls;
 using Lumen.Infrastructure;
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Clients;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.RequestLog;

@@ -1,10 +1,11 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Lumen.Infrastructure;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Ledger;
+using Lumen.Infrastructure.UsageCharts;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Persistence;
-using Lumen.Infrastructure.Usage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

@@ -1,7 +1,7 @@
 using Lumen.Domain.Budget;
 using Lumen.Domain.Config;
 using Lumen.Infrastructure.Persistence;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Infrastructure.Config.Apply;

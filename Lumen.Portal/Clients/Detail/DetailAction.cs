@@ -1,4 +1,4 @@
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 
 namespace Lumen.Portal.Clients.Detail;
 

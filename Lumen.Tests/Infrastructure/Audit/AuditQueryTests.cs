@@ -1,5 +1,5 @@
 using Lumen.Infrastructure.Audit;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Tests.Infrastructure.Databases;
 
 namespace Lumen.Tests.Infrastructure.Audit;

@@ -1,7 +1,7 @@
 using Lumen.Domain.Access;
 using Lumen.Domain.Budget;
 using Lumen.Domain.Config;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Tests.Infrastructure.Databases;

@@ -1,6 +1,6 @@
 using Lumen.Domain.Budget;
 using Lumen.Domain.Config;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Changes;
 using Microsoft.EntityFrameworkCore;

@@ -1,10 +1,10 @@
 using Lumen.Infrastructure;
 using Lumen.Infrastructure.Clients;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Ledger;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
-using Lumen.Infrastructure.Usage;
 using Lumen.Tests.Infrastructure.Databases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Tests.Infrastructure.Databases;
 using Microsoft.EntityFrameworkCore;

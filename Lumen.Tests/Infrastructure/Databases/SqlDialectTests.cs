@@ -1,6 +1,7 @@
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Persistence;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
+using Lumen.Infrastructure.RequestLog;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Tests.Infrastructure.Databases;
@@ -50,7 +51,7 @@ public sealed class SqlDialectTests
             using var db = Context(provider);
             var many = new[]
             {
-                PoolSql.For(db).KeyUsedMany, PoolSql.For(db).LogInsertMany, PoolSql.For(db).Usage.HourAddMany, PoolSql.For(db).Usage.DayAddMany,
+                KeyUsedSql.For(db).Many, RequestLogSql.For(db).InsertMany, PoolSql.For(db).Usage.HourAddMany, PoolSql.For(db).Usage.DayAddMany,
                 PoolSql.For(db).Usage.TotalAddMany, PoolSql.For(db).Usage.BalanceAtHourMany, CallerSql.For(db).SelectMany,
             };
             var postgres = provider == DatabaseProviderKind.PostgreSQL;

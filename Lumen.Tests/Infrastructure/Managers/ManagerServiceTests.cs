@@ -1,5 +1,5 @@
 using Lumen.Infrastructure.Clients;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Tests.Infrastructure.Databases;
 using Microsoft.EntityFrameworkCore;

@@ -1,9 +1,9 @@
 using Lumen.Domain.Calls;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.Ledger;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.RequestLog;
-using Lumen.Infrastructure.Usage;
 using Lumen.Tests.Infrastructure.Databases;
 
 namespace Lumen.Tests.Infrastructure.RequestLog;

@@ -1,6 +1,6 @@
 using Lumen.Domain.Calls;
-using Lumen.Infrastructure.Common;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Tests.Infrastructure.Databases;
 
 namespace Lumen.Tests.Infrastructure.RequestLog;

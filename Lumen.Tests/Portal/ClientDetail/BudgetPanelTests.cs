@@ -5,7 +5,7 @@ using Lumen.Domain.Budget;
 using Lumen.Domain.Config;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Config;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
 using Lumen.Portal.Clients.Detail;
 using Lumen.Portal.Display;
 using Lumen.Tests.Infrastructure;

@@ -1,6 +1,6 @@
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Clients;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Managers;
 using Lumen.Tests.Portal.Site;

@@ -1,6 +1,6 @@
 using Bunit;
 using Lumen.Infrastructure.ApiKeys;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Changes;
 using Lumen.Portal.Clients.Detail;
 

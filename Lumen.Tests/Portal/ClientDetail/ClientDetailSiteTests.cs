@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Lumen.Infrastructure.ApiKeys;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Portal.Clients.Detail;
 using Lumen.Tests.Portal.Site;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using Bunit;
-using Lumen.Infrastructure.Common;
 using Lumen.Portal.Clients.Detail;
 
 namespace Lumen.Tests.Portal.ClientDetail;

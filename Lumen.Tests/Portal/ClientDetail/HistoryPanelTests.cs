@@ -1,6 +1,6 @@
 using Bunit;
 using Lumen.Portal.Clients.Detail;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 
 namespace Lumen.Tests.Portal.ClientDetail;
 

@@ -1,7 +1,7 @@
 using Bunit;
 using Lumen.Domain.Budget;
 using Lumen.Domain.Calls;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
 using Lumen.Portal.Display;
 
 namespace Lumen.Tests.Portal.ClientDetail;

@@ -3,7 +3,7 @@ using Bunit;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Changes;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.UsageCharts;
 using Lumen.Portal.Auth;
 using Lumen.Tests.Infrastructure;
 using Lumen.Tests.Infrastructure.Databases;

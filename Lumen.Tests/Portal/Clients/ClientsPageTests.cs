@@ -1,5 +1,5 @@
 using Bunit;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Changes;
 using Lumen.Portal.Clients;
 using Microsoft.AspNetCore.Components;

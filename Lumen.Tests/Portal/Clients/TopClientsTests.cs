@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Bunit;
-using Lumen.Infrastructure.Usage;
+using Lumen.Infrastructure.Ledger;
 using Lumen.Portal.Clients;
 
 namespace Lumen.Tests.Portal.Clients;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Lumen.Infrastructure.ApiKeys;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.RequestLog;
 using Lumen.Portal.RequestLog;
 using Lumen.Tests.Portal.Site;
@@ -106,7 +106,7 @@ public sealed class RequestLogCsvTests(LoggedSite logged) : IClassFixture<Logged
         await site.CreateClientAsync("gamma-bulk");
         var created = (await site.Services.GetRequiredService<ApiKeyService>().CreateAsync(Actor.Cli, "gamma-bulk", "bulk")).Unwrap();
         var verifier = site.Services.GetRequiredService<KeyVerifier>();
-        var ledger = site.Services.GetRequiredService<Lumen.Infrastructure.Usage.CoinLedger>();
+        var ledger = site.Services.GetRequiredService<Lumen.Infrastructure.Ledger.CoinLedger>();
         var found = await verifier.VerifyAsync(created.FullKey);
         await Task.WhenAll(Enumerable.Range(0, RequestLogQuery.MaxLimit + 20).Select(i => ledger.LogRefusalAsync(new(
             found.ClientId, found.KeyId, "dummy", 429, "insufficient_quota", 0, 0, 0, 1, Lumen.Domain.Calls.CallOutcome.RefusedBudget,

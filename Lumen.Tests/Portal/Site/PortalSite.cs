@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Lumen.Infrastructure.Clients;
-using Lumen.Infrastructure.Common;
+using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Managers;
 using Microsoft.AspNetCore.Hosting;
