@@ -79,9 +79,10 @@ function done(summary, latency, requests)
   local elapsed = last_all - first_all
   local e = summary.errors
   io.write(string.format(
-    "BENCH sent=%d ok=%d failed=%d unanswered=%d elapsed=%.3f rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f "
+    "BENCH sent=%d ok=%d failed=%d unanswered=%d elapsed=%.3f rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f "
       .. "connect_errors=%d read_errors=%d write_errors=%d timeouts=%d\n",
     sent_all, ok_all, failed_all, sent_all - ok_all - failed_all, elapsed, ok_all / elapsed,
-    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000,
+    latency.max / 1000,
     e.connect, e.read, e.write, e.timeout))
 end

@@ -11,7 +11,7 @@
 #
 # Settings (environment): BENCH_SECONDS (load window per run, default 10), BENCH_WARMUP (seconds for each gateway
 # target, default 10; the upstream and the bare proxy get 3, the 50 ms upstream none), BENCH_CONCURRENCY (default
-# "8 32"), BENCH_PUBLISH (0 reuses an earlier publish), BENCH_OUT (default /tmp/lumen-bench), BENCH_PORTAL_ENV
+# "8 32"; 1 is a sequential run: one connection, each call sent when the last one is answered), BENCH_PUBLISH (0 reuses an earlier publish), BENCH_OUT (default /tmp/lumen-bench), BENCH_PORTAL_ENV
 # (extra VAR=value words for the portal, e.g. DOTNET_gcServer=1), BENCH_DB (sqlite, the default, or postgresql: a
 # throwaway PostgreSQL cluster on a free loopback port, fsync on, started and stopped here; BENCH_PG_OPTIONS adds
 # connection-string options, e.g. "Max Auto Prepare=20"), BENCH_RUNS (which of a b c d e f g, default all), BENCH_MODEL_MS (the slow upstream's time per answer, default 50),
@@ -162,8 +162,8 @@ pool() { sql "$(printf "$POOL_SQL" "$1")"; }
 
 TABLE=$OUT/results.md
 {
-  echo "| run | target | conc. | req/s | p50 ms | p99 ms | max ms | portal CPU (cores) | portal CPU µs/call | upstreams CPU | wrk CPU | portal peak RSS MB | load | exact |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| run | target | conc. | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | portal CPU (cores) | portal CPU µs/call | upstreams CPU | wrk CPU | portal peak RSS MB | load | exact |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 } >"$TABLE"
 declare -A RPS PERCALL
 
@@ -176,11 +176,11 @@ run() {
   load=$(cut -d' ' -f1 /proc/loadavg)
   p0=$(cpu_ticks "$TARGET_PID"); u0=$(helpers_ticks)
   BENCH_OPERATION=${BENCH_OPERATION:-chat} BENCH_KEY=$key BENCH_MODEL=$model BENCH_SECONDS=$secs /usr/bin/time -f '%U %S' -o "$WORK/wrk.time" \
-    wrk -t2 -c"$conc" -d"$((secs + MARGIN))s" --latency --timeout 10s -s "$LUA" "$url" >"$WORK/wrk.out"
+    wrk -t"$((conc < 2 ? conc : 2))" -c"$conc" -d"$((secs + MARGIN))s" --latency --timeout 10s -s "$LUA" "$url" >"$WORK/wrk.out"
   p1=$(cpu_ticks "$TARGET_PID"); u1=$(helpers_ticks)
   line=$(grep '^BENCH ' "$WORK/wrk.out") || die "$label: wrk printed no BENCH line: $(cat "$WORK/wrk.out")"
-  local sent ok failed unanswered elapsed rps p50 p99 max errs
-  eval "$(echo "${line#BENCH }" | tr ' ' '\n' | grep -E '^(sent|ok|failed|unanswered|elapsed|rps|p50_ms|p99_ms|max_ms)=' | sed 's/_ms=/=/')"
+  local sent ok failed unanswered elapsed rps p50 p90 p99 p999 max errs
+  eval "$(echo "${line#BENCH }" | tr ' ' '\n' | grep -E '^(sent|ok|failed|unanswered|elapsed|rps|p50_ms|p90_ms|p99_ms|p999_ms|max_ms)=' | sed 's/_ms=/=/')"
   errs=$(echo "$line" | grep -oE '(connect|read|write)_errors=[0-9]+|timeouts=[0-9]+' | awk -F= '{s += $2} END {print s + 0}')
   [ "$failed" = 0 ] || die "$label: $failed calls were not 2xx ($line)"
   [ "$unanswered" = 0 ] || die "$label: $unanswered calls were unanswered when wrk stopped; raise MARGIN ($line)"
@@ -220,11 +220,11 @@ run() {
   wcpu=$(awk -v u="$wu" -v s="$ws" -v e="$elapsed" 'BEGIN {printf "%.2f", (u + s) / e}')
   percall=$(awk -v d=$((p1 - p0)) -v t="$TICKS" -v n="$ok" 'BEGIN {printf "%.0f", d / t / n * 1e6}')
   hwm=$(awk -v k="$(status_kb "$TARGET_PID" VmHWM)" 'BEGIN {printf "%.0f", k / 1024}')
-  echo "$label c=$conc: $rps req/s, p50 $p50 ms, p99 $p99 ms, portal CPU $pcpu ($percall µs/call), peak RSS $hwm MB; exact: $exact" >&2
+  echo "$label c=$conc: $rps req/s, p50 $p50 ms, p99 $p99 ms, p99.9 $p999 ms, max $max ms, portal CPU $pcpu ($percall µs/call), peak RSS $hwm MB; exact: $exact" >&2
   if [ -n "$record" ]; then
     RPS[$record]=$rps
     PERCALL[$record]=$percall
-    echo "| $record | $label | $conc | $(printf '%.0f' "$rps") | $p50 | $p99 | $max | $pcpu | $percall | $ucpu | $wcpu | $hwm | $load | $exact |" >>"$TABLE"
+    echo "| $record | $label | $conc | $(printf '%.0f' "$rps") | $p50 | $p90 | $p99 | $p999 | $max | $pcpu | $percall | $ucpu | $wcpu | $hwm | $load | $exact |" >>"$TABLE"
   fi
 }
 

@@ -25,7 +25,7 @@ internal static class ChangeJournal
             Changes = Write(changes),
         };
         db.ChangeJournal.Add(row);
-        await db.SaveChangesAsync();
+        using (await db.Dialect.WriteTurnAsync(db)) await db.SaveChangesAsync();
         return row.Id;
     }
 

@@ -101,6 +101,7 @@ public sealed partial class ChangeJournalReader(
         // Rows carry the wall-clock time of the instance that wrote them.
         var before = (DateTimeOffset.UtcNow - ChangeJournal.KeptFor).ToUnixTimeMilliseconds();
         await using var db = await contexts.CreateDbContextAsync(ct);
+        using var turn = await db.Dialect.WriteTurnAsync(db, ct);
         await db.ChangeJournal.Where(r => r.AtMs < before).ExecuteDeleteAsync(ct);
     }
 

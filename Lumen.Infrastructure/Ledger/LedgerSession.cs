@@ -82,6 +82,7 @@ internal sealed class LedgerSession : IAsyncDisposable
     /// </summary>
     public async Task CommitAsync(IReadOnlyList<LedgerEntry> entries)
     {
+        using var turn = await _db.Dialect.WriteTurnAsync(_db);
         await using var tx = await _connection.BeginTransactionAsync();
         // Where the provider batches (PostgreSQL, SQL Server), every statement of the commit goes in one round trip;
         // each charge is still its own UPDATE, run in order, and all of them commit together or not at all.

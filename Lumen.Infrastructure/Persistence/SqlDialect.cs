@@ -52,6 +52,15 @@ internal abstract class SqlDialect
         (T)_statements.GetOrAdd(typeof(T), static (_, state) => state.build(state.db), (db, build));
 
     /// <summary>
+    /// This process's turn to write the database of <paramref name="db"/>, until the turn is disposed: taken by the
+    /// writers that run beside the calls (the ledger, the change journal, its pruning, request-log retention). Where
+    /// the database takes one writer at a time (SQLite) they queue here, in order, instead of meeting a busy database
+    /// (which Microsoft.Data.Sqlite answers by sleeping 150 ms before it retries, a stall for every call waiting on the
+    /// ledger); with row locks there is nothing to wait for.
+    /// </summary>
+    public virtual ValueTask<WriteTurn> WriteTurnAsync(LumenDbContext db, CancellationToken ct = default) => default;
+
+    /// <summary>
     /// Whether the key lookups of calls that arrive together are read in one statement (<c>CallerBatches</c>), which
     /// needs an array parameter (<see cref="WhereAnyOf"/>).
     /// </summary>

@@ -91,6 +91,7 @@ public sealed partial class RequestLogRetention(
     private async Task<int?> DeleteBatchAsync(DateTime cutoff, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        using var turn = await db.Dialect.WriteTurnAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The lock of this batch's transaction, released at its end; not had when another instance holds it.
         if (!await db.Dialect.TryLockTransactionAsync(db, LockKey, LockName, ct)) return null;
