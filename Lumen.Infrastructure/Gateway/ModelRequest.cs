@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Lumen.Infrastructure.Gateway;
@@ -19,13 +21,37 @@ public abstract class ModelRequest(JsonObject body, string model, bool stream)
     /// <summary>The path under an endpoint's base URL that serves this operation (<c>/chat/completions</c> …).</summary>
     public abstract string UpstreamPath { get; }
 
-    /// <summary>The body to send upstream: this one with the upstream's model id (and what the operation adds).</summary>
-    public virtual JsonObject UpstreamBody(string upstreamModel)
+    /// <summary>
+    /// The body to send upstream, as UTF-8 written in one pass: this one with the upstream's model id and what the
+    /// operation sets over the caller's (<see cref="UpstreamSettings"/>). No copy of the request is built first.
+    /// </summary>
+    public ReadOnlyMemory<byte> UpstreamBody(string upstreamModel)
     {
-        var body = (JsonObject)Body.DeepClone();
-        body["model"] = upstreamModel;
-        return body;
+        var settings = UpstreamSettings;
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("model", upstreamModel);
+            foreach (var (name, value) in Body)
+            {
+                if (name == "model" || settings.Any(s => s.Key == name)) continue;
+                writer.WritePropertyName(name);
+                if (value is null) writer.WriteNullValue();
+                else value.WriteTo(writer);
+            }
+            foreach (var (name, value) in settings)
+            {
+                writer.WritePropertyName(name);
+                value.WriteTo(writer);
+            }
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenMemory;
     }
+
+    /// <summary>What the operation sets in the body it sends upstream, over whatever the caller sent.</summary>
+    protected virtual IReadOnlyList<KeyValuePair<string, JsonNode>> UpstreamSettings => [];
 
     /// <summary>Input tokens by estimate, for an answer that reports no usage.</summary>
     public abstract long EstimatedInputTokens { get; }

@@ -18,12 +18,7 @@ public sealed class ChatRequest : ModelRequest
     public override string UpstreamPath => "/chat/completions";
 
     /// <summary>A streamed answer is asked to end with its usage, so the charge is the upstream's own count.</summary>
-    public override JsonObject UpstreamBody(string upstreamModel)
-    {
-        var body = base.UpstreamBody(upstreamModel);
-        if (Stream) body["stream_options"] = new JsonObject { ["include_usage"] = true };
-        return body;
-    }
+    protected override IReadOnlyList<KeyValuePair<string, JsonNode>> UpstreamSettings => Stream ? StreamUsage.Asked : [];
 
     // A few tokens of overhead per message, as chat formats have.
     public override long EstimatedInputTokens => Messages.Sum(m => TokenEstimate.Of(m.Content) + 3);

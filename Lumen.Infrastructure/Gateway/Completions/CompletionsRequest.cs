@@ -17,12 +17,7 @@ public sealed class CompletionsRequest : ModelRequest
     internal override IAnswerer BuiltIn => DummyCompletionsAnswerer.Instance;
 
     /// <summary>A streamed answer is asked to end with its usage, as for chat.</summary>
-    public override JsonObject UpstreamBody(string upstreamModel)
-    {
-        var body = base.UpstreamBody(upstreamModel);
-        if (Stream) body["stream_options"] = new JsonObject { ["include_usage"] = true };
-        return body;
-    }
+    protected override IReadOnlyList<KeyValuePair<string, JsonNode>> UpstreamSettings => Stream ? StreamUsage.Asked : [];
 
     public override long EstimatedInputTokens => Prompts.Sum(p => p.Tokens);
 

@@ -22,12 +22,9 @@ public sealed class ResponsesRequest : ModelRequest
     internal override IAnswerer BuiltIn => DummyResponsesAnswerer.Instance;
 
     /// <summary>Sent with <c>store: false</c> said outright: OpenAI's own default is to store.</summary>
-    public override JsonObject UpstreamBody(string upstreamModel)
-    {
-        var body = base.UpstreamBody(upstreamModel);
-        body["store"] = false;
-        return body;
-    }
+    protected override IReadOnlyList<KeyValuePair<string, JsonNode>> UpstreamSettings => NotStored;
+
+    private static readonly KeyValuePair<string, JsonNode>[] NotStored = [new("store", JsonValue.Create(false))];
 
     public override long EstimatedInputTokens => Texts.Sum(t => TokenEstimate.Of(t) + 3);
 

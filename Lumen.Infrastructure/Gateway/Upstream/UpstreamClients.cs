@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.Json.Nodes;
 using Lumen.Domain.Models;
 
 namespace Lumen.Infrastructure.Gateway.Upstream;
@@ -13,8 +11,8 @@ namespace Lumen.Infrastructure.Gateway.Upstream;
 /// </summary>
 public sealed class UpstreamClients : IDisposable
 {
-    private readonly Dictionary<string, HttpClient> _clients = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+    // Read by every call, added to once per endpoint URL: two racing first calls may each build a client, one is kept.
+    private readonly ConcurrentDictionary<string, HttpClient> _clients = new(StringComparer.Ordinal);
     // A turn per model: with one shared counter, calls to other models in between would skew (or pin) a model's rotation.
     private readonly ConcurrentDictionary<string, StrongBox<long>> _turns = new(StringComparer.Ordinal);
 
@@ -30,22 +28,19 @@ public sealed class UpstreamClients : IDisposable
     /// Posts <paramref name="body"/> (already carrying the upstream model id) to the endpoint's <paramref name="path"/>;
     /// returns once headers arrive so a stream can be passed on as it comes.
     /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(ModelEndpoint endpoint, string path, JsonObject body, CancellationToken ct)
+    public async Task<HttpResponseMessage> SendAsync(ModelEndpoint endpoint, string path, ReadOnlyMemory<byte> body, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url.TrimEnd('/') + path)
-        {
-            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
+        var content = new ReadOnlyMemoryContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url.TrimEnd('/') + path) { Content = content };
         var key = endpoint.ApiKey ?? (endpoint.ApiKeyEnv is { } env ? Environment.GetEnvironmentVariable(env) : null);
         if (!string.IsNullOrEmpty(key)) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return await ClientFor(endpoint.Url).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
     }
 
-    private HttpClient ClientFor(string url)
-    {
-        lock (_gate)
+    private HttpClient ClientFor(string url) =>
+        _clients.TryGetValue(url, out var client) ? client : _clients.GetOrAdd(url, static _ =>
         {
-            if (_clients.TryGetValue(url, out var client)) return client;
             var handler = new SocketsHttpHandler
             {
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -53,18 +48,12 @@ public sealed class UpstreamClients : IDisposable
                 AutomaticDecompression = System.Net.DecompressionMethods.All,
             };
             // No timeout of its own: the answerer bounds the whole answer, headers and body alike (§15).
-            client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-            _clients[url] = client;
-            return client;
-        }
-    }
+            return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        });
 
     public void Dispose()
     {
-        lock (_gate)
-        {
-            foreach (var client in _clients.Values) client.Dispose();
-            _clients.Clear();
-        }
+        foreach (var client in _clients.Values) client.Dispose();
+        _clients.Clear();
     }
 }
