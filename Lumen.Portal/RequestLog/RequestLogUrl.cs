@@ -2,11 +2,12 @@ using System.Globalization;
 using Lumen.Domain.Calls;
 using Lumen.Infrastructure.RequestLog;
 using Lumen.Portal.Urls;
+using Microsoft.AspNetCore.Components;
 
 namespace Lumen.Portal.RequestLog;
 
 /// <summary>
-/// A client's request-log filters as the CSV link carries them: <c>/clients/{name}/requests.csv?since=…&amp;until=…&amp;
+/// A client's request-log filters as the log's page (<c>/clients/{name}/log?…</c>) and the CSV link carry them: <c>/clients/{name}/requests.csv?since=…&amp;until=…&amp;
 /// model=…&amp;outcome=…&amp;key=…</c>. Times are ISO 8601, UTC unless they say otherwise (as on the audit page);
 /// <c>outcome</c> is a word of §15 and <c>key</c> a key's public id.
 /// </summary>
@@ -30,14 +31,25 @@ public static class RequestLogUrl
         return CsvPath(client).TrimStart('/') + (given.Count == 0 ? "" : "?" + string.Join('&', given));
     }
 
+    /// <summary>The log's page at <paramref name="navigation"/>'s URL with the filters of <paramref name="query"/>, defaults left out.</summary>
+    public static string For(NavigationManager navigation, RequestLogQuery query) =>
+        navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            ["since"] = UrlValue.Format(query.Since), ["until"] = UrlValue.Format(query.Until), ["model"] = query.Model,
+            ["outcome"] = query.Outcome?.Word(), ["key"] = query.Key,
+        });
+
+    /// <summary>The filters the page's URL gives; each value not understood is no filter (<see cref="UrlValue"/>).</summary>
+    public static RequestLogQuery Parse(string? since, string? until, string? model, string? outcome, string? key) =>
+        new(UrlValue.Time(since), UrlValue.Time(until), UrlValue.Text(model), Outcome(outcome), UrlValue.Text(key));
+
     /// <summary>
     /// The filters of the CSV endpoint's query; or the name of a filter given but not understood, which the export
     /// refuses rather than leave out (a mistyped outcome must not export every row).
     /// </summary>
     public static (RequestLogQuery Query, string? Unreadable) ParseExport(IQueryCollection q)
     {
-        var query = new RequestLogQuery(UrlValue.Time(q["since"]), UrlValue.Time(q["until"]), UrlValue.Text(q["model"]),
-            Outcome(q["outcome"]), UrlValue.Text(q["key"]));
+        var query = Parse(q["since"], q["until"], q["model"], q["outcome"], q["key"]);
         return (query, UrlValue.FirstUnreadable(q, ("since", query.Since), ("until", query.Until), ("outcome", query.Outcome)));
     }
 

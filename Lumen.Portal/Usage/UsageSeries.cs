@@ -8,6 +8,13 @@ public sealed record UsageSeries(string Name, IReadOnlyList<decimal?> Values);
 /// <summary>How the usage charts read their buckets: UTC, as fine as the window's buckets.</summary>
 public static class UsageLabels
 {
+    /// <summary>What a usage chart says when its read failed; it reads again on the next change.</summary>
+    public const string Unavailable =
+        "The usage could not be loaded. The database may be unavailable; the page will try again on the next change.";
+
+    public static readonly Func<decimal, string> CountFormat = v => Display.Words.Count((long)v);
+    public static readonly Func<decimal, string> AmountFormat = v => Display.Words.Amount(v);
+
     /// <summary>The bucket starts as the table shows them (every one, in full).</summary>
     public static IReadOnlyList<string> Of(UsageBuckets buckets) =>
         [.. buckets.Starts.Select(start => start.ToString(buckets.Window == UsageWindow.Month ? "yyyy-MM-dd" : "MM-dd HH:00",

@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -75,6 +76,46 @@ public sealed class RequestLogTests(BrowserFixture browser, DetailPortal portal,
         await Expect(rows.Nth(1)).ToContainTextAsync("403 model_not_allowed (refused_access)");
     }
 
+    [Fact]
+    public async Task The_filter_lives_in_the_url_so_a_reload_keeps_it_and_back_undoes_it()
+    {
+        const string client = "log-in-url";
+        await Portal.CreateClientAsync(client);
+        var key = await Portal.CreateKeyAsync(client);
+        await Portal.CallDummyModelAsync(key);
+        var refused = () => Portal.Sdk(key).GetChatClient("gpt-4o").CompleteChatAsync("not for this client");
+        (await refused.Should().ThrowAsync<ClientResultException>()).Which.Status.Should().Be(403);
+        await Page.DevSignInAsync(BrowserConfig.Admin, $"/clients/{client}/log");
+        await Page.WaitForCircuitAsync();
+        var panel = new DetailPage(Page).Panel("Request log");
+        var rows = panel.Locator("tr.request-log-entry");
+        await Expect(rows).ToHaveCountAsync(2);
+
+        await panel.Locator(".log-filter-outcome").First.ClickAsync();
+        await Page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "refused_access" }).ClickAsync();
+        await Expect(panel.Locator(".log-filter-outcome input").First).ToHaveValueAsync("refused_access");
+        await panel.Locator(".log-apply-filters").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex($"/clients/{client}/log\\?outcome=refused_access$"));
+        await Expect(rows).ToHaveCountAsync(1);
+
+        await Page.ReloadAsync();
+        await Page.WaitForCircuitAsync();
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First).ToContainTextAsync("refused_access");
+        await Expect(panel.Locator(".log-filter-outcome input").First).ToHaveValueAsync("refused_access");
+
+        await Page.GoBackAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex($"/clients/{client}/log$"));
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(panel.Locator(".log-filter-outcome input").First).ToHaveValueAsync("");
+
+        // A link someone mistyped shows the whole log, its unreadable time marked in its field: never a server error.
+        await Page.OpenAsync($"/clients/{client}/log?since=soon&outcome=nonsense");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(panel.Locator(".log-filter-since input").First).ToHaveValueAsync("soon");
+        await Expect(panel.GetByText("Not a date or time")).ToBeVisibleAsync();
+    }
+
     /// <summary>
     /// The picture of the request log in the docs (docs/request-log.png, with LUMEN_UPDATE_SCREENSHOT=1): the showcase's
     /// morning of calls filtered to one model, over both live keys and several outcomes.
@@ -91,7 +132,7 @@ public sealed class RequestLogTests(BrowserFixture browser, DetailPortal portal,
         await Page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextString = DetailPortal.GraylistedModel }).ClickAsync();
         await Expect(panel.Locator(".log-filter-model input").First).ToHaveValueAsync(DetailPortal.GraylistedModel);
         await panel.Locator(".log-apply-filters").ClickAsync();
-        await Expect(panel.Locator(".request-log-csv")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex($"model={DetailPortal.GraylistedModel}$"));
+        await Expect(panel.Locator(".request-log-csv")).ToHaveAttributeAsync("href", new Regex($"model={DetailPortal.GraylistedModel}$"));
         await Expect(rows).ToHaveCountAsync(25);
         (await rows.Locator(".log-model").AllTextContentsAsync()).Should().OnlyContain(m => m == DetailPortal.GraylistedModel);
         (await rows.Locator(".log-key").AllTextContentsAsync()).Distinct().Should().HaveCountGreaterThan(1, "both live keys call it");

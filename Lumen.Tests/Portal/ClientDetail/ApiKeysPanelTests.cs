@@ -1,6 +1,7 @@
 using Bunit;
 using Lumen.Infrastructure.ApiKeys;
 using Lumen.Portal.Clients.Detail;
+using Lumen.Portal.Views;
 using Microsoft.JSInterop;
 
 namespace Lumen.Tests.Portal.ClientDetail;
@@ -105,7 +106,7 @@ public sealed class ApiKeysPanelTests : DetailPageTest
         cut.Find(".revoke-key").Click();
         Answer("Revoke kept?", confirm: true);
 
-        cut.WaitForAssertion(() => SnackbarMessages.Should().Contain(DetailAction.UnavailableMessage));
+        cut.WaitForAssertion(() => SnackbarMessages.Should().Contain(ActionRunner.UnavailableMessage));
         cut.WaitForAssertion(() => cut.Find(".load-error[role=alert]").TextContent.Should().Contain("could not be loaded"));
         await SqlAsync("ALTER TABLE api_keys_away RENAME TO api_keys");
         (await Portal.Verifier.VerifyAsync(key.FullKey)).Status.Should().Be(KeyStatus.Valid);

@@ -9,6 +9,8 @@ using Lumen.Infrastructure.UseCases;
 using Lumen.Portal.Clients.Detail;
 using Lumen.Portal.Display;
 using Lumen.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace Lumen.Tests.Portal.ClientDetail;
@@ -96,6 +98,33 @@ public sealed class RequestLogPanelTests : DetailPageTest
         cut.Find(".request-log-panel .log-filter-since input").Change("2026-03-02");
         cut.Find(".request-log-panel form.request-log-filters").Submit();
         cut.WaitForAssertion(() => cut.Find(".request-log-panel .no-requests").TextContent.Should().Be("No requests match these filters."));
+    }
+
+    [Fact]
+    public async Task The_filters_live_in_the_url_so_a_link_opens_the_same_log_and_an_unreadable_one_the_whole_log()
+    {
+        await CallAsync(_first, "dummy", "req-1");
+        await CallAsync(_second, "llama3", "req-2", CallOutcome.RefusedAccess);
+        var cut = RenderPage(Admin, tab: DetailTab.Log);
+        cut.WaitForAssertion(() => RequestIds(cut).Should().Equal("req-2", "req-1"));
+
+        // A link to a filtered log (or Back to one): the URL decides what the log shows.
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/clients/alpha/log?outcome=refused_access");
+        cut.WaitForAssertion(() => RequestIds(cut).Should().Equal("req-2"));
+        cut.Find(".request-log-panel .log-filter-outcome input").GetAttribute("value").Should().Be("refused_access");
+        cut.Find(".request-log-panel .request-log-csv").GetAttribute("href").Should().Be("clients/alpha/requests.csv?outcome=refused_access");
+
+        cut.Find(".request-log-panel .log-filter-since input").Change("2026-03-01");
+        cut.Find(".request-log-panel form.request-log-filters").Submit();
+        cut.WaitForAssertion(() => new Uri(navigation.Uri).Query.Should().Be("?outcome=refused_access&since=2026-03-01T00%3A00%3A00Z"));
+        cut.WaitForAssertion(() => RequestIds(cut).Should().Equal("req-2"));
+
+        navigation.NavigateTo("/clients/alpha/log?since=soon&outcome=nonsense");
+        cut.WaitForAssertion(() => RequestIds(cut).Should().Equal("req-2", "req-1"));
+        cut.Find(".request-log-panel .log-filter-since input").GetAttribute("value").Should().Be("soon");
+        cut.Find(".request-log-panel").TextContent.Should().Contain("Not a date or time");
+        cut.Find(".request-log-panel .request-log-csv").GetAttribute("href").Should().Be("clients/alpha/requests.csv");
     }
 
     [Fact]
