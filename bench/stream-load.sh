@@ -12,7 +12,7 @@
 # Settings (environment): BENCH_STREAMS (streams per run, default "1000 5000"), BENCH_MODES ("burst rate": all at once,
 # and BENCH_RATE a second, default 500), BENCH_CHUNKS (content chunks per stream, 50), BENCH_GAP_MS (between them, 100),
 # BENCH_WARMUP (streams opened at once straight and through the gateway before the runs, 500; 0 skips), BENCH_IDLE
-# (seconds the portal's CPU is read with nothing running after the warm-up, to subtract from each run's; 5), BENCH_PUBLISH
+# (seconds the portal's CPU is read with nothing running, from 2 s after the warm-up, to subtract from each run's; 5), BENCH_PUBLISH
 # (0 reuses an earlier publish), BENCH_OUT (default /tmp/lumen-bench-stream), BENCH_PORTAL_ENV (extra VAR=value words
 # for the portal, e.g. DOTNET_gcServer=0), BENCH_DB (sqlite, the default, or postgresql: a throwaway cluster, see lib.sh).
 set -euo pipefail
@@ -84,6 +84,10 @@ for port in "$UPORT" "$PPORT"; do
   die "127.0.0.1:$port did not answer within 60 s (logs in $WORK)"
 done
 
+# Connections the kernel turned away because a listen queue was full (all of this machine's sockets; each costs its
+# caller a SYN retransmit, 1 s and then more): Kestrel listens with a queue of 512 unless told otherwise.
+listen_overflows() { awk '/^TcpExt:/ { if (!names) { split($0, names); next } for (i = 2; i <= NF; i++) if (names[i] == "ListenOverflows") print $i }' /proc/net/netstat; }
+
 # VmRSS in kB without forking (sampled every 0.1 s while thousands of streams run).
 rss_kb() { local k v _; while read -r k v _; do [ "$k" = VmRSS: ] && { echo "$v"; return; }; done <"/proc/$1/status"; }
 # The highest VmRSS (kB) of process $1 while process $2 runs.
@@ -100,8 +104,8 @@ peak_rss_while() {
 
 TABLE=$OUT/results.md
 {
-  echo "| run | target | streams | mode | ok | errors | first chunk p50 ms | first chunk p99 ms | gap p50 ms | gap p99 ms | gap max ms | gap p99 − direct ms | portal CPU µs/chunk (net of idle) | portal CPU µs/stream | portal RSS before → peak MB | portal RSS KB/open stream | peak open | upstream CPU µs/chunk | elapsed s | load | exact |"
-  echo "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| run | target | streams | mode | ok | errors | first chunk p50 ms | first chunk p99 ms | gap p50 ms | gap p99 ms | gap max ms | gap p99 − direct ms | portal CPU µs/chunk (net of idle) | portal CPU µs/stream | portal RSS before → peak MB | portal RSS KB/open stream | peak open | upstream CPU µs/chunk | listen overflows | elapsed s | load | exact |"
+  echo "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 } >"$TABLE"
 declare -A DIRECT_GAP_P99
 COST=$(awk -v a="$IN_PRICE" -v b="$OUT_PRICE" -v i="$PROMPT_TOKENS" -v o="$CHUNKS" 'BEGIN {printf "%d", int(i * a + o * b + 0.5)}')
@@ -112,16 +116,16 @@ run() {
   local url=http://127.0.0.1:$UPORT model=bench-upstream key=sk-bench rate=0 before="" after
   if [ "$target" = gateway ]; then url=http://127.0.0.1:$PPORT model=streamed key=${KEY[$client]}; before=$(pool "$client"); fi
   [ "$mode" = rate ] && rate=$RATE
-  local load p0 u0 t0 p1 u1 t1 rss0 peak loader line
+  local load p0 u0 t0 q0 p1 u1 t1 q1 rss0 peak loader line
   load=$(cut -d' ' -f1 /proc/loadavg)
   rss0=$(rss_kb "$PORTAL")
-  p0=$(cpu_ticks "$PORTAL"); u0=$(cpu_ticks "$UPSTREAM_PID"); t0=$(date +%s%N)
+  p0=$(cpu_ticks "$PORTAL"); u0=$(cpu_ticks "$UPSTREAM_PID"); t0=$(date +%s%N); q0=$(listen_overflows)
   "$OUT/streamload/StreamLoad" --url "$url" --key "$key" --model "$model" --streams "$n" --rate "$rate" >"$WORK/streamload.out" 2>&1 &
   loader=$!
   PIDS+=("$loader")
   peak=$(peak_rss_while "$PORTAL" "$loader")
   wait "$loader" || die "$label: StreamLoad failed: $(tail -5 "$WORK/streamload.out")"
-  p1=$(cpu_ticks "$PORTAL"); u1=$(cpu_ticks "$UPSTREAM_PID"); t1=$(date +%s%N)
+  p1=$(cpu_ticks "$PORTAL"); u1=$(cpu_ticks "$UPSTREAM_PID"); t1=$(date +%s%N); q1=$(listen_overflows)
   line=$(grep '^STREAM ' "$WORK/streamload.out") || die "$label: StreamLoad printed no STREAM line: $(cat "$WORK/streamload.out")"
   local streams ok errors first_p50 first_p99 first_max gap_p50 gap_p99 gap_max chunks prompt_tokens completion_tokens peak_open elapsed_s cpu_s kinds
   eval "$(echo "${line#STREAM }" | tr ' ' '\n' | grep -E '^(streams|ok|errors|first_p50|first_p99|first_max|gap_p50|gap_p99|gap_max|chunks|prompt_tokens|completion_tokens|peak_open|elapsed_s|cpu_s)(_ms)?=' | sed 's/_ms=/=/')"
@@ -153,8 +157,8 @@ run() {
   else
     DIRECT_GAP_P99[$n-$mode]=$gap_p99
   fi
-  echo "$label: $ok/$n ok, first chunk p50 $first_p50 ms p99 $first_p99 ms, gap p50 $gap_p50 p99 $gap_p99 max $gap_max ms, portal $per_chunk µs/chunk, RSS $rss MB ($per_open KB/open stream of $peak_open), client CPU ${cpu_s} s, ${elapsed_s} s; exact: $exact" >&2
-  [ -n "$record" ] && echo "| $record | $target | $n | $mode | $ok | $errors${kinds:+ (${kinds% })} | $first_p50 | $first_p99 | $gap_p50 | $gap_p99 | $gap_max | $over | $per_chunk | $per_stream | $rss | $per_open | $peak_open | $up_chunk | $elapsed_s | $load | $exact |" >>"$TABLE"
+  echo "$label: $ok/$n ok, first chunk p50 $first_p50 ms p99 $first_p99 ms, gap p50 $gap_p50 p99 $gap_p99 max $gap_max ms, portal $per_chunk µs/chunk, RSS $rss MB ($per_open KB/open stream of $peak_open), client CPU ${cpu_s} s, $((q1 - q0)) listen overflows, ${elapsed_s} s; exact: $exact" >&2
+  [ -n "$record" ] && echo "| $record | $target | $n | $mode | $ok | $errors${kinds:+ (${kinds% })} | $first_p50 | $first_p99 | $gap_p50 | $gap_p99 | $gap_max | $over | $per_chunk | $per_stream | $rss | $per_open | $peak_open | $up_chunk | $((q1 - q0)) | $elapsed_s | $load | $exact |" >>"$TABLE"
   if [ -n "$fail" ]; then
     cat "$TABLE"
     die "$label ($client):$fail"
@@ -167,6 +171,7 @@ if [ "$WARMUP" -gt 0 ]; then
   run "gateway (warm-up)" gateway "$WARMUP" burst bench-stream-warm
 fi
 if [ "$IDLE_SECONDS" -gt 0 ]; then
+  sleep 2 # the warm-up's tail first: the ledger's last batches, tiered JIT's recompiles
   idle0=$(cpu_ticks "$PORTAL")
   sleep "$IDLE_SECONDS"
   IDLE_CORES=$(awk -v d=$(($(cpu_ticks "$PORTAL") - idle0)) -v t="$TICKS" -v s="$IDLE_SECONDS" 'BEGIN {printf "%.4f", d / t / s}')
@@ -182,8 +187,10 @@ done
 {
   echo
   echo "- each stream: $CHUNKS content chunks, the first at once, then one every $GAP_MS ms, then usage ($PROMPT_TOKENS/$CHUNKS tokens, $COST micro-coins) and [DONE]; rate mode opens $RATE streams a second"
-  echo "- portal CPU: utime + stime over the run ÷ content chunks relayed, in brackets less the idle rate (${IDLE_CORES:-not measured} cores, read over $IDLE_SECONDS s after the warm-up) × the run's wall time; µs/stream is the raw figure ÷ streams"
+  echo "- portal CPU: utime + stime over the run ÷ content chunks relayed, in brackets less the idle rate (${IDLE_CORES:-not measured} cores, read over $IDLE_SECONDS s from 2 s after the warm-up) × the run's wall time; µs/stream is the raw figure ÷ streams"
   echo "- portal RSS: VmRSS just before the run → the highest VmRSS sampled every 0.1 s during it; KB/open stream = (peak − before) ÷ the most streams open at once (peak open)"
+  echo "- listen overflows: the kernel's TcpExt ListenOverflows over the run (the whole machine's): connections turned away by a full accept queue, each retried by its caller's SYN retransmit after 1 s (then 3 s, 7 s); the stand-in upstream listens with the kernel's maximum (somaxconn $(cat /proc/sys/net/core/somaxconn)), the portal with Kestrel's default (512)"
+  echo "- a gap p50 near 0 ms means chunks arrived together: the machine (upstream, portal or StreamLoad) fell behind and the sockets' buffers caught up at once"
   echo "- portal peak RSS over the whole session (VmHWM): $(hwm_mb "$PORTAL") MB"
   echo "- load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >>"$TABLE"

@@ -15,6 +15,10 @@ using System.Text;
 //                      the usage chunk (12 prompt tokens, N completion tokens) and [DONE] (bench/stream-load.sh)
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
+// A listen queue as deep as the kernel allows (net.core.somaxconn), not Kestrel's 512: thousands of streams opened at
+// once (bench/stream-load.sh) would otherwise overflow it, and each dropped SYN costs its caller a 1 s retransmit, which
+// the bench would count against the caller, direct or the gateway.
+builder.WebHost.UseSockets(sockets => sockets.Backlog = 65535);
 var app = builder.Build();
 var delay = TimeSpan.FromMilliseconds(app.Configuration.GetValue("delay-ms", 0));
 var forwardTo = app.Configuration.GetValue<string>("forward-to");
