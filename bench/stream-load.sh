@@ -86,7 +86,7 @@ done
 
 # Connections the kernel turned away because a listen queue was full (all of this machine's sockets; each costs its
 # caller a SYN retransmit, 1 s and then more): Kestrel listens with a queue of 512 unless told otherwise.
-listen_overflows() { awk '/^TcpExt:/ { if (!names) { split($0, names); next } for (i = 2; i <= NF; i++) if (names[i] == "ListenOverflows") print $i }' /proc/net/netstat; }
+listen_overflows() { awk '/^TcpExt:/ { if (!named) { split($0, names); named = 1; next } for (i = 2; i <= NF; i++) if (names[i] == "ListenOverflows") print $i }' /proc/net/netstat; }
 
 # VmRSS in kB without forking (sampled every 0.1 s while thousands of streams run).
 rss_kb() { local k v _; while read -r k v _; do [ "$k" = VmRSS: ] && { echo "$v"; return; }; done <"/proc/$1/status"; }
