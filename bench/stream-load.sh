@@ -88,6 +88,9 @@ done
 # caller a SYN retransmit, 1 s and then more): Kestrel listens with a queue of 512 unless told otherwise.
 listen_overflows() { awk '/^TcpExt:/ { if (!named) { split($0, names); named = 1; next } for (i = 2; i <= NF; i++) if (names[i] == "ListenOverflows") print $i }' /proc/net/netstat; }
 
+# The kernel's part of a process's CPU so far (stime, clock ticks): sockets, epoll, page faults.
+sys_ticks() { awk '{print $15}' "/proc/$1/stat"; }
+
 # VmRSS in kB without forking (sampled every 0.1 s while thousands of streams run).
 rss_kb() { local k v _; while read -r k v _; do [ "$k" = VmRSS: ] && { echo "$v"; return; }; done <"/proc/$1/status"; }
 # The highest VmRSS (kB) of process $1 while process $2 runs.
@@ -104,8 +107,8 @@ peak_rss_while() {
 
 TABLE=$OUT/results.md
 {
-  echo "| run | target | streams | mode | ok | errors | first chunk p50 ms | first chunk p99 ms | gap p50 ms | gap p99 ms | gap max ms | gap p99 − direct ms | portal CPU µs/chunk (net of idle) | portal CPU µs/stream | portal RSS before → peak MB | portal RSS KB/open stream | peak open | upstream CPU µs/chunk | listen overflows | elapsed s | load | exact |"
-  echo "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| run | target | streams | mode | ok | errors | first chunk p50 ms | first chunk p99 ms | gap p50 ms | gap p99 ms | gap max ms | gap p99 − direct ms | portal CPU µs/chunk (net of idle) | portal CPU µs/stream | of it in the kernel | portal RSS before → peak MB | portal RSS KB/open stream | peak open | upstream CPU µs/chunk | listen overflows | elapsed s | load | exact |"
+  echo "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 } >"$TABLE"
 declare -A DIRECT_GAP_P99
 COST=$(awk -v a="$IN_PRICE" -v b="$OUT_PRICE" -v i="$PROMPT_TOKENS" -v o="$CHUNKS" 'BEGIN {printf "%d", int(i * a + o * b + 0.5)}')
@@ -116,16 +119,16 @@ run() {
   local url=http://127.0.0.1:$UPORT model=bench-upstream key=sk-bench rate=0 before="" after
   if [ "$target" = gateway ]; then url=http://127.0.0.1:$PPORT model=streamed key=${KEY[$client]}; before=$(pool "$client"); fi
   [ "$mode" = rate ] && rate=$RATE
-  local load p0 u0 t0 q0 p1 u1 t1 q1 rss0 peak loader line
+  local load p0 u0 t0 q0 k0 p1 u1 t1 q1 k1 rss0 peak loader line
   load=$(cut -d' ' -f1 /proc/loadavg)
   rss0=$(rss_kb "$PORTAL")
-  p0=$(cpu_ticks "$PORTAL"); u0=$(cpu_ticks "$UPSTREAM_PID"); t0=$(date +%s%N); q0=$(listen_overflows)
+  p0=$(cpu_ticks "$PORTAL"); u0=$(cpu_ticks "$UPSTREAM_PID"); t0=$(date +%s%N); q0=$(listen_overflows); k0=$(sys_ticks "$PORTAL")
   "$OUT/streamload/StreamLoad" --url "$url" --key "$key" --model "$model" --streams "$n" --rate "$rate" >"$WORK/streamload.out" 2>&1 &
   loader=$!
   PIDS+=("$loader")
   peak=$(peak_rss_while "$PORTAL" "$loader")
   wait "$loader" || die "$label: StreamLoad failed: $(tail -5 "$WORK/streamload.out")"
-  p1=$(cpu_ticks "$PORTAL"); u1=$(cpu_ticks "$UPSTREAM_PID"); t1=$(date +%s%N); q1=$(listen_overflows)
+  p1=$(cpu_ticks "$PORTAL"); u1=$(cpu_ticks "$UPSTREAM_PID"); t1=$(date +%s%N); q1=$(listen_overflows); k1=$(sys_ticks "$PORTAL")
   line=$(grep '^STREAM ' "$WORK/streamload.out") || die "$label: StreamLoad printed no STREAM line: $(cat "$WORK/streamload.out")"
   local streams ok errors first_p50 first_p99 first_max gap_p50 gap_p99 gap_max chunks prompt_tokens completion_tokens peak_open elapsed_s cpu_s kinds
   eval "$(echo "${line#STREAM }" | tr ' ' '\n' | grep -E '^(streams|ok|errors|first_p50|first_p99|first_max|gap_p50|gap_p99|gap_max|chunks|prompt_tokens|completion_tokens|peak_open|elapsed_s|cpu_s)(_ms)?=' | sed 's/_ms=/=/')"
@@ -144,12 +147,13 @@ run() {
   fi
   [ -n "$fail" ] && exact="NO:$fail"
 
-  local per_chunk="n/a" per_stream="n/a" rss="n/a" per_open="n/a" up_chunk over="n/a"
+  local per_chunk="n/a" per_stream="n/a" kernel="n/a" rss="n/a" per_open="n/a" up_chunk over="n/a"
   up_chunk=$(awk -v d=$((u1 - u0)) -v t="$TICKS" -v c="$chunks" 'BEGIN {if (c > 0) printf "%.1f", d / t / c * 1e6; else print "n/a"}')
   if [ "$target" = gateway ]; then
     # Raw, and without what the portal burns when idle (timers, background services) over the run's wall time.
     per_chunk=$(awk -v d=$((p1 - p0)) -v t="$TICKS" -v c="$chunks" -v idle="${IDLE_CORES:-0}" -v w=$((t1 - t0)) \
       'BEGIN {if (c > 0) printf "%.0f (%.0f)", d / t / c * 1e6, (d / t - idle * w / 1e9) / c * 1e6; else print "n/a"}')
+    kernel=$(awk -v k=$((k1 - k0)) -v d=$((p1 - p0)) 'BEGIN {if (d > 0) printf "%.0f%%", 100 * k / d; else print "n/a"}')
     per_stream=$(awk -v d=$((p1 - p0)) -v t="$TICKS" -v n="$ok" 'BEGIN {if (n > 0) printf "%.0f", d / t / n * 1e6; else print "n/a"}')
     rss=$(awk -v a="$rss0" -v b="$peak" 'BEGIN {printf "%.0f → %.0f", a / 1024, b / 1024}')
     per_open=$(awk -v a="$rss0" -v b="$peak" -v n="$peak_open" 'BEGIN {if (n > 0) printf "%.1f", (b - a) / n; else print "n/a"}')
@@ -157,8 +161,8 @@ run() {
   else
     DIRECT_GAP_P99[$n-$mode]=$gap_p99
   fi
-  echo "$label: $ok/$n ok, first chunk p50 $first_p50 ms p99 $first_p99 ms, gap p50 $gap_p50 p99 $gap_p99 max $gap_max ms, portal $per_chunk µs/chunk, RSS $rss MB ($per_open KB/open stream of $peak_open), client CPU ${cpu_s} s, $((q1 - q0)) listen overflows, ${elapsed_s} s; exact: $exact" >&2
-  [ -n "$record" ] && echo "| $record | $target | $n | $mode | $ok | $errors${kinds:+ (${kinds% })} | $first_p50 | $first_p99 | $gap_p50 | $gap_p99 | $gap_max | $over | $per_chunk | $per_stream | $rss | $per_open | $peak_open | $up_chunk | $((q1 - q0)) | $elapsed_s | $load | $exact |" >>"$TABLE"
+  echo "$label: $ok/$n ok, first chunk p50 $first_p50 ms p99 $first_p99 ms, gap p50 $gap_p50 p99 $gap_p99 max $gap_max ms, portal $per_chunk µs/chunk ($kernel in the kernel), RSS $rss MB ($per_open KB/open stream of $peak_open), client CPU ${cpu_s} s, $((q1 - q0)) listen overflows, ${elapsed_s} s; exact: $exact" >&2
+  [ -n "$record" ] && echo "| $record | $target | $n | $mode | $ok | $errors${kinds:+ (${kinds% })} | $first_p50 | $first_p99 | $gap_p50 | $gap_p99 | $gap_max | $over | $per_chunk | $per_stream | $kernel | $rss | $per_open | $peak_open | $up_chunk | $((q1 - q0)) | $elapsed_s | $load | $exact |" >>"$TABLE"
   if [ -n "$fail" ]; then
     cat "$TABLE"
     die "$label ($client):$fail"
