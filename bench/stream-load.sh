@@ -66,8 +66,10 @@ EOF
 use_bench_database "$WORK"
 published_portal_env
 
+# One client per run, numbered, so a size may be given twice (BENCH_STREAMS="200 200": two rounds).
 CLIENTS=(bench-stream-warm)
-for n in $STREAMS; do for mode in $MODES; do CLIENTS+=("bench-stream-$n-$mode"); done; done
+round=0
+for n in $STREAMS; do for mode in $MODES; do round=$((round + 1)); CLIENTS+=("bench-stream-$round-$n-$mode"); done; done
 cli clients create "${CLIENTS[@]}" >/dev/null
 declare -A KEY
 for c in "${CLIENTS[@]}"; do KEY[$c]=$(cli keys create "$c" --name load | tail -n1); done
@@ -181,10 +183,12 @@ if [ "$IDLE_SECONDS" -gt 0 ]; then
   IDLE_CORES=$(awk -v d=$(($(cpu_ticks "$PORTAL") - idle0)) -v t="$TICKS" -v s="$IDLE_SECONDS" 'BEGIN {printf "%.4f", d / t / s}')
   echo "portal idle: $IDLE_CORES cores over $IDLE_SECONDS s" >&2
 fi
+round=0
 for n in $STREAMS; do
   for mode in $MODES; do
+    round=$((round + 1))
     run "$n $mode, upstream direct" direct "$n" "$mode" none "$n-$mode-direct"
-    run "$n $mode, gateway" gateway "$n" "$mode" "bench-stream-$n-$mode" "$n-$mode-gateway"
+    run "$n $mode, gateway" gateway "$n" "$mode" "bench-stream-$round-$n-$mode" "$n-$mode-gateway"
   done
 done
 
