@@ -237,4 +237,4 @@ done
   echo "- load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >>"$TABLE"
 cat "$TABLE"
-rm -rf "$WORK"
+REMOVE_ON_EXIT=$WORK # removed on exit, after the database stops: removing it first left PostgreSQL running

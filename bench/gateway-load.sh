@@ -263,4 +263,4 @@ echo "clients list (CLI):" >&2
 cli clients list >&2
 echo >&2
 cat "$TABLE"
-rm -rf "$WORK"
+REMOVE_ON_EXIT=$WORK # removed on exit, after the database stops: removing it first left PostgreSQL running

@@ -3,10 +3,12 @@
 die() { echo "FAIL: $*" >&2; exit 1; }
 PIDS=()
 PG_STOP=""
+REMOVE_ON_EXIT="" # a script's working directory, set once it succeeded: removed after PostgreSQL stops (pg_ctl needs its data)
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ -z "$PG_STOP" ] || eval "$PG_STOP" >/dev/null 2>&1 || true
+  [ -z "$REMOVE_ON_EXIT" ] || rm -rf "$REMOVE_ON_EXIT"
 }
 trap cleanup EXIT
 
