@@ -52,12 +52,7 @@ models:
   - name: dummy
     input_cost_per_million: $IN_PRICE
     output_cost_per_million: $OUT_PRICE
-clients:
-  default:
-    max: 1000000000.0
-    refresh: 3600.0
-    starting: 1000000.0
-    model_access: {default: whitelist}
+$BENCH_CLIENTS_YAML
 EOF
 export ASPNETCORE_ENVIRONMENT=Production LUMEN_CONFIG=$WORK/config.yaml
 export Lumen__ApiKeySecret=bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz
@@ -242,4 +237,4 @@ done
   echo "- load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >>"$TABLE"
 cat "$TABLE"
-rm -rf "$WORK"
+REMOVE_ON_EXIT=$WORK # removed on exit, after the database stops: removing it first left PostgreSQL running

@@ -43,12 +43,7 @@ source "$REPO/bench/lib.sh"
 for tool in wrk sqlite3 curl dotnet python3; do command -v $tool >/dev/null || die "$tool is not installed (apt-get install -y wrk sqlite3 curl)"; done
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, database ${BENCH_DB:-sqlite}; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-mkdir -p "$OUT"
-if [ "${BENCH_PUBLISH:-1}" != 0 ]; then
-  echo "publishing (Release) ..." >&2
-  dotnet publish "$REPO/Lumen.Portal/Lumen.Portal.csproj" -c Release -o "$PORTAL_BIN" --nologo -v q >&2
-  dotnet publish "$REPO/bench/DummyUpstream/DummyUpstream.csproj" -c Release -o "$UPSTREAM_BIN" --nologo -v q >&2
-fi
+publish_release "$OUT" Lumen.Portal/Lumen.Portal.csproj:portal bench/DummyUpstream/DummyUpstream.csproj:upstream
 
 WORK=$(mktemp -d /tmp/lumen-bench-run.XXXXXX)
 UPORT=$(free_port)
@@ -76,22 +71,10 @@ models:
       - url: http://127.0.0.1:$SPORT/v1
         model: bench-upstream
         api_key: sk-bench
-clients:
-  default:
-    max: 1000000000.0
-    refresh: 3600.0
-    starting: 1000000.0
-    model_access: {default: whitelist}
+$BENCH_CLIENTS_YAML
 EOF
 
-BENCH_DB=${BENCH_DB:-sqlite}
-if [ "$BENCH_DB" = postgresql ]; then
-  start_postgres "$WORK"
-  export Database__Provider=PostgreSQL ConnectionStrings__Lumen="Host=127.0.0.1;Port=$PGPORT;Database=lumen;Username=lumen${BENCH_PG_OPTIONS:+;$BENCH_PG_OPTIONS}"
-  sql() { psql -h 127.0.0.1 -p "$PGPORT" -U lumen -d lumen -AtF '|' -c "$1"; }
-else
-  sql() { sqlite3 -readonly "$WORK/data/lumen.db" "$1"; }
-fi
+use_bench_database "$WORK"
 
 export ASPNETCORE_ENVIRONMENT=Production
 export Lumen__ApiKeySecret=bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz
@@ -147,18 +130,8 @@ wait_for "http://127.0.0.1:$XPORT/v1/models" 401
 wait_for "http://127.0.0.1:$PPORT/v1/models" 401
 [ "$AB_ROUNDS" = 0 ] || wait_for "http://127.0.0.1:$QPORT/v1/models" 401
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" | tail -n1; } # utime + stime (comm has no spaces here)
 helpers_ticks() { echo $(($(cpu_ticks "$UPSTREAM_PID") + $(cpu_ticks "$SLOW_PID") + $(cpu_ticks "$PROXY_PID"))); }
 status_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
-
-# The client's pool and its request-log totals, as one line of |-separated numbers.
-# (Names quoted, as PostgreSQL keeps the schema's mixed case only so; SQLite reads them the same.)
-POOL_SQL='SELECT p."Requests", p."BalanceMicros", p."BalanceAsOfMs", p."CoinsSpentMicros", p."InputTokens", p."OutputTokens",
-  (SELECT COUNT(*) FROM request_log r WHERE r."ClientId" = c."Id" AND r."Status" = 200),
-  (SELECT COALESCE(SUM(r."CoinsMicros"), 0) FROM request_log r WHERE r."ClientId" = c."Id" AND r."Status" = 200),
-  (SELECT COUNT(*) FROM request_log r WHERE r."ClientId" = c."Id" AND r."Status" <> 200)
-  FROM clients c JOIN coin_pools p ON p."ClientId" = c."Id" WHERE c."Name" = '"'%s'"';'
-pool() { sql "$(printf "$POOL_SQL" "$1")"; }
 
 TABLE=$OUT/results.md
 {
@@ -188,9 +161,7 @@ run() {
 
   if [ -n "${before:-}" ]; then
     after=$(pool "$client")
-    local r0 b0 a0 s0 i0 o0 l0 lc0 f0 r1 b1 a1 s1 i1 o1 l1 lc1 f1 rows cost in out expected
-    IFS='|' read -r r0 b0 a0 s0 i0 o0 l0 lc0 f0 <<<"$before"
-    IFS='|' read -r r1 b1 a1 s1 i1 o1 l1 lc1 f1 <<<"$after"
+    local rows cost in out expected
     # Every call of a run is the same request, so every log row must show the same tokens and coins.
     rows=$(sql "SELECT DISTINCT r.\"InputTokens\" || '|' || r.\"OutputTokens\" || '|' || r.\"CoinsMicros\"
       FROM request_log r JOIN clients c ON c.\"Id\" = r.\"ClientId\" WHERE c.\"Name\" = '$client' AND r.\"Status\" = 200;")
@@ -200,18 +171,9 @@ run() {
     expected=$(awk -v i="$in" -v o="$out" -v a="$IN_PRICE" -v b="$OUT_PRICE" 'BEGIN {printf "%d", int(i * a + o * b + 0.5)}')
     [ "$cost" = "$expected" ] || die "$label: a call was charged $cost micro-coins, $in x $IN_PRICE + $out x $OUT_PRICE = $expected"
     if [ "$model" = proxied ]; then [ "$in|$out" = "12|8" ] || die "$label: logged $in/$out tokens, the upstream reported 12/8"; fi
-    local fail=""
-    [ $((r1 - r0)) = "$ok" ] || fail+=" pool requests +$((r1 - r0)) != $ok;"
-    [ $((l1 - l0)) = "$ok" ] || fail+=" request-log 200 rows +$((l1 - l0)) != $ok;"
-    [ $((f1 - f0)) = 0 ] || fail+=" $((f1 - f0)) refused/failed rows logged;"
-    [ $((s1 - s0)) = $((ok * cost)) ] || fail+=" coins spent +$((s1 - s0)) != $ok x $cost;"
-    [ $((lc1 - lc0)) = $((s1 - s0)) ] || fail+=" request-log coins +$((lc1 - lc0)) != pool +$((s1 - s0));"
-    [ $((i1 - i0)) = $((ok * in)) ] || fail+=" input tokens +$((i1 - i0)) != $ok x $in;"
-    [ $((o1 - o0)) = $((ok * out)) ] || fail+=" output tokens +$((o1 - o0)) != $ok x $out;"
-    [ $((b1 - b0)) = $((-(s1 - s0) + REFILL_MICROS_PER_MS * (a1 - a0))) ] ||
-      fail+=" balance $b0 -> $b1 != -$((s1 - s0)) spent + $((REFILL_MICROS_PER_MS * (a1 - a0))) refill;"
-    [ -z "$fail" ] || die "$label ($client): counters disagree with wrk's $ok successful calls:$fail"
-    exact="yes: $ok calls = pool = log; $((s1 - s0)) µc = $ok × $cost; balance −$((s1 - s0)) +$((REFILL_MICROS_PER_MS * (a1 - a0))) refill"
+    pool_change_check "$before" "$after" "$ok" "$cost" "$in" "$out"
+    [ -z "$POOL_FAILS" ] || die "$label ($client): counters disagree with wrk's $ok successful calls:$POOL_FAILS"
+    exact="yes: $ok calls = pool = log; $POOL_SPENT µc = $ok × $cost; balance −$POOL_SPENT +$POOL_REFILL refill"
   fi
   read -r wu ws <"$WORK/wrk.time"
   local pcpu ucpu wcpu hwm percall
@@ -301,4 +263,4 @@ echo "clients list (CLI):" >&2
 cli clients list >&2
 echo >&2
 cat "$TABLE"
-rm -rf "$WORK"
+REMOVE_ON_EXIT=$WORK # removed on exit, after the database stops: removing it first left PostgreSQL running

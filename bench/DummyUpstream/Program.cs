@@ -10,8 +10,15 @@ using System.Text;
 //                      the answer back, with no other work (the ceiling for any proxy on the same machine)
 //   --huge-mb N        answer every completion with about N MB of text, chunked (no Content-Length), as a whole JSON
 //                      answer or, when the request streams, as server-sent events: an answer over any sane cap
+//   --stream-chunks N  a request with "stream": true is answered as server-sent events: N content chunks (default 50),
+//   --stream-gap-ms G  the first at once, then one every G ms (default 100), as a model generating tokens would; then
+//                      the usage chunk (12 prompt tokens, N completion tokens) and [DONE] (bench/stream-load.sh)
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
+// A listen queue as deep as the kernel allows (net.core.somaxconn), not Kestrel's 512: thousands of streams opened at
+// once (bench/stream-load.sh) would otherwise overflow it, and each dropped SYN costs its caller a 1 s retransmit, which
+// the bench would count against the caller, direct or the gateway.
+builder.WebHost.UseSockets(sockets => sockets.Backlog = 65535);
 var app = builder.Build();
 var delay = TimeSpan.FromMilliseconds(app.Configuration.GetValue("delay-ms", 0));
 var forwardTo = app.Configuration.GetValue<string>("forward-to");
@@ -27,6 +34,23 @@ var unauthorized = Encoding.UTF8.GetBytes("""
     """);
 
 var hugeMb = app.Configuration.GetValue("huge-mb", 0);
+var streamChunks = app.Configuration.GetValue("stream-chunks", 50);
+var streamGap = TimeSpan.FromMilliseconds(app.Configuration.GetValue("stream-gap-ms", 100));
+// Encoded once: thousands of open streams then cost a timer and a write per chunk, not a serialisation.
+var contentChunk = Encoding.UTF8.GetBytes("""
+    data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench-upstream","choices":[{"index":0,"delta":{"content":"tok "},"finish_reason":null}]}
+
+
+    """);
+// Sent whether or not the request asked for stream_options.include_usage: the gateway always asks, and a direct run
+// then sees the same bytes.
+var usageAndDone = Encoding.UTF8.GetBytes($$$"""
+    data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"bench-upstream","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":{{{streamChunks}}},"total_tokens":{{{12 + streamChunks}}}}}
+
+    data: [DONE]
+
+
+    """);
 
 if (hugeMb > 0)
 {
@@ -51,7 +75,11 @@ else if (forwardTo is null)
 {
     app.MapPost("/v1/chat/completions", async (HttpContext http) =>
     {
-        await http.Request.Body.CopyToAsync(Stream.Null, http.RequestAborted);
+        if (await AsksForStreamAsync(http.Request))
+        {
+            await StreamAsync(http);
+            return;
+        }
         if (delay > TimeSpan.Zero) await Task.Delay(delay, http.RequestAborted);
         await WriteAsync(http, completion);
     });
@@ -76,6 +104,62 @@ else
 app.MapGet("/v1/models", (HttpContext http) => WriteAsync(http, models));
 
 await app.RunAsync();
+
+// Reads the whole body (as before, draining it) and looks for a top-level "stream": true with a reader that allocates
+// nothing, so whole answers keep their cost in the gateway bench's direct runs.
+static async Task<bool> AsksForStreamAsync(HttpRequest request)
+{
+    var reader = request.BodyReader;
+    while (true)
+    {
+        var read = await reader.ReadAsync(request.HttpContext.RequestAborted);
+        if (!read.IsCompleted)
+        {
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            continue;
+        }
+        var stream = HasStreamTrue(read.Buffer);
+        reader.AdvanceTo(read.Buffer.End);
+        return stream;
+    }
+}
+
+static bool HasStreamTrue(System.Buffers.ReadOnlySequence<byte> body)
+{
+    var json = new System.Text.Json.Utf8JsonReader(body);
+    try
+    {
+        while (json.Read())
+        {
+            if (json.TokenType == System.Text.Json.JsonTokenType.PropertyName && json.CurrentDepth == 1 && json.ValueTextEquals("stream"u8))
+                return json.Read() && json.TokenType == System.Text.Json.JsonTokenType.True;
+            if (json.CurrentDepth >= 1 && json.TokenType is System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.StartArray) json.Skip();
+        }
+    }
+    catch (System.Text.Json.JsonException)
+    {
+        // not JSON: answered as a whole completion, as before
+    }
+    return false;
+}
+
+async Task StreamAsync(HttpContext http)
+{
+    if (!http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal))
+    {
+        await WriteAsync(http, completion);
+        return;
+    }
+    http.Response.ContentType = "text/event-stream";
+    http.Response.Headers.CacheControl = "no-cache";
+    var body = http.Response.BodyWriter;
+    for (var i = 0; i < streamChunks; i++)
+    {
+        if (i > 0) await Task.Delay(streamGap, http.RequestAborted);
+        await body.WriteAsync(contentChunk, http.RequestAborted); // a PipeWriter's WriteAsync flushes: one chunk on the wire
+    }
+    await body.WriteAsync(usageAndDone, http.RequestAborted);
+}
 
 Task WriteAsync(HttpContext http, byte[] json)
 {
