@@ -1,10 +1,11 @@
 using System.Diagnostics;
 
-namespace Lumen.Tests.Portal;
+namespace Lumen.Tests.Hosting;
 
 /// <summary>
 /// The built portal as its own process, as an operator runs it (Production unless told otherwise), in a working
-/// directory of the test's: for what only a real process shows (start refusals, signals, console logs).
+/// directory of the test's: for what only a real process shows (start refusals, signals, console logs). Every test
+/// that starts the portal as a process starts it here.
 /// </summary>
 internal static class PortalProcess
 {
@@ -26,11 +27,25 @@ internal static class PortalProcess
         return start;
     }
 
-    /// <summary>Runs to its end (at most a minute): exit code, stdout and stderr.</summary>
-    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(ProcessStartInfo start)
+    /// <summary>
+    /// <c>dotnet run --project Lumen.Portal</c> from <paramref name="workingDirectory"/>, as the README has people start
+    /// it, with nothing set in its environment.
+    /// </summary>
+    public static ProcessStartInfo DotnetRunInfo(string workingDirectory, string project, string configuration, params string[] args)
     {
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])["run", "--project", project, "--no-build", "-c", configuration, "--", .. args]) start.ArgumentList.Add(arg);
+        return start;
+    }
+
+    /// <summary>Starts the portal and leaves it running: the caller reads its output and stops it.</summary>
+    public static Process Start(ProcessStartInfo start) => Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+
+    /// <summary>Runs to its end (at most <paramref name="limit"/>, a minute unless given): exit code, stdout and stderr.</summary>
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(ProcessStartInfo start, TimeSpan? limit = null)
+    {
+        using var process = Start(start);
+        using var timeout = new CancellationTokenSource(limit ?? TimeSpan.FromSeconds(60));
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
         try
