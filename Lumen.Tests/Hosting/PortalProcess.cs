@@ -41,6 +41,13 @@ internal static class PortalProcess
     /// <summary>Starts the portal and leaves it running: the caller reads its output and stops it.</summary>
     public static Process Start(ProcessStartInfo start) => Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
 
+    /// <summary>Sends SIGTERM, as a service manager stops the portal, and returns once the signal is sent.</summary>
+    public static void Terminate(Process portal)
+    {
+        using var kill = Process.Start("kill", ["-TERM", portal.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>Runs to its end (at most <paramref name="limit"/>, a minute unless given): exit code, stdout and stderr.</summary>
     public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(ProcessStartInfo start, TimeSpan? limit = null)
     {

@@ -40,7 +40,7 @@ public sealed class ShutdownTests : IAsyncDisposable
             var call = CallAsync(http, key);
             await UntilAsync(() => Task.FromResult(_upstream.Requests.Count == 1)); // the call is at the upstream now
 
-            Process.Start("kill", ["-TERM", portal.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            PortalProcess.Terminate(portal);
             var watch = Stopwatch.StartNew();
             // The signal reaches the runtime's handler on a thread of its own, a moment after kill returns: until
             // then /readyz may still say 200. Every answer must come (the server still answers), and 503 must come
