@@ -12,8 +12,7 @@ public sealed class HistoryCsvOfAnApplyTests(PortalSite site) : IClassFixture<Po
     [Fact]
     public async Task A_managers_history_csv_holds_only_their_clients_part_of_an_apply()
     {
-        await File.WriteAllTextAsync(site.ConfigPath, PortalSite.Yaml.Replace("max: 100.0", "max: 40.0", StringComparison.Ordinal));
-        await site.ReloadConfigAsync();
+        await site.SaveConfigAsync(PortalSite.Config().Default(PortalSite.DefaultEntry with { Max = 40.0m }).ToString());
 
         using var manager = await site.SignInAs(PortalSite.ManagerOfA);
         var history = await manager.GetStringAsync(new Uri($"/clients/{PortalSite.ClientA}/history.csv", UriKind.Relative));

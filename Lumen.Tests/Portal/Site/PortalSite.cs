@@ -16,13 +16,14 @@ public sealed class PortalSite() : TestHost(new TestHostOptions { Config = _ => 
     public const string ClientA = "alpha-bot";
     public const string ClientB = "beta-pipeline";
 
-    /// <summary>The dummy model only, whitelisted by default; one named entry whose client does not exist.</summary>
-    public static readonly string Yaml = new TestConfig()
-        .Admins(Admin)
-        .WithModel("dummy")
-        .Default(new(Max: 100.0m, Refresh: 0.05m, Starting: 100.0m, new Access("blacklist", Whitelist: ["dummy"])))
-        .WithClient("waiting-entry", new(Max: 5.0m))
-        .ToString();
+    /// <summary>What clients without a named entry get: 100 coins, the dummy model only.</summary>
+    public static readonly Entry DefaultEntry = new(Max: 100.0m, Refresh: 0.05m, Starting: 100.0m, new Access("blacklist", Whitelist: ["dummy"]));
+
+    /// <summary>The dummy model, <see cref="DefaultEntry"/>, and one named entry whose client does not exist.</summary>
+    public static TestConfig Config() =>
+        new TestConfig().Admins(Admin).WithModel("dummy").Default(DefaultEntry).WithClient("waiting-entry", new(Max: 5.0m));
+
+    public static readonly string Yaml = Config().ToString();
 
     protected override async Task SeedAsync()
     {

@@ -121,8 +121,7 @@ public sealed class SignInTests(PortalSite site) : IClassFixture<PortalSite>
         (await browser.GetAsync(new Uri("/clients", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.Redirect);
         try
         {
-            await File.WriteAllTextAsync(site.ConfigPath, PortalSite.Yaml.Replace("admins: [admin@example.org]", "admins: [admin@example.org, Newcomer@Example.org]", StringComparison.Ordinal));
-            await site.ReloadConfigAsync();
+            await site.SaveConfigAsync(PortalSite.Config().Admins("Newcomer@Example.org").ToString());
 
             using var response = await browser.GetAsync(new Uri("/clients", UriKind.Relative));
             response.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -130,8 +129,7 @@ public sealed class SignInTests(PortalSite site) : IClassFixture<PortalSite>
         }
         finally
         {
-            await File.WriteAllTextAsync(site.ConfigPath, PortalSite.Yaml);
-            await site.ReloadConfigAsync();
+            await site.SaveConfigAsync(PortalSite.Yaml);
         }
         (await browser.GetAsync(new Uri("/clients", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.Redirect, "and losing it counts too");
     }
