@@ -1,3 +1,6 @@
+using Lumen.Tests.Hosting;
+using static Lumen.Tests.Hosting.TestConfig;
+
 namespace Lumen.Tests.Browser;
 
 /// <summary>
@@ -6,26 +9,16 @@ namespace Lumen.Tests.Browser;
 /// </summary>
 internal static class BrowserConfig
 {
-    public const string Admin = "admin@example.org";
+    public const string Admin = TestHost.Admin;
 
-    public static string Yaml(string admins = Admin, string namedEntries = "") => $"""
-        admins: [{admins}]
-        models:
-          - name: dummy
-            input_cost_per_million: 1000.0
-            output_cost_per_million: 2000.0
-        clients:
-          default:
-            max: 100.0
-            refresh: 0.05
-            starting: 100.0
-            model_access:
-              default: blacklist
-              whitelist: [dummy]
-          {Indent(namedEntries)}
-        """;
+    /// <summary>The dummy model, allowed by the default entry; named entries are added with <see cref="TestConfig.WithClient"/>.</summary>
+    public static TestConfig Config(params string[] admins) => new TestConfig()
+        .Admins(admins.Length == 0 ? [Admin] : admins)
+        .WithModel("dummy", 1000.0m, 2000.0m)
+        .Default(new(Max: 100.0m, Refresh: 0.05m, Starting: 100.0m, DummyOnly));
 
-    /// <summary>Entries written at column 0 ("name:\n  max: 5") go under <c>clients:</c>.</summary>
-    private static string Indent(string entries) =>
-        string.Join("\n  ", entries.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    public static string Yaml() => Config().ToString();
+
+    /// <summary>Every model refused but dummy.</summary>
+    public static readonly Access DummyOnly = new("blacklist", Whitelist: ["dummy"]);
 }

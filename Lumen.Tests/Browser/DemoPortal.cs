@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lumen.Tests.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Tests.Browser;
@@ -37,21 +38,11 @@ public sealed class DemoPortal : PortalServer
     /// <summary>A named entry in the config whose client does not exist yet: admins see it listed as pending.</summary>
     public const string PendingEntry = "thesis-helper";
 
-    protected override string InitialConfig => BrowserConfig.Yaml(namedEntries: $$"""
-        research-bot:
-          max: 5000.0
-          refresh: 10.0
-          starting: 5000.0
-          model_access: {default: whitelist}
-        genomics-annotator:
-          max: -2
-          model_access: {default: whitelist}
-        {{PendingEntry}}:
-          max: 50.0
-          refresh: 0.5
-          starting: 50.0
-          model_access: {default: blacklist, whitelist: [dummy]}
-        """);
+    protected override string InitialConfig => BrowserConfig.Config()
+        .WithClient("research-bot", new(Max: 5000.0m, Refresh: 10.0m, Starting: 5000.0m, TestConfig.Access.AllModels))
+        .WithClient("genomics-annotator", new(Max: -2, ModelAccess: TestConfig.Access.AllModels))
+        .WithClient(PendingEntry, new(Max: 50.0m, Refresh: 0.5m, Starting: 50.0m, BrowserConfig.DummyOnly))
+        .ToString();
 
     protected override async Task SeedAsync()
     {

@@ -1,12 +1,10 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using Lumen.Infrastructure.ApiKeys;
+using Lumen.Tests.Hosting;
 using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using OpenAI;
 
 namespace Lumen.Tests.Browser;
 
@@ -23,39 +21,14 @@ public sealed class DetailPortal : PortalServer
     public const string ShowcaseManager = "pat.nguyen@example.org";
     public const string GraylistedModel = "llama3";
 
-    protected override string InitialConfig => $$"""
-        admins: [{{BrowserConfig.Admin}}]
-        models:
-          - name: dummy
-            input_cost_per_million: 1000.0
-            output_cost_per_million: 2000.0
-          - name: {{GraylistedModel}}
-            input_cost_per_million: 0.5
-            output_cost_per_million: 1.5
-          - name: gpt-4o
-            input_cost_per_million: 2.5
-            output_cost_per_million: 10.0
-          - name: qwen3-coder
-            input_cost_per_million: 0.3
-            output_cost_per_million: 1.2
-        clients:
-          default:
-            max: 100.0
-            refresh: 0.05
-            starting: 100.0
-            model_access:
-              default: blacklist
-              whitelist: [dummy]
-              graylist: [{{GraylistedModel}}]
-          {{ShowcaseClient}}:
-            max: 5000.0
-            refresh: 10.0
-            starting: 5000.0
-            model_access:
-              default: graylist
-              whitelist: [dummy, {{GraylistedModel}}]
-              blacklist: [gpt-4o]
-        """;
+    protected override string InitialConfig => BrowserConfig.Config()
+        .WithModel(GraylistedModel, 0.5m, 1.5m)
+        .WithModel("gpt-4o", 2.5m, 10.0m)
+        .WithModel("qwen3-coder", 0.3m, 1.2m)
+        .Default(new(Max: 100.0m, Refresh: 0.05m, Starting: 100.0m, BrowserConfig.DummyOnly with { Graylist = [GraylistedModel] }))
+        .WithClient(ShowcaseClient, new(Max: 5000.0m, Refresh: 10.0m, Starting: 5000.0m,
+            new TestConfig.Access("graylist", Whitelist: ["dummy", GraylistedModel], Blacklist: ["gpt-4o"])))
+        .ToString();
 
     protected override async Task SeedAsync()
     {
@@ -118,13 +91,6 @@ public sealed class DetailPortal : PortalServer
         SampleUsageDay.AddTotals(db);
         await db.SaveChangesAsync();
     }
-
-    /// <summary>The official OpenAI SDK pointed at this portal's /v1 with <paramref name="key"/>, one request per call.</summary>
-    public OpenAIClient Sdk(string key) => new(new ApiKeyCredential(key), new OpenAIClientOptions
-    {
-        Endpoint = new Uri(BaseAddress, "v1"),
-        RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-    });
 
     /// <summary>The model ids <c>GET /v1/models</c> lists for <paramref name="key"/>.</summary>
     public async Task<IReadOnlyList<string>> ModelsAsync(string key) =>

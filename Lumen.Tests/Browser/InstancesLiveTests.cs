@@ -1,3 +1,4 @@
+using Lumen.Tests.Hosting;
 using Lumen.Tests.Instances;
 using static Microsoft.Playwright.Assertions;
 
@@ -30,13 +31,9 @@ public sealed class InstancesLiveTests(BrowserFixture browser, TwoInstances inst
         await instances.A.CallDummyModelAsync(instances.Key, "seen on B");
         await Expect(requests).ToHaveTextAsync((before.Requests + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        await instances.A.WriteConfigAsync(BrowserConfig.Yaml(namedEntries: $"""
-            {TwoInstances.Client}:
-              max: 321.0
-              refresh: 1.0
-              starting: 100.0
-              model_access: {"{default: whitelist}"}
-            """));
+        await instances.A.WriteConfigAsync(BrowserConfig.Config()
+            .WithClient(TwoInstances.Client, new(Max: 321.0m, Refresh: 1.0m, Starting: 100.0m, TestConfig.Access.AllModels))
+            .ToString());
         await Expect(clients.Status.Filter(new() { HasText = TwoInstances.Client })).ToBeAttachedAsync();
 
         var (exit, _, stderr) = await instances.RunCommandLineAsync("clients", "create", "browser-cli-bot");

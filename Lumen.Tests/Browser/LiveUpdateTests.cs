@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Lumen.Domain.Budget;
 using Lumen.Portal.Display;
+using Lumen.Tests.Hosting;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -22,22 +23,18 @@ public sealed class LiveUpdateTests(BrowserFixture browser, LiveUpdateTests.Live
     {
         public string Key { get; private set; } = "";
 
-        protected override string InitialConfig => Config(budgetMax: "500.0");
+        protected override string InitialConfig => Config(budgetMax: 500.0m);
 
-        public static string Config(string budgetMax, string admins = BrowserConfig.Admin) => BrowserConfig.Yaml(admins, namedEntries: $"""
-            budget-bot:
-              max: {budgetMax}
-              refresh: 1.0
-              starting: 500.0
-              model_access: {"{default: whitelist}"}
-            """);
+        public static string Config(decimal budgetMax, params string[] admins) => BrowserConfig.Config(admins)
+            .WithClient("budget-bot", new(Max: budgetMax, Refresh: 1.0m, Starting: 500.0m, TestConfig.Access.AllModels))
+            .ToString();
 
         protected override async Task SeedAsync()
         {
             await CreateClientAsync("live-bot", Watcher);
             await CreateClientAsync("budget-bot");
             await CreateClientAsync("quiet-bot");
-            Key = await CreateKeyAsync("live-bot");
+            Key = await NewKeyAsync("live-bot");
         }
     }
 
@@ -75,13 +72,13 @@ public sealed class LiveUpdateTests(BrowserFixture browser, LiveUpdateTests.Live
 
         try
         {
-            await Portal.WriteConfigAsync(LivePortal.Config(budgetMax: "250.0"));
+            await Portal.WriteConfigAsync(LivePortal.Config(budgetMax: 250.0m));
             await Expect(Clients.Status.Filter(new() { HasText = "budget-bot" })).ToBeAttachedAsync();
             await ExpectNoReloadAsync();
         }
         finally
         {
-            await Portal.WriteConfigAsync(LivePortal.Config(budgetMax: "500.0"));
+            await Portal.WriteConfigAsync(LivePortal.Config(budgetMax: 500.0m));
             await Portal.ReloadConfigAsync();
         }
     }
@@ -97,7 +94,7 @@ public sealed class LiveUpdateTests(BrowserFixture browser, LiveUpdateTests.Live
 
         try
         {
-            await Portal.WriteConfigAsync(LivePortal.Config(budgetMax: "500.0", admins: $"{BrowserConfig.Admin}, {Watcher}"));
+            await Portal.WriteConfigAsync(LivePortal.Config(500.0m, BrowserConfig.Admin, Watcher));
 
             await Expect(Clients.Link("budget-bot")).ToBeVisibleAsync();
             await Expect(Clients.Link("quiet-bot")).ToBeVisibleAsync();
@@ -106,7 +103,7 @@ public sealed class LiveUpdateTests(BrowserFixture browser, LiveUpdateTests.Live
         }
         finally
         {
-            await Portal.WriteConfigAsync(LivePortal.Config(budgetMax: "500.0"));
+            await Portal.WriteConfigAsync(LivePortal.Config(budgetMax: 500.0m));
             await Portal.ReloadConfigAsync();
         }
         // And back: no longer an admin, a manager again.

@@ -7,14 +7,20 @@ namespace Lumen.Tests.Browser;
 /// </summary>
 public sealed class OidcPortal : PortalServer
 {
+    private readonly int _providerPort;
+
+    public OidcPortal()
+        : this(OidcProviderProcess.ReservePort())
+    {
+    }
+
+    private OidcPortal(int providerPort)
+        : base(OidcProviderProcess.IssuerFor(providerPort)) => _providerPort = providerPort;
+
     public const string ManagerOfAlpha = "manager-a@example.org";
     public const string ManagerOfBeta = "manager-b@example.org";
 
-    private readonly int _providerPort = OidcProviderProcess.ReservePort();
-
     public OidcProviderProcess Provider { get; private set; } = null!;
-
-    protected override Uri OidcAuthority => OidcProviderProcess.IssuerFor(_providerPort);
 
     protected override async Task SeedAsync()
     {

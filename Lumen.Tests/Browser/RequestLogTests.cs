@@ -19,7 +19,7 @@ public sealed class RequestLogTests(BrowserFixture browser, DetailPortal portal,
     [Fact]
     public async Task Admin_filters_the_request_log_and_downloads_the_filtered_csv()
     {
-        var key = await Portal.CreateKeyAsync(Client);
+        var key = await Portal.NewKeyAsync(Client);
         await Portal.CallDummyModelAsync(key);
         await Portal.CallDummyModelAsync(key, "A second question");
         var refused = () => Portal.Sdk(key).GetChatClient("gpt-4o").CompleteChatAsync("not for this client");
@@ -61,7 +61,7 @@ public sealed class RequestLogTests(BrowserFixture browser, DetailPortal portal,
     {
         const string watched = "log-watcher";
         await Portal.CreateClientAsync(watched);
-        var key = await Portal.CreateKeyAsync(watched);
+        var key = await Portal.NewKeyAsync(watched);
         await Page.DevSignInAsync(BrowserConfig.Admin, $"/clients/{watched}/log");
         var rows = new DetailPage(Page).Panel("Request log").Locator("tr.request-log-entry");
         await Expect(rows).ToHaveCountAsync(0);
@@ -81,7 +81,7 @@ public sealed class RequestLogTests(BrowserFixture browser, DetailPortal portal,
     {
         const string client = "log-in-url";
         await Portal.CreateClientAsync(client);
-        var key = await Portal.CreateKeyAsync(client);
+        var key = await Portal.NewKeyAsync(client);
         await Portal.CallDummyModelAsync(key);
         var refused = () => Portal.Sdk(key).GetChatClient("gpt-4o").CompleteChatAsync("not for this client");
         (await refused.Should().ThrowAsync<ClientResultException>()).Which.Status.Should().Be(403);

@@ -23,7 +23,7 @@ public sealed class UsageChartsTests(BrowserFixture browser, UsageChartsTests.Ch
         {
             await CreateClientAsync("chart-bot");
             await CreateClientAsync("idle-bot");
-            Key = await CreateKeyAsync("chart-bot");
+            Key = await NewKeyAsync("chart-bot");
             await CreateClientAsync(Showcase);
             await ShowcaseUsageAsync();
         }

@@ -1,3 +1,7 @@
+using System.Net.Sockets;
+using Lumen.Tests.Hosting;
+using static Lumen.Tests.Hosting.TestConfig;
+
 namespace Lumen.Tests.Gateway;
 
 /// <summary>
@@ -6,128 +10,55 @@ namespace Lumen.Tests.Gateway;
 /// </summary>
 internal static class GatewayConfig
 {
-    public static string Yaml(FakeUpstream upstream, int closedPort) => $"""
-        admins: [admin@example.org]
-        models:
-          - name: dummy
-            input_cost_per_million: 0.0
-            output_cost_per_million: 0.0
-          - name: llama
-            input_cost_per_million: 0.5
-            output_cost_per_million: 1.5
-            endpoints:
-              - url: {upstream.Endpoint("normal-llama")}
-                model: llama-upstream
-          - name: twin
-            input_cost_per_million: 0.5
-            output_cost_per_million: 1.5
-            endpoints:
-              - url: {upstream.Endpoint("normal-twin-a")}
-              - url: {upstream.Endpoint("normal-twin-b")}
-          - name: pair
-            input_cost_per_million: 0.5
-            output_cost_per_million: 1.5
-            endpoints:
-              - url: {upstream.Endpoint("normal-pair-a")}
-              - url: {upstream.Endpoint("normal-pair-b")}
-          - name: slowpoke
-            input_cost_per_million: 0.5
-            output_cost_per_million: 1.5
-            endpoints:
-              - url: {upstream.Endpoint("slow")}
-          - name: flaky
-            input_cost_per_million: 0.5
-            output_cost_per_million: 1.5
-            endpoints:
-              - url: {upstream.Endpoint("fail")}
-          - name: dropper
-            input_cost_per_million: 0.5
-            output_cost_per_million: 1.5
-            endpoints:
-              - url: {upstream.Endpoint("drop")}
-          - name: offline
-            input_cost_per_million: 0.5
-            output_cost_per_million: 1.5
-            endpoints:
-              - url: http://127.0.0.1:{closedPort}/v1
-        {MisbehavingModels(upstream)}
-          - name: org/slashed-model
-            endpoints:
-              - url: {upstream.Endpoint("normal-slashed")}
-          - name: hollow
-            input_cost_per_million: 0.5
-            output_cost_per_million: 1.5
-          - name: secret
-            input_cost_per_million: 0.5
-            output_cost_per_million: 1.5
-            endpoints:
-              - url: {upstream.Endpoint("normal-secret")}
-          - name: banned
-            input_cost_per_million: 0.5
-            output_cost_per_million: 1.5
-            endpoints:
-              - url: {upstream.Endpoint("normal-banned")}
-          - name: retired
-            active: false
-            endpoints:
-              - url: {upstream.Endpoint("normal-retired")}
-        clients:
-          default:
-            max: 100.0
-            refresh: 0.0
-            starting: 100.0
-            model_access:
-              default: whitelist
-              blacklist: [banned]
-              graylist: [secret]
-          broke:
-            max: 0
-            model_access:
-              default: whitelist
-          broke-outcome:
-            max: 0
-            model_access:
-              default: whitelist
-        {Entries("max: 1, refresh: 0.00036, starting: 0", "refilling", "refilling-models")}
-        {Entries("max: 1, refresh: 0, starting: 0", "drained", "drained-models")}
-        {Entries("max: 10, refresh: 3.6, starting: 4", "me-filling")}
-        {Entries("max: 10, refresh: 1, starting: 10", "me-full")}
-        {Entries("max: 0.0002, refresh: 0.0036, starting: 0.0002", "me-debtor")}
-        {Entries("max: 0.0002, refresh: 0, starting: 0.0002", "me-spent")}
-        {Entries("max: 0", "broke-retry", "broke-models", "broke-embeddings", "broke-completions", "broke-responses")}
-          broke-order:
-            max: 0
-            model_access:
-              default: whitelist
-              blacklist: [banned]
-              graylist: [secret]
-          unlimited:
-            max: -2
-            starting: 0
-            model_access:
-              default: whitelist
-          tiny:
-            max: 0.0002
-            starting: 0.0002
-            model_access:
-              default: whitelist
-          tiny-burst:
-            max: 0.0002
-            starting: 0.0002
-            model_access:
-              default: whitelist
-          reloaded:
-            max: 100.0
-            starting: 100.0
-            model_access:
-              default: whitelist
-        """;
+    public static string Yaml(FakeUpstream upstream) => Config(upstream).ToString();
 
-    /// <summary>A model of each misbehaving endpoint (<see cref="FakeUpstream.Misbehaviours"/>), named as its tag.</summary>
-    private static string MisbehavingModels(FakeUpstream upstream) => string.Join("\n", FakeUpstream.Misbehaviours.Select(tag =>
-        $"  - name: {tag}\n    input_cost_per_million: 0.5\n    output_cost_per_million: 1.5\n    endpoints:\n      - url: {upstream.Endpoint(tag)}"));
+    public static TestConfig Config(FakeUpstream upstream)
+    {
+        var config = new TestConfig().Admins(TestHost.Admin).WithModel("dummy", 0.0m, 0.0m);
+        config.WithModel("llama", 0.5m, 1.5m, new Endpoint(upstream.Endpoint("normal-llama"), Model: "llama-upstream"));
+        Proxied("twin", upstream.Endpoint("normal-twin-a"), upstream.Endpoint("normal-twin-b"));
+        Proxied("pair", upstream.Endpoint("normal-pair-a"), upstream.Endpoint("normal-pair-b"));
+        Proxied("slowpoke", upstream.Endpoint("slow"));
+        Proxied("flaky", upstream.Endpoint("fail"));
+        Proxied("dropper", upstream.Endpoint("drop"));
+        Proxied("offline", $"http://127.0.0.1:{ClosedPort()}/v1");
+        // A model of each misbehaving endpoint, named as its tag.
+        foreach (var tag in FakeUpstream.Misbehaviours) Proxied(tag, upstream.Endpoint(tag));
+        config.WithModel("org/slashed-model", endpoints: new Endpoint(upstream.Endpoint("normal-slashed")));
+        config.WithModel("hollow", 0.5m, 1.5m);
+        Proxied("secret", upstream.Endpoint("normal-secret"));
+        Proxied("banned", upstream.Endpoint("normal-banned"));
+        config.WithInactiveModel("retired", new Endpoint(upstream.Endpoint("normal-retired")));
 
-    /// <summary>Named entries of one budget, each on a line of YAML flow style, with every model allowed.</summary>
-    private static string Entries(string budget, params string[] names) =>
-        string.Concat(names.Select(name => $"  {name}: {{{budget}, model_access: {{default: whitelist}}}}\n"));
+        var strict = new Access("whitelist", Blacklist: ["banned"], Graylist: ["secret"]);
+        return config
+            .Default(new(Max: 100.0m, Refresh: 0.0m, Starting: 100.0m, strict))
+            .WithClients(new(Max: 0, ModelAccess: Access.AllModels), "broke", "broke-outcome")
+            .WithClients(new(1, 0.00036m, 0, Access.AllModels), "refilling", "refilling-models")
+            .WithClients(new(1, 0, 0, Access.AllModels), "drained", "drained-models")
+            .WithClient("me-filling", new(10, 3.6m, 4, Access.AllModels))
+            .WithClient("me-full", new(10, 1, 10, Access.AllModels))
+            .WithClient("me-debtor", new(0.0002m, 0.0036m, 0.0002m, Access.AllModels))
+            .WithClient("me-spent", new(0.0002m, 0, 0.0002m, Access.AllModels))
+            .WithClients(new(Max: 0, ModelAccess: Access.AllModels), "broke-retry", "broke-models", "broke-embeddings", "broke-completions", "broke-responses")
+            .WithClient("broke-order", new(Max: 0, ModelAccess: strict))
+            .WithClient("unlimited", new(Max: -2, Starting: 0, ModelAccess: Access.AllModels))
+            .WithClients(new(Max: 0.0002m, Starting: 0.0002m, ModelAccess: Access.AllModels), "tiny", "tiny-burst")
+            .WithClient("reloaded", Reloaded());
+
+        void Proxied(string name, params string[] urls) => config.WithModel(name, 0.5m, 1.5m, [.. urls.Select(url => new Endpoint(url))]);
+    }
+
+    /// <summary>The entry of the client the reload tests change.</summary>
+    public static Entry Reloaded() => new(Max: 100.0m, Starting: 100.0m, ModelAccess: Access.AllModels);
+
+    /// <summary>A loopback port nobody listens on: an endpoint there refuses connections.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
 }

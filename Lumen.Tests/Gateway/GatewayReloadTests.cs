@@ -1,3 +1,4 @@
+using Lumen.Tests.Hosting;
 using OpenAI.Chat;
 
 namespace Lumen.Tests.Gateway;
@@ -20,33 +21,15 @@ public sealed class GatewayReloadTests : IAsyncLifetime, IDisposable
         ChatCompletion before = await client.Chat("llama").CompleteChatAsync(GatewayAssertions.Hello);
         before.Content.Should().NotBeEmpty();
 
-        await _host.WriteConfigAsync(yaml => yaml.Replace("""
-              reloaded:
-                max: 100.0
-                starting: 100.0
-                model_access:
-                  default: whitelist
-            """, """
-              reloaded:
-                max: 100.0
-                starting: 100.0
-                model_access:
-                  default: whitelist
-                  blacklist: [llama]
-            """, StringComparison.Ordinal));
+        await _host.WriteConfigAsync(config => config.WithClient("reloaded",
+            GatewayConfig.Reloaded() with { ModelAccess = TestConfig.Access.AllModels with { Blacklist = ["llama"] } }));
         await _host.ReloadConfigAsync();
 
         await client.Chat("llama").RefusedAsync(403, "model_not_allowed");
         ChatCompletion other = await client.Chat("dummy").CompleteChatAsync(GatewayAssertions.Hello);
         other.Content.Should().NotBeEmpty("only the model the reload took away is refused");
 
-        await _host.WriteConfigAsync(yaml => yaml.Replace("""
-              reloaded:
-                max: 100.0
-            """, """
-              reloaded:
-                max: 0
-            """, StringComparison.Ordinal));
+        await _host.WriteConfigAsync(config => config.WithClient("reloaded", GatewayConfig.Reloaded() with { Max = 0 }));
         await _host.ReloadConfigAsync();
 
         await client.Chat("dummy").RefusedAsync(429, "insufficient_quota");

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Lumen.Infrastructure.Persistence;
-using Lumen.Tests.Config;
+using Lumen.Tests.Infrastructure.Config;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lumen.Tests.Infrastructure;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Lumen.Portal.Clients;
 using Lumen.Tests.Browser;
+using Lumen.Tests.Hosting;
 using Lumen.Tests.Portal.Site;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -31,7 +32,7 @@ public sealed class SeveralInstancesTests(TwoInstances instances)
     [Fact]
     public async Task A_sign_in_cookie_issued_by_A_is_accepted_by_B()
     {
-        var (_, cookie) = await TwoInstances.DevSignInAsync(A, A, BrowserConfig.Admin);
+        var (_, cookie) = await TestHost.DevSignInAsync(A, A, BrowserConfig.Admin);
         cookie.Should().NotBeNull();
 
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
@@ -46,7 +47,7 @@ public sealed class SeveralInstancesTests(TwoInstances instances)
     [Fact]
     public async Task An_antiforgery_protected_post_on_B_with_As_token_succeeds()
     {
-        var (status, cookie) = await TwoInstances.DevSignInAsync(A, B, BrowserConfig.Admin);
+        var (status, cookie) = await TestHost.DevSignInAsync(A, B, BrowserConfig.Admin);
 
         status.Should().Be(HttpStatusCode.Redirect, "B accepts the antiforgery token and cookie A issued");
         cookie.Should().NotBeNull("B signed the person in");
@@ -80,13 +81,9 @@ public sealed class SeveralInstancesTests(TwoInstances instances)
 
         await A.CallDummyModelAsync(instances.Key);
         await A.SetActiveAsync("once-bot", false);
-        await A.WriteConfigAsync(BrowserConfig.Yaml(namedEntries: """
-            once-bot:
-              max: 77.0
-              refresh: 1.0
-              starting: 10.0
-              model_access: {default: whitelist}
-            """));
+        await A.WriteConfigAsync(BrowserConfig.Config()
+            .WithClient("once-bot", new(Max: 77.0m, Refresh: 1.0m, Starting: 10.0m, TestConfig.Access.AllModels))
+            .ToString());
 
         bool Usage(ClientChangeMessage m) => m.Client == TwoInstances.Client && m.Kind == "UsageChanged";
         bool Deactivated(ClientChangeMessage m) => m.Client == "once-bot" && m.Kind == "ActiveChanged";
@@ -133,7 +130,7 @@ public sealed class SeveralInstancesTests(TwoInstances instances)
     public async Task Concurrent_charges_on_A_and_B_stay_exact()
     {
         await A.CreateClientAsync("busy-bot");
-        var key = await A.CreateKeyAsync("busy-bot");
+        var key = await A.NewKeyAsync("busy-bot");
         await A.CallDummyModelAsync(key, "the same prompt every time");
         var one = await A.PoolAsync("busy-bot");
 
@@ -191,7 +188,7 @@ public sealed class SeveralInstancesTests(TwoInstances instances)
     [Fact]
     public async Task With_Redis_stopped_a_listener_that_keeps_reconnecting_leaves_a_line_a_second_not_a_storm()
     {
-        var (_, cookie) = await TwoInstances.DevSignInAsync(A, A, BrowserConfig.Admin);
+        var (_, cookie) = await TestHost.DevSignInAsync(A, A, BrowserConfig.Admin);
         var redis = instances.Redis!;
         await redis.StopAsync();
         var attempts = 0;

@@ -1,10 +1,9 @@
-using System.Net;
-using System.Text.RegularExpressions;
 using Lumen.Portal.Clients;
 using Lumen.Tests.Browser;
+using Lumen.Tests.Hosting;
 using Lumen.Tests.Infrastructure.Databases;
 using Lumen.Tests.Portal.Site;
-using Microsoft.AspNetCore.Hosting;
+using Lumen.Infrastructure.Persistence;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Lumen.Tests.Instances;
@@ -13,23 +12,15 @@ namespace Lumen.Tests.Instances;
 /// One portal instance of a deployment (§18): Kestrel on a loopback port, over the shared PostgreSQL database and,
 /// when given, the shared Redis; its own config file (the same text as the others').
 /// </summary>
-public sealed class InstancePortal(string connectionString, string? redis, params (string Key, string Value)[] settings) : PortalServer
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Database:Provider", "PostgreSQL");
-        builder.UseSetting("ConnectionStrings:Lumen", connectionString);
-        if (redis is not null) builder.UseSetting("Redis:Configuration", redis);
-        foreach (var (key, value) in settings) builder.UseSetting(key, value);
-    }
-}
+public sealed class InstancePortal(string connectionString, string? redis, params (string Key, string Value)[] settings)
+    : PortalServer(oidcIssuer: null, new DatabaseOptions(DatabaseProviderKind.PostgreSQL, connectionString),
+        [.. redis is null ? [] : new[] { ("Redis:Configuration", redis) }, .. settings]);
 
 /// <summary>
 /// Two portal instances, A and B, over one throwaway PostgreSQL database and one throwaway Debian redis-server (or none),
 /// all on free loopback ports and all stopped on dispose; a client <see cref="Client"/> with a key, made on A.
 /// </summary>
-public partial class TwoInstances : IAsyncLifetime
+public class TwoInstances : IAsyncLifetime
 {
     public const string Client = "shared-bot";
 
@@ -72,57 +63,21 @@ public partial class TwoInstances : IAsyncLifetime
             await RedisOnly.InitializeAsync();
         }
         await A.CreateClientAsync(Client);
-        Key = await A.CreateKeyAsync(Client);
-    }
-
-    /// <summary>
-    /// Signs in through the development form: the form (its antiforgery cookie and token) from <paramref name="formFrom"/>,
-    /// the post to <paramref name="postTo"/>. The status of the post and its sign-in cookie (a <c>Cookie</c> header value).
-    /// </summary>
-    public static async Task<(HttpStatusCode Status, string? Cookie)> DevSignInAsync(PortalServer formFrom, PortalServer postTo, string email)
-    {
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
-        using var page = await http.GetAsync(new Uri(formFrom.BaseAddress, "auth/dev-sign-in"));
-        var token = TokenField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(postTo.BaseAddress, "auth/dev-sign-in"))
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
-                ["email"] = email,
-            }),
-        };
-        request.Headers.Add("Cookie", string.Join("; ", CookiesOf(page)));
-        using var response = await http.SendAsync(request);
-        return (response.StatusCode, CookiesOf(response).SingleOrDefault(c => c.StartsWith("lumen.auth=", StringComparison.Ordinal)));
+        Key = await A.NewKeyAsync(Client);
     }
 
     /// <summary>A <c>/hubs/clients</c> listener on <paramref name="host"/>, signed in as an admin on A.</summary>
     public async Task<HubListener> ListenAsync(PortalServer host)
     {
-        var (_, cookie) = await DevSignInAsync(A, A, BrowserConfig.Admin);
+        var cookie = await A.SignInCookieAsync(BrowserConfig.Admin);
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(host.BaseAddress, ClientsHub.Path.TrimStart('/')), o => o.Headers["Cookie"] = cookie!)
+            .WithUrl(new Uri(host.BaseAddress, ClientsHub.Path.TrimStart('/')), o => o.Headers["Cookie"] = cookie)
             .Build();
         return await HubListener.ListenAsync(connection);
     }
 
     /// <summary>The command line as an operator runs it beside the instances: same database, same Redis.</summary>
-    public Task<(int Exit, string Stdout, string Stderr)> RunCommandLineAsync(params string[] args)
-    {
-        var start = Lumen.Tests.Portal.PortalProcess.StartInfo(Path.GetTempPath(), args);
-        start.Environment["Database__Provider"] = "PostgreSQL";
-        start.Environment["ConnectionStrings__Lumen"] = ConnectionString;
-        start.Environment["Lumen__ConfigPath"] = A.ConfigPath;
-        if (Redis is not null) start.Environment["Redis__Configuration"] = Redis.Configuration;
-        return Lumen.Tests.Portal.PortalProcess.RunAsync(start);
-    }
-
-    private static IEnumerable<string> CookiesOf(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("Set-Cookie", out var values) ? values.Select(v => v.Split(';')[0]) : [];
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
+    public Task<(int Exit, string Stdout, string Stderr)> RunCommandLineAsync(params string[] args) => A.RunCommandLineAsync(args);
 
     public async Task DisposeAsync()
     {

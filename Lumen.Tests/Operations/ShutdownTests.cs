@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Lumen.Tests.Gateway;
-using Lumen.Tests.Portal;
+using Lumen.Tests.Hosting;
 
 namespace Lumen.Tests.Operations;
 
@@ -30,7 +30,7 @@ public sealed class ShutdownTests : IAsyncDisposable
         var start = PortalProcess.StartInfo(_dir, "--urls", $"http://127.0.0.1:{port}", "--config", "config.yaml");
         start.Environment["Lumen__ShutdownDelaySeconds"] = "2";
         start.Environment["Logging__LogLevel__Default"] = "Trace";
-        using var portal = Process.Start(start)!;
+        using var portal = PortalProcess.Start(start);
         var stdout = portal.StandardOutput.ReadToEndAsync();
         var stderr = portal.StandardError.ReadToEndAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
@@ -40,7 +40,7 @@ public sealed class ShutdownTests : IAsyncDisposable
             var call = CallAsync(http, key);
             await UntilAsync(() => Task.FromResult(_upstream.Requests.Count == 1)); // the call is at the upstream now
 
-            Process.Start("kill", ["-TERM", portal.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            PortalProcess.Terminate(portal);
             var watch = Stopwatch.StartNew();
             // The signal reaches the runtime's handler on a thread of its own, a moment after kill returns: until
             // then /readyz may still say 200. Every answer must come (the server still answers), and 503 must come
@@ -74,18 +74,11 @@ public sealed class ShutdownTests : IAsyncDisposable
             log.Should().NotContain(secret);
     }
 
-    private static string Config(FakeUpstream upstream) => $$"""
-        admins: [admin@example.org]
-        models:
-          - name: slow
-            input_cost_per_million: 0.5
-            output_cost_per_million: 1.5
-            endpoints:
-              - url: {{upstream.Endpoint("slow")}}
-                api_key: {{UpstreamKey}}
-        clients:
-          default: {max: 100, refresh: 1, starting: 100, model_access: {default: whitelist} }
-        """;
+    private static string Config(FakeUpstream upstream) => new TestConfig()
+        .Admins(TestHost.Admin)
+        .WithModel("slow", 0.5m, 1.5m, new TestConfig.Endpoint(upstream.Endpoint("slow"), ApiKey: UpstreamKey))
+        .Default(new(Max: 100, Refresh: 1, Starting: 100, TestConfig.Access.AllModels))
+        .ToString();
 
     /// <summary>A client and key made by the portal's own command line, as an operator would.</summary>
     private async Task<string> SeedKeyAsync()

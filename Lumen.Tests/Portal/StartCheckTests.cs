@@ -1,4 +1,5 @@
 using Lumen.Infrastructure.Config;
+using Lumen.Tests.Hosting;
 
 namespace Lumen.Tests.Portal;
 

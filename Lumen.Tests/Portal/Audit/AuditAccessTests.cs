@@ -16,7 +16,7 @@ public sealed class AuditAccessTests(PortalSite site) : IClassFixture<PortalSite
     [InlineData(null, HttpStatusCode.Redirect, "/auth/sign-in")]
     public async Task Audit_page_is_for_admins_only(string? email, HttpStatusCode status, string? redirect)
     {
-        using var browser = await site.BrowserAsync(email);
+        using var browser = await site.SignInAs(email);
 
         using var response = await browser.GetAsync(new Uri("/audit", UriKind.Relative));
 
@@ -48,7 +48,7 @@ public sealed class AuditAccessTests(PortalSite site) : IClassFixture<PortalSite
     [InlineData(null, HttpStatusCode.Redirect)]
     public async Task Audit_csv_is_for_admins_only(string? email, HttpStatusCode status)
     {
-        using var browser = await site.BrowserAsync(email);
+        using var browser = await site.SignInAs(email);
 
         using var response = await browser.GetAsync(new Uri($"/audit.csv?client={PortalSite.ClientA}", UriKind.Relative));
 
@@ -69,7 +69,7 @@ public sealed class AuditAccessTests(PortalSite site) : IClassFixture<PortalSite
     [InlineData(null, PortalSite.ClientA, HttpStatusCode.Redirect)]
     public async Task History_csv_follows_who_may_open_the_client(string? email, string client, HttpStatusCode status)
     {
-        using var browser = await site.BrowserAsync(email);
+        using var browser = await site.SignInAs(email);
 
         using var response = await browser.GetAsync(new Uri($"/clients/{client}/history.csv", UriKind.Relative));
 
@@ -84,7 +84,7 @@ public sealed class AuditAccessTests(PortalSite site) : IClassFixture<PortalSite
     [InlineData(PortalSite.ManagerOfA, true)]
     public async Task Detail_page_shows_the_client_history_to_those_who_may_open_it(string email, bool shown)
     {
-        using var browser = await site.BrowserAsync(email);
+        using var browser = await site.SignInAs(email);
         var html = WebUtility.HtmlDecode(await browser.GetStringAsync(new Uri($"/clients/{PortalSite.ClientA}/history", UriKind.Relative)));
         html.Contains("history-panel", StringComparison.Ordinal).Should().Be(shown);
         html.Should().Contain($"manager added {PortalSite.ManagerOfA}");

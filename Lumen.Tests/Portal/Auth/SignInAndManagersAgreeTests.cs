@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Lumen.Domain.People;
 using Lumen.Portal.Auth;
-using Lumen.Tests.Domain;
+using Lumen.Tests.Domain.People;
 using Lumen.Tests.Infrastructure;
 using Lumen.Tests.Infrastructure.Databases;
 

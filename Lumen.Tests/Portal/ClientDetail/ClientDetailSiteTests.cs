@@ -20,7 +20,7 @@ public sealed partial class ClientDetailSiteTests(PortalSite site) : IClassFixtu
 
     private async Task<(HttpStatusCode Status, string Html)> GetAsync(string? email, string client)
     {
-        using var browser = await site.BrowserAsync(email);
+        using var browser = await site.SignInAs(email);
         using var response = await browser.GetAsync(Page(client));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
@@ -102,7 +102,7 @@ public sealed partial class ClientDetailSiteTests(PortalSite site) : IClassFixtu
     [InlineData("requests.csv", "time_utc,key_hint,")]
     public async Task The_csv_exports_beside_the_tabs_still_answer_with_csv(string file, string header)
     {
-        using var browser = await site.BrowserAsync(PortalSite.ManagerOfA);
+        using var browser = await site.SignInAs(PortalSite.ManagerOfA);
         using var response = await browser.GetAsync(Page($"{PortalSite.ClientA}/{file}"));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -137,7 +137,7 @@ public sealed partial class ClientDetailSiteTests(PortalSite site) : IClassFixtu
     [Fact]
     public async Task Anonymous_visitors_are_sent_to_sign_in_and_back()
     {
-        using var browser = await site.BrowserAsync(null);
+        using var browser = await site.SignInAs(null);
         using var response = await browser.GetAsync(Page(PortalSite.ClientA));
 
         response.StatusCode.Should().Be(HttpStatusCode.Redirect);

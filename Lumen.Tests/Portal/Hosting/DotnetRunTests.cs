@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Lumen.Tests.Hosting;
 using Microsoft.Data.Sqlite;
 
 namespace Lumen.Tests.Portal.Hosting;
@@ -27,13 +27,8 @@ public sealed class DotnetRunTests : IDisposable
     public async Task Dotnet_run_keeps_data_and_config_in_the_folder_it_was_run_from()
     {
         Directory.CreateDirectory(Path.Combine(_folder, "config"));
-        await File.WriteAllTextAsync(Path.Combine(_folder, "config", "config.yaml"), """
-            admins: [admin@example.org]
-            models:
-              - name: dummy
-            clients:
-              default: {max: 1}
-            """);
+        await File.WriteAllTextAsync(Path.Combine(_folder, "config", "config.yaml"),
+            new TestConfig().Admins(TestHost.Admin).WithModel("dummy").Default(new(Max: 1)).ToString());
 
         var (exitCode, output) = await DotnetRunAsync("init-db");
 
@@ -45,13 +40,8 @@ public sealed class DotnetRunTests : IDisposable
     private async Task<(int ExitCode, string Output)> DotnetRunAsync(params string[] verb)
     {
         var project = Path.Combine(RepositoryRoot(), "Lumen.Portal");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["run", "--project", project, "--no-build", "-c", Configuration, "--", .. verb]) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, await stdout + await stderr);
+        var (exit, stdout, stderr) = await PortalProcess.RunAsync(PortalProcess.DotnetRunInfo(_folder, project, Configuration, verb), TimeSpan.FromMinutes(2));
+        return (exit, stdout + stderr);
     }
 
     private static string RepositoryRoot()

@@ -22,7 +22,7 @@ public sealed class RequestLogCsvTests(LoggedSite logged) : IClassFixture<Logged
 
     private async Task<(HttpStatusCode Status, string[] Lines, HttpResponseMessage Response)> CsvAsync(string? email, string client, string query = "")
     {
-        using var browser = await site.BrowserAsync(email);
+        using var browser = await site.SignInAs(email);
         var response = await browser.GetAsync(new Uri($"/clients/{client}/requests.csv{query}", UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries), response);

@@ -1,7 +1,6 @@
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.RequestLog;
 using Lumen.Tests.Portal.Site;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,7 +30,7 @@ public sealed class RequestLogRetentionHostTests(PortalSite site) : IClassFixtur
             await db.SaveChangesAsync();
         }
 
-        await using var shorter = site.WithWebHostBuilder(b => b.UseSetting(RequestLogRetentionOptions.Setting, "7"));
+        await using var shorter = site.WithSettings((RequestLogRetentionOptions.Setting, "7"));
         _ = shorter.Server; // start it: the retention runs its first round at once
         shorter.Services.GetRequiredService<RequestLogRetentionOptions>().RetentionDays.Should().Be(7);
 

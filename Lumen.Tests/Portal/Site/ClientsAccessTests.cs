@@ -27,7 +27,7 @@ public sealed class ClientsAccessTests(PortalSite site) : IClassFixture<PortalSi
     [Theory, MemberData(nameof(PageCases))]
     public async Task Clients_page_answers_each_role(string? email, HttpStatusCode status, string? redirect)
     {
-        using var browser = await site.BrowserAsync(email);
+        using var browser = await site.SignInAs(email);
 
         using var response = await browser.GetAsync(new Uri("/clients", UriKind.Relative));
 
@@ -55,7 +55,7 @@ public sealed class ClientsAccessTests(PortalSite site) : IClassFixture<PortalSi
     [Fact]
     public async Task Access_denied_page_tells_a_signed_in_stranger_so()
     {
-        using var browser = await site.BrowserAsync(PortalSite.Stranger);
+        using var browser = await site.SignInAs(PortalSite.Stranger);
         var html = await browser.GetStringAsync(new Uri("/access-denied", UriKind.Relative));
         html.Should().Contain("Access denied");
     }
@@ -80,7 +80,7 @@ public sealed class ClientsAccessTests(PortalSite site) : IClassFixture<PortalSi
     [InlineData(null, HttpStatusCode.Unauthorized)]
     public async Task Hub_negotiation_is_authorised_like_the_page(string? email, HttpStatusCode expected)
     {
-        using var browser = await site.BrowserAsync(email);
+        using var browser = await site.SignInAs(email);
         using var response = await browser.PostAsync(new Uri($"{ClientsHub.Path}/negotiate?negotiateVersion=1", UriKind.Relative), null);
         response.StatusCode.Should().Be(expected);
     }

@@ -1,39 +1,25 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
+using Lumen.Tests.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lumen.Tests.Portal.Site;
 
 /// <summary>Production's exception handler re-executes <c>/Error</c>: a real page that shows nothing of the exception.</summary>
-public sealed class ErrorPageTests : IDisposable
+public sealed class ErrorPageTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("lumen-error-").FullName;
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
-
     [Fact]
     public async Task Production_has_an_error_page()
     {
-        var config = Path.Combine(_dir, "config.yaml");
-        await File.WriteAllTextAsync(config, "admins: [admin@example.org]\nclients: {}\n");
-        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        await using var host = new TestHost(new TestHostOptions
         {
-            b.UseEnvironment("Production");
-            b.UseSetting("Lumen:ConfigPath", config);
-            b.UseSetting("ConnectionStrings:Lumen", $"Data Source={Path.Combine(_dir, "lumen.db")}");
-            b.UseSetting("Lumen:ApiKeySecret", "error-page-secret-0123456789abcdefghijklmnop");
-            b.UseSetting("Oidc:Authority", "https://oidc.invalid/");
-            b.UseSetting("Oidc:ClientId", "lumen");
+            Environment = "Production",
+            OidcIssuer = new Uri("https://oidc.invalid/"),
             // A request that fails inside the portal's own pipeline, behind its exception handler.
-            b.ConfigureServices(s => s.AddTransient<IStartupFilter, FailingPathFilter>());
+            Services = s => s.AddTransient<IStartupFilter, FailingPathFilter>(),
         });
-        using var http = factory.CreateClient();
+        using var http = host.CreateClient();
 
         using var response = await http.GetAsync(new Uri("/boom", UriKind.Relative));
         var html = await response.Content.ReadAsStringAsync();

@@ -1,7 +1,6 @@
 using System.Net;
 using Lumen.Portal.Auth;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Lumen.Tests.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Lumen.Tests.Portal.Site;
@@ -12,7 +11,7 @@ public sealed class SignInTests(PortalSite site) : IClassFixture<PortalSite>
     [Fact]
     public async Task A_bad_email_returns_to_the_form_with_a_message_and_signs_nobody_in()
     {
-        using var browser = await site.BrowserAsync(null);
+        using var browser = await site.SignInAs(null);
         var token = await PortalSite.AntiforgeryTokenAsync(browser, "/auth/dev-sign-in");
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -31,7 +30,7 @@ public sealed class SignInTests(PortalSite site) : IClassFixture<PortalSite>
     [Fact]
     public async Task Sign_in_without_an_antiforgery_token_is_refused()
     {
-        using var browser = await site.BrowserAsync(null);
+        using var browser = await site.SignInAs(null);
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = PortalSite.Admin });
 
         using var response = await browser.PostAsync(new Uri("/auth/dev-sign-in", UriKind.Relative), form);
@@ -44,7 +43,7 @@ public sealed class SignInTests(PortalSite site) : IClassFixture<PortalSite>
     [InlineData("/auth/sign-out")]
     public async Task A_post_without_an_antiforgery_token_logs_one_warning_line_and_no_stack_trace(string path)
     {
-        using var browser = await site.BrowserAsync(null);
+        using var browser = await site.SignInAs(null);
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = PortalSite.Admin, ["returnUrl"] = "/" });
         site.Logs.Clear();
 
@@ -78,7 +77,7 @@ public sealed class SignInTests(PortalSite site) : IClassFixture<PortalSite>
     [Fact]
     public async Task Signing_in_with_a_return_url_holding_a_tab_lands_on_the_home_page()
     {
-        using var browser = await site.BrowserAsync(null);
+        using var browser = await site.SignInAs(null);
         var token = await PortalSite.AntiforgeryTokenAsync(browser, "/auth/dev-sign-in");
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -94,7 +93,7 @@ public sealed class SignInTests(PortalSite site) : IClassFixture<PortalSite>
     [Fact]
     public async Task The_sign_in_challenge_drops_a_return_url_holding_a_tab()
     {
-        using var browser = await site.BrowserAsync(null);
+        using var browser = await site.SignInAs(null);
 
         using var response = await browser.GetAsync(new Uri("/auth/sign-in?returnUrl=%2F%09%2Fevil.example%2F", UriKind.Relative));
 
@@ -104,7 +103,7 @@ public sealed class SignInTests(PortalSite site) : IClassFixture<PortalSite>
     [Fact]
     public async Task Sign_out_ends_the_session()
     {
-        using var browser = await site.BrowserAsync(PortalSite.Admin);
+        using var browser = await site.SignInAs(PortalSite.Admin);
         (await browser.GetAsync(new Uri("/clients", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.OK, "signed in before");
         var token = await PortalSite.AntiforgeryTokenAsync(browser, "/");
 
@@ -118,12 +117,11 @@ public sealed class SignInTests(PortalSite site) : IClassFixture<PortalSite>
     [Fact]
     public async Task Becoming_an_admin_in_the_config_counts_on_the_next_page_without_signing_in_again()
     {
-        using var browser = await site.BrowserAsync("newcomer@example.org");
+        using var browser = await site.SignInAs("newcomer@example.org");
         (await browser.GetAsync(new Uri("/clients", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.Redirect);
         try
         {
-            await File.WriteAllTextAsync(site.ConfigPath, PortalSite.Yaml.Replace("admins: [admin@example.org]", "admins: [admin@example.org, Newcomer@Example.org]", StringComparison.Ordinal));
-            await site.ReloadConfigAsync();
+            await site.SaveConfigAsync(PortalSite.Config().Admins("Newcomer@Example.org").ToString());
 
             using var response = await browser.GetAsync(new Uri("/clients", UriKind.Relative));
             response.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -131,8 +129,7 @@ public sealed class SignInTests(PortalSite site) : IClassFixture<PortalSite>
         }
         finally
         {
-            await File.WriteAllTextAsync(site.ConfigPath, PortalSite.Yaml);
-            await site.ReloadConfigAsync();
+            await site.SaveConfigAsync(PortalSite.Yaml);
         }
         (await browser.GetAsync(new Uri("/clients", UriKind.Relative))).StatusCode.Should().Be(HttpStatusCode.Redirect, "and losing it counts too");
     }
@@ -140,14 +137,9 @@ public sealed class SignInTests(PortalSite site) : IClassFixture<PortalSite>
     [Fact]
     public void Production_without_an_identity_provider_refuses_to_start()
     {
-        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseEnvironment("Production");
-            b.UseSetting("Lumen:ConfigPath", site.ConfigPath);
-            b.UseSetting("Lumen:ApiKeySecret", "production-refusal-secret-0123456789abcdefghij");
-        });
+        using var host = new TestHost(new TestHostOptions { Environment = "Production" });
 
-        var start = () => factory.Server;
+        var start = () => host.Server;
 
         start.Should().Throw<InvalidOperationException>().WithMessage("*No identity provider is configured for the Production environment*");
     }

@@ -33,7 +33,7 @@ public sealed class UnreadableQueryTests(PortalSite site) : IClassFixture<Portal
     [Theory, MemberData(nameof(PageParameters))]
     public async Task A_page_shows_its_default_view_for_a_value_it_cannot_read(string path, string parameter, string value)
     {
-        using var admin = await site.BrowserAsync(PortalSite.Admin);
+        using var admin = await site.SignInAs(PortalSite.Admin);
 
         using var response = await admin.GetAsync(new Uri($"{path}?{parameter}={value}", UriKind.Relative));
 
@@ -43,7 +43,7 @@ public sealed class UnreadableQueryTests(PortalSite site) : IClassFixture<Portal
     [Fact]
     public async Task The_audit_page_keeps_an_unreadable_time_in_its_field_and_says_it_is_not_one()
     {
-        using var admin = await site.BrowserAsync(PortalSite.Admin);
+        using var admin = await site.SignInAs(PortalSite.Admin);
 
         var html = await admin.GetStringAsync(new Uri("/audit?since=yesterday", UriKind.Relative));
 
@@ -62,7 +62,7 @@ public sealed class UnreadableQueryTests(PortalSite site) : IClassFixture<Portal
     [InlineData($"/clients/{PortalSite.ClientA}/requests.csv", "until", "-1")]
     public async Task A_csv_export_refuses_a_filter_it_cannot_read_and_names_it(string path, string parameter, string value)
     {
-        using var admin = await site.BrowserAsync(PortalSite.Admin);
+        using var admin = await site.SignInAs(PortalSite.Admin);
 
         using var response = await admin.GetAsync(new Uri($"{path}?client={PortalSite.ClientA}&{parameter}={value}", UriKind.Relative));
 
@@ -76,7 +76,7 @@ public sealed class UnreadableQueryTests(PortalSite site) : IClassFixture<Portal
     [InlineData($"/clients/{PortalSite.ClientA}/requests.csv")]
     public async Task A_csv_export_takes_empty_filters_as_none(string path)
     {
-        using var admin = await site.BrowserAsync(PortalSite.Admin);
+        using var admin = await site.SignInAs(PortalSite.Admin);
 
         using var response = await admin.GetAsync(new Uri($"{path}?since=&until=&action=&outcome=", UriKind.Relative));
 

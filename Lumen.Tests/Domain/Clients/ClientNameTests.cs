@@ -1,6 +1,6 @@
 using Lumen.Domain.Clients;
 
-namespace Lumen.Tests.Domain;
+namespace Lumen.Tests.Domain.Clients;
 
 public class ClientNameTests
 {

@@ -4,7 +4,7 @@ using Lumen.Domain.Clients;
 using Lumen.Domain.Config;
 using Lumen.Domain.Models;
 
-namespace Lumen.Tests.Config;
+namespace Lumen.Tests.Infrastructure.Config;
 
 /// <summary>§2.1 as loaded from YAML: a named entry replaces default completely; omitted means blocked/denied.</summary>
 public class ClientResolutionTests

@@ -4,7 +4,7 @@ using Lumen.Domain.Clients;
 using Lumen.Domain.Config;
 using Lumen.Domain.Models;
 
-namespace Lumen.Tests.Domain;
+namespace Lumen.Tests.Domain.Config;
 
 public class SettingsResolutionTests
 {

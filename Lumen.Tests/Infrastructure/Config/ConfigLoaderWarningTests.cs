@@ -2,7 +2,7 @@ using Lumen.Domain.Access;
 using Lumen.Domain.Clients;
 using Lumen.Infrastructure.Config;
 
-namespace Lumen.Tests.Config;
+namespace Lumen.Tests.Infrastructure.Config;
 
 public class ConfigLoaderWarningTests
 {

@@ -1,6 +1,6 @@
 using Lumen.Domain.ApiKeys;
 
-namespace Lumen.Tests.Domain;
+namespace Lumen.Tests.Domain.ApiKeys;
 
 public class ApiKeyFormatTests
 {

@@ -3,7 +3,7 @@ using Lumen.Domain.Clients;
 using Lumen.Domain.Config;
 using Lumen.Infrastructure.Config;
 
-namespace Lumen.Tests.Config;
+namespace Lumen.Tests.Infrastructure.Config;
 
 public class ConfigLoaderAcceptanceTests
 {

@@ -1,6 +1,6 @@
 using Lumen.Infrastructure.Config;
 
-namespace Lumen.Tests.Config;
+namespace Lumen.Tests.Infrastructure.Config;
 
 public class KeySuggestionTests
 {

@@ -1,6 +1,6 @@
 using Lumen.Domain.People;
 
-namespace Lumen.Tests.Domain;
+namespace Lumen.Tests.Domain.People;
 
 /// <summary>§6: one rule for the addresses people sign in with and are made managers by.</summary>
 public class EmailAddressTests

@@ -1,7 +1,7 @@
 using Lumen.Domain.Budget;
 using Lumen.Domain.Models;
 
-namespace Lumen.Tests.Domain;
+namespace Lumen.Tests.Domain.Budget;
 
 public class BudgetTests
 {

@@ -1,7 +1,7 @@
 using Lumen.Domain.Access;
 using Lumen.Domain.Models;
 
-namespace Lumen.Tests.Domain;
+namespace Lumen.Tests.Domain.Access;
 
 public class AccessTests
 {
