@@ -90,8 +90,10 @@ public sealed class ConfigWatcherTests
     public async Task A_burst_of_twenty_quick_saves_is_applied_once_with_the_last_content()
     {
         // Only file events may wake the watcher here: a periodic check that happened to read the file just as the
-        // first save landed would rightly apply that save, which is not what this test is about.
-        var eventsOnly = new ConfigWatcherOptions(TimeSpan.FromMilliseconds(300), TimeSpan.FromMinutes(10));
+        // first save landed would rightly apply that save, which is not what this test is about. The saves come 10 to
+        // 20 ms apart; a settle time far above that keeps them one burst on a loaded machine too (with 300 ms, a loaded run once
+        // saw a gap long enough to apply twice).
+        var eventsOnly = new ConfigWatcherOptions(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(10));
         await using var watched = await WatchedConfig.StartAsync(WatchedYaml.Default(max: 100), eventsOnly);
         var bot = await watched.CreateClientAsync("bot");
 
