@@ -35,7 +35,7 @@ public abstract class ModelRequest(JsonObject body, string model, bool stream)
             writer.WriteString("model", upstreamModel);
             foreach (var (name, value) in Body)
             {
-                if (name == "model" || settings.Any(s => s.Key == name)) continue;
+                if (name == "model" || IsSetting(settings, name)) continue;
                 writer.WritePropertyName(name);
                 if (value is null) writer.WriteNullValue();
                 else value.WriteTo(writer);
@@ -48,6 +48,14 @@ public abstract class ModelRequest(JsonObject body, string model, bool stream)
             writer.WriteEndObject();
         }
         return buffer.WrittenMemory;
+    }
+
+    // A loop, not Any(lambda): it runs for every field of every proxied call.
+    private static bool IsSetting(IReadOnlyList<KeyValuePair<string, JsonNode>> settings, string name)
+    {
+        foreach (var setting in settings)
+            if (setting.Key == name) return true;
+        return false;
     }
 
     /// <summary>What the operation sets in the body it sends upstream, over whatever the caller sent.</summary>

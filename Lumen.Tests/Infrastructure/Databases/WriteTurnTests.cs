@@ -1,3 +1,4 @@
+using Lumen.Infrastructure.Changes;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -30,6 +31,28 @@ public sealed class WriteTurnTests : IDisposable
         second.IsCompleted.Should().BeFalse("the file's turn is held");
         first.Dispose();
         (await second.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+    }
+
+    [Fact]
+    public async Task The_ledger_and_the_change_journal_write_only_in_their_turn()
+    {
+        await using var db = await SqliteDatabase.CreateAsync();
+        await using var portal = new TestPortal(db);
+        var client = await portal.CreateClientAsync("ledger");
+        var key = await portal.CreateKeyAsync("ledger");
+        await using var other = await db.Factory.CreateDbContextAsync();
+
+        var held = await other.Dialect.WriteTurnAsync(other);
+        var charge = portal.Ledger.ChargeAsync(client.Id, key.Id, "llama3", 10, 10, 0.25m, 5);
+        var journal = ChangeJournal.AppendAsync(portal.Get<LumenDatabase>(), "test", [new Change("ledger", ChangeKind.UsageChanged, "used")]);
+
+        // Neither may write while another writer of this process has the file's turn; both do once it is given back.
+        await Task.WhenAny(charge, journal, Task.Delay(500));
+        (charge.IsCompleted, journal.IsCompleted).Should().Be((false, false));
+        held.Dispose();
+        await charge.WaitAsync(TimeSpan.FromSeconds(30));
+        await journal.WaitAsync(TimeSpan.FromSeconds(30));
+        (await portal.PoolRowAsync(client.Id)).Requests.Should().Be(1);
     }
 
     [Fact]
