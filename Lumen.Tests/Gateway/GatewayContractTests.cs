@@ -160,11 +160,17 @@ public sealed class GatewayContractTests(GatewayHost host)
             Content = new StringContent(RawAnswer.Chat("stall-headers"), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new("Bearer", client.Key);
-        using var leave = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var leave = new CancellationTokenSource();
+        var sent = host.Upstream.Requests.Count;
 
-        var call = () => http.SendAsync(request, leave.Token);
+        // The caller leaves once its call is at the upstream (which holds back its headers), not after a fixed time: on a
+        // loaded machine a fixed 300 ms could pass the gateway's 1 s upstream timeout before the leaving was noticed.
+        var call = http.SendAsync(request, leave.Token);
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            while (host.Upstream.Requests.Count == sent) await Task.Delay(10, patience.Token);
+        await leave.CancelAsync();
 
-        await call.Should().ThrowAsync<OperationCanceledException>();
+        await FluentActions.Awaiting(() => call).Should().ThrowAsync<OperationCanceledException>();
         var row = (await client.LogAsync(1)).Should().ContainSingle().Subject;
         (row.Status, row.Outcome, row.OutputTokens).Should().Be((499, "client_closed", 0L));
         row.InputTokens.Should().BeGreaterThan(0);
