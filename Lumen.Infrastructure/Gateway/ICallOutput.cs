@@ -21,6 +21,9 @@ public interface ICallOutput
 
     /// <summary>Sends server-sent-event text as it is, flushed at once; the first one starts a 200 event stream.</summary>
     Task SendEventsAsync(string text);
+
+    /// <summary>Sends server-sent events that are UTF-8 already (a relayed stream's bytes), as they are, flushed at once.</summary>
+    Task SendEventsAsync(ReadOnlyMemory<byte> events);
 }
 
 public static class CallOutputExtensions

@@ -64,21 +64,24 @@ public abstract class ModelRequest(JsonObject body, string model, bool stream)
     /// <summary>Input tokens by estimate, for an answer that reports no usage.</summary>
     public abstract long EstimatedInputTokens { get; }
 
-    /// <summary>The answer text in a whole answer (for an output estimate).</summary>
-    public abstract string AnswerText(JsonNode? answer);
+    /// <summary>The length of a whole answer's text (for an output estimate when it reports no usage).</summary>
+    public abstract long AnswerTextLength(JsonElement answer);
 
-    /// <summary>The answer text in one streamed event's data.</summary>
-    public abstract string DeltaText(JsonNode? data);
+    /// <summary>The usage an answer reports, if it reports one.</summary>
+    public abstract UsageReport ReadUsage(JsonElement answer);
 
-    /// <summary>The usage an answer or a streamed event reports, if it reports one.</summary>
-    public abstract UsageReport ReadUsage(JsonNode? node);
-
-    /// <summary>Whether a streamed event's data ends the answer (besides <c>[DONE]</c>, which ends every stream it is sent in).</summary>
-    public virtual bool EndsStream(JsonNode? data) => false;
+    /// <summary>What one streamed event's data says: its text's length, its usage, whether it ends the answer.</summary>
+    public virtual StreamEvent ReadEvent(JsonElement data) => new(0, ReadUsage(data), Ends: false);
 
     /// <summary>How the built-in <c>dummy</c> model answers this operation.</summary>
     internal abstract IAnswerer BuiltIn { get; }
 }
+
+/// <summary>
+/// One streamed event's data, as the call path notes it: the length of the text it carries, the usage it reports,
+/// and whether it ends the answer (besides <c>[DONE]</c>, which ends every stream it is sent in).
+/// </summary>
+public readonly record struct StreamEvent(long TextLength, UsageReport Usage, bool Ends);
 
 /// <summary>Input and output tokens of one call.</summary>
 public readonly record struct TokenUsage(long Input, long Output);

@@ -6,5 +6,8 @@ namespace Lumen.Infrastructure.Gateway;
 /// </summary>
 public static class TokenEstimate
 {
-    public static long Of(string? text) => string.IsNullOrEmpty(text) ? 0 : (text.Length + 3) / 4;
+    public static long Of(string? text) => OfLength(text?.Length ?? 0);
+
+    /// <summary>The estimate for a text of <paramref name="length"/> UTF-16 characters.</summary>
+    public static long OfLength(long length) => (length + 3) / 4;
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace Lumen.Infrastructure.Gateway;
 
@@ -17,21 +16,26 @@ public readonly record struct UsageReport(TokenUsage? Usage, bool Implausible)
     /// Reads <c>usage.{input}</c> and <c>usage.{output}</c> of <paramref name="node"/> (no output count for an
     /// operation that has none, such as embeddings); an answer without them reports nothing.
     /// </summary>
-    public static UsageReport Read(JsonNode? node, string input, string? output)
+    public static UsageReport Read(JsonElement node, string input, string? output)
     {
-        if (node is not JsonObject answer || answer["usage"] is not JsonObject usage) return None;
-        var outputCount = output is null ? null : usage[output];
-        if (usage[input] is null && outputCount is null) return None;
-        if (!TryCount(usage[input], out var i) || !TryCount(outputCount, out var o)) return new(null, Implausible: true);
+        if (!AnswerJson.TryGet(node, "usage", out var usage) || usage.ValueKind != JsonValueKind.Object) return None;
+        var inputCount = Count(usage, input);
+        var outputCount = output is null ? default : Count(usage, output);
+        if (IsAbsent(inputCount) && IsAbsent(outputCount)) return None;
+        if (!TryCount(inputCount, out var i) || !TryCount(outputCount, out var o)) return new(null, Implausible: true);
         return new(new TokenUsage(i, o), false);
     }
 
+    private static JsonElement Count(JsonElement usage, string name) => usage.TryGetProperty(name, out var count) ? count : default;
+
+    // A JSON null reads as absent, as it always has.
+    private static bool IsAbsent(JsonElement count) => count.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
+
     /// <summary>A count of tokens: an integer JSON number from 0 to <see cref="MaxTokens"/>; absent counts as 0.</summary>
-    private static bool TryCount(JsonNode? node, out long count)
+    private static bool TryCount(JsonElement node, out long count)
     {
         count = 0;
-        if (node is null) return true;
-        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.Number) return false;
-        return value.TryGetValue(out count) && count is >= 0 and <= MaxTokens;
+        if (IsAbsent(node)) return true;
+        return node.ValueKind == JsonValueKind.Number && node.TryGetInt64(out count) && count is >= 0 and <= MaxTokens;
     }
 }

@@ -19,14 +19,24 @@ internal sealed class HttpCallOutput(HttpResponse response) : ICallOutput
 
     public async Task SendEventsAsync(string text)
     {
-        if (!response.HasStarted)
-        {
-            response.StatusCode = 200;
-            response.ContentType = "text/event-stream";
-            response.Headers.CacheControl = "no-cache";
-            response.Headers["X-Accel-Buffering"] = "no";
-        }
+        StartEvents();
         await response.WriteAsync(text, CancellationToken.None);
         await response.Body.FlushAsync(CancellationToken.None);
+    }
+
+    // PipeWriter.WriteAsync writes and flushes in one step: one send per batch of relayed events.
+    public async Task SendEventsAsync(ReadOnlyMemory<byte> events)
+    {
+        StartEvents();
+        await response.BodyWriter.WriteAsync(events, CancellationToken.None);
+    }
+
+    private void StartEvents()
+    {
+        if (response.HasStarted) return;
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
     }
 }

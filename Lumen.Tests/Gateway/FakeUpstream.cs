@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -138,7 +141,8 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>
     /// The misbehaviours of §15, by tag: <c>stall-headers|body|stream|trickle|reject</c>, <c>garbage</c>,
     /// <c>liar-negative|fraction|huge|text</c>, <c>busy</c> (429 with <c>Retry-After: 7</c>), <c>huge</c> (an answer of
-    /// <see cref="HugeBytes"/>), <c>reject</c> (400 with a message), <c>noroute</c> (404), <c>locked</c> (401).
+    /// <see cref="HugeBytes"/>), <c>reject</c> (400 with a message), <c>noroute</c> (404), <c>locked</c> (401), <c>ragged</c>
+    /// (a good stream in awkward pieces).
     /// Returns false for the well-behaved modes.
     /// </summary>
     private static async Task<bool> MisbehaveAsync(HttpContext http, string mode, string flavor, bool stream, string model)
@@ -194,6 +198,17 @@ public sealed class FakeUpstream : IAsyncDisposable
                 await SendAsync(http, last);
                 await http.Response.WriteAsync("data: [DONE]\n\n", ct);
                 return true;
+            case ("ragged", _):
+                http.Response.ContentType = "text/event-stream";
+                var ragged = Encoding.UTF8.GetBytes(RaggedStream(model));
+                // Seven bytes a write, with pauses: events, lines and characters all arrive cut in two.
+                for (var at = 0; at < ragged.Length; at += 7)
+                {
+                    await http.Response.Body.WriteAsync(ragged.AsMemory(at, Math.Min(7, ragged.Length - at)), ct);
+                    await http.Response.Body.FlushAsync(ct);
+                    if (at % 91 == 0) await Task.Delay(2, ct);
+                }
+                return true;
             case ("busy", _):
                 http.Response.StatusCode = 429;
                 http.Response.Headers.RetryAfter = "7";
@@ -227,8 +242,26 @@ public sealed class FakeUpstream : IAsyncDisposable
     public static readonly string[] Misbehaviours =
     [
         "stall-headers", "stall-body", "stall-stream", "stall-trickle", "stall-reject", "garbage", "liar-negative", "liar-fraction",
-        "liar-huge", "liar-text", "busy", "huge", "reject", "noroute", "locked",
+        "liar-huge", "liar-text", "busy", "huge", "reject", "noroute", "locked", "ragged",
     ];
+
+    /// <summary>The text a <c>ragged</c> stream carries, piece by piece: characters of two and four bytes, and escapes.</summary>
+    public static readonly string[] RaggedPieces = ["Grüße ", "aus ", "Köln ", "😀 ", "\"quoted\"", "\n"];
+
+    /// <summary>
+    /// A <c>ragged</c> stream: well formed, with usage, but with CRLF line ends, its text unescaped where JSON allows,
+    /// and a last line (<c>[DONE]</c>) with no line break at all.
+    /// </summary>
+    private static string RaggedStream(string model)
+    {
+        var relaxed = new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var text = new StringBuilder();
+        foreach (var piece in RaggedPieces)
+            text.Append("data: ").Append(Chunk(model, new JsonObject { ["content"] = piece }).ToJsonString(relaxed)).Append("\r\n\r\n");
+        var last = Chunk(model, null);
+        last["usage"] = Usage();
+        return text.Append(": a comment line\r\ndata: ").Append(last.ToJsonString()).Append("\r\n\r\ndata: [DONE]").ToString();
+    }
 
     /// <summary>How long a stalling endpoint stays silent: far beyond the gateway's bounds in tests.</summary>
     public static readonly TimeSpan Stall = TimeSpan.FromSeconds(15);

@@ -45,6 +45,25 @@ public sealed class GatewayStreamingTests(GatewayHost host)
     }
 
     [Fact]
+    public async Task A_stream_that_arrives_in_awkward_pieces_is_passed_on_intact_and_charged_its_usage()
+    {
+        var client = await host.NewClientAsync();
+
+        var answer = await RawAnswer.PostAsync(host.BaseAddress, client.Key, RawAnswer.Chat("ragged", stream: true));
+
+        answer.Status.Should().Be(200);
+        answer.Broken.Should().BeFalse();
+        answer.Done.Should().BeTrue("the last line, [DONE] without a line break, is passed on too");
+        var chunks = answer.Events.Where(e => e != "[DONE]").Select(e => JsonNode.Parse(e)!).ToList();
+        string.Concat(chunks.Select(c => c["choices"]!.AsArray().FirstOrDefault()?["delta"]?["content"]?.GetValue<string>()))
+            .Should().Be(string.Concat(FakeUpstream.RaggedPieces), "every event arrives intact, multi-byte characters too");
+        chunks.Last()["usage"]!["completion_tokens"]!.GetValue<long>().Should().Be(FakeUpstream.OutputTokens);
+        var row = (await client.LogAsync(1)).Single();
+        (row.Status, row.InputTokens, row.OutputTokens).Should().Be((200, FakeUpstream.InputTokens, FakeUpstream.OutputTokens));
+        (await client.PoolAsync()).CoinsSpentMicros.Should().Be(GatewayHost.UpstreamCallMicros);
+    }
+
+    [Fact]
     public async Task An_upstream_stream_is_passed_on_with_its_usage()
     {
         var client = await host.NewClientAsync();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Lumen.Infrastructure.Gateway.Chat;
@@ -23,11 +24,11 @@ public sealed class ChatRequest : ModelRequest
     // A few tokens of overhead per message, as chat formats have.
     public override long EstimatedInputTokens => Messages.Sum(m => TokenEstimate.Of(m.Content) + 3);
 
-    public override string AnswerText(JsonNode? answer) => ContentOf(answer, "message");
+    public override long AnswerTextLength(JsonElement answer) => ContentLength(answer, "message");
 
-    public override string DeltaText(JsonNode? data) => ContentOf(data, "delta");
+    public override StreamEvent ReadEvent(JsonElement data) => new(ContentLength(data, "delta"), ReadUsage(data), Ends: false);
 
-    public override UsageReport ReadUsage(JsonNode? node) => UsageReport.Read(node, "prompt_tokens", "completion_tokens");
+    public override UsageReport ReadUsage(JsonElement answer) => UsageReport.Read(answer, "prompt_tokens", "completion_tokens");
 
     /// <summary>The request in <paramref name="body"/>, or the 400 that says what is wrong with it.</summary>
     public static (ChatRequest? Request, GatewayError? Problem) From(JsonObject body)
@@ -50,7 +51,12 @@ public sealed class ChatRequest : ModelRequest
         return (new ChatRequest(body, model, stream, texts), null);
     }
 
-    private static string ContentOf(JsonNode? node, string part) =>
-        node is JsonObject o && o["choices"] is JsonArray { Count: > 0 } choices && choices[0] is JsonObject choice
-            && choice[part] is JsonObject inner && inner["content"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
+    /// <summary>The text of every choice's <paramref name="part"/> (<c>message</c>, or a chunk's <c>delta</c>), counted.</summary>
+    private static long ContentLength(JsonElement node, string part)
+    {
+        long length = 0;
+        foreach (var choice in AnswerJson.Objects(node, "choices"))
+            if (AnswerJson.TryGet(choice, part, out var inner)) length += AnswerJson.TextLength(inner, "content");
+        return length;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Lumen.Infrastructure.Gateway.Completions;
@@ -21,11 +22,11 @@ public sealed class CompletionsRequest : ModelRequest
 
     public override long EstimatedInputTokens => Prompts.Sum(p => p.Tokens);
 
-    public override string AnswerText(JsonNode? answer) => TextOf(answer);
+    public override long AnswerTextLength(JsonElement answer) => TextLength(answer);
 
-    public override string DeltaText(JsonNode? data) => TextOf(data);
+    public override StreamEvent ReadEvent(JsonElement data) => new(TextLength(data), ReadUsage(data), Ends: false);
 
-    public override UsageReport ReadUsage(JsonNode? node) => UsageReport.Read(node, "prompt_tokens", "completion_tokens");
+    public override UsageReport ReadUsage(JsonElement answer) => UsageReport.Read(answer, "prompt_tokens", "completion_tokens");
 
     public static (CompletionsRequest? Request, GatewayError? Problem) From(JsonObject json)
     {
@@ -38,7 +39,11 @@ public sealed class CompletionsRequest : ModelRequest
         return badStream is not null ? (null, badStream) : (new CompletionsRequest(json, model, stream, prompts), null);
     }
 
-    private static string TextOf(JsonNode? node) =>
-        node is JsonObject o && o["choices"] is JsonArray { Count: > 0 } choices && choices[0] is JsonObject choice
-            ? RequestJson.Text(choice, "text") ?? "" : "";
+    /// <summary>The text of every choice, counted.</summary>
+    private static long TextLength(JsonElement node)
+    {
+        long length = 0;
+        foreach (var choice in AnswerJson.Objects(node, "choices")) length += AnswerJson.TextLength(choice, "text");
+        return length;
+    }
 }

@@ -32,12 +32,10 @@ public sealed class EmbeddingsRequest : ModelRequest
 
     public override long EstimatedInputTokens => Inputs.Sum(i => i.Tokens);
 
-    public override string AnswerText(JsonNode? answer) => "";
-
-    public override string DeltaText(JsonNode? data) => "";
+    public override long AnswerTextLength(JsonElement answer) => 0;
 
     /// <summary>Embeddings report <c>prompt_tokens</c> only: there is no output to count.</summary>
-    public override UsageReport ReadUsage(JsonNode? node) => UsageReport.Read(node, "prompt_tokens", output: null);
+    public override UsageReport ReadUsage(JsonElement answer) => UsageReport.Read(answer, "prompt_tokens", output: null);
 
     public static (EmbeddingsRequest? Request, GatewayError? Problem) From(JsonObject json)
     {

@@ -52,12 +52,4 @@ internal static class ResponseShapes
         ["output_tokens_details"] = new JsonObject { ["reasoning_tokens"] = 0 },
         ["total_tokens"] = usage.Input + usage.Output,
     };
-
-    /// <summary>The text of a response's <c>output_text</c> parts.</summary>
-    public static string OutputText(JsonNode? response) =>
-        response is JsonObject r && r["output"] is JsonArray output
-            ? string.Concat(output.OfType<JsonObject>().Select(item => item["content"]).OfType<JsonArray>()
-                .SelectMany(parts => parts.OfType<JsonObject>())
-                .Select(part => RequestJson.Text(part, "type") == "output_text" ? RequestJson.Text(part, "text") : null))
-            : "";
 }

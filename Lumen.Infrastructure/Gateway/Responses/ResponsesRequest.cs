@@ -28,17 +28,29 @@ public sealed class ResponsesRequest : ModelRequest
 
     public override long EstimatedInputTokens => Texts.Sum(t => TokenEstimate.Of(t) + 3);
 
-    public override string AnswerText(JsonNode? answer) => ResponseShapes.OutputText(answer);
+    public override long AnswerTextLength(JsonElement answer)
+    {
+        long length = 0;
+        foreach (var item in AnswerJson.Objects(answer, "output"))
+        foreach (var part in AnswerJson.Objects(item, "content"))
+            if (AnswerJson.Text(part, "type") == "output_text") length += AnswerJson.TextLength(part, "text");
+        return length;
+    }
 
-    public override string DeltaText(JsonNode? data) =>
-        data is JsonObject e && RequestJson.Text(e, "type") == "response.output_text.delta" ? RequestJson.Text(e, "delta") ?? "" : "";
+    /// <summary>Usage as <c>input_tokens</c> / <c>output_tokens</c> on the response.</summary>
+    public override UsageReport ReadUsage(JsonElement answer) => UsageReport.Read(answer, "input_tokens", "output_tokens");
 
-    /// <summary>Usage as <c>input_tokens</c> / <c>output_tokens</c>: on the response, or in a stream on <c>response.completed</c>'s.</summary>
-    public override UsageReport ReadUsage(JsonNode? node) =>
-        UsageReport.Read(node is JsonObject { } o && o["response"] is JsonObject response ? response : node, "input_tokens", "output_tokens");
-
-    public override bool EndsStream(JsonNode? data) =>
-        data is JsonObject e && RequestJson.Text(e, "type") is "response.completed" or "response.incomplete" or "response.failed";
+    /// <summary>
+    /// Text comes in <c>response.output_text.delta</c> events; the usage on the response that the last event
+    /// (<c>response.completed</c>, <c>.incomplete</c> or <c>.failed</c>) carries.
+    /// </summary>
+    public override StreamEvent ReadEvent(JsonElement data) => AnswerJson.Text(data, "type") switch
+    {
+        "response.output_text.delta" => new(AnswerJson.TextLength(data, "delta"), default, Ends: false),
+        "response.completed" or "response.incomplete" or "response.failed" =>
+            new(0, AnswerJson.TryGet(data, "response", out var response) ? ReadUsage(response) : default, Ends: true),
+        _ => default,
+    };
 
     public static (ResponsesRequest? Request, GatewayError? Problem) From(JsonObject json)
     {

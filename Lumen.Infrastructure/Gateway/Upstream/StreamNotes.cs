@@ -1,42 +1,57 @@
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text.Unicode;
 
 namespace Lumen.Infrastructure.Gateway.Upstream;
 
-/// <summary>What a streamed answer said so far, line by line: its text, its usage, whether it ended (<c>[DONE]</c>, or the operation's last event).</summary>
+/// <summary>
+/// What a streamed answer said so far, line by line as its bytes arrive: the length of its text (for an estimate), its
+/// usage, whether it ended (<c>[DONE]</c>, or the operation's last event). Only lengths are kept, never the text.
+/// </summary>
 internal sealed class StreamNotes(ModelRequest request)
 {
-    private readonly StringBuilder _seen = new();
-
     public TokenUsage? Usage { get; private set; }
     public bool Done { get; private set; }
-    public string Seen => _seen.ToString();
+    public long TextLength { get; private set; }
 
-    /// <summary>Notes one line of the stream; returns what is wrong with it, or null. Lines other than <c>data:</c> are passed on as they are.</summary>
-    public string? Note(string line)
+    /// <summary>
+    /// Notes one line of the stream (its bytes, without the line break); returns what is wrong with it, or null. Lines
+    /// other than <c>data:</c> are passed on as they are.
+    /// </summary>
+    public string? Note(ReadOnlyMemory<byte> line)
     {
-        if (!line.StartsWith("data:", StringComparison.Ordinal)) return null;
-        var data = line.AsSpan(5).Trim();
-        if (data.SequenceEqual("[DONE]"))
+        if (!line.Span.StartsWith("data:"u8)) return null;
+        var data = Trim(line[5..]);
+        if (data.Span.SequenceEqual("[DONE]"u8))
         {
             Done = true;
             return null;
         }
-        JsonNode? chunk;
+        // Relayed as bytes: what is not UTF-8 must not reach the caller as if it were.
+        if (!Utf8.IsValid(data.Span)) return "its stream held something that is not JSON";
+        StreamEvent said;
         try
         {
-            chunk = JsonNode.Parse(data.ToString());
+            using var chunk = JsonDocument.Parse(data);
+            said = request.ReadEvent(chunk.RootElement);
         }
         catch (JsonException)
         {
             return "its stream held something that is not JSON";
         }
-        if (request.EndsStream(chunk)) Done = true;
-        var usage = request.ReadUsage(chunk);
-        if (usage.Implausible) return "it reported implausible token usage";
-        Usage = usage.Usage ?? Usage;
-        _seen.Append(request.DeltaText(chunk));
+        if (said.Usage.Implausible) return "it reported implausible token usage";
+        if (said.Ends) Done = true;
+        Usage = said.Usage.Usage ?? Usage;
+        TextLength += said.TextLength;
         return null;
+    }
+
+    private static ReadOnlyMemory<byte> Trim(ReadOnlyMemory<byte> data)
+    {
+        var span = data.Span;
+        var start = 0;
+        var end = span.Length;
+        while (start < end && span[start] is (byte)' ' or (byte)'\t') start++;
+        while (end > start && span[end - 1] is (byte)' ' or (byte)'\t' or (byte)'\r') end--;
+        return data[start..end];
     }
 }

@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
 namespace Lumen.Infrastructure.Gateway.Upstream;
@@ -31,7 +29,7 @@ internal sealed partial class UpstreamAnswerer(UpstreamClients upstreams, Gatewa
         }
         catch (OperationCanceledException) when (callerGone.IsCancellationRequested)
         {
-            return call.CallerLeft(null, "");
+            return call.CallerLeft(null, 0);
         }
         catch (OperationCanceledException)
         {
@@ -61,7 +59,7 @@ internal sealed partial class UpstreamAnswerer(UpstreamClients upstreams, Gatewa
         }
         catch (OperationCanceledException) when (call.CallerGone.IsCancellationRequested)
         {
-            return call.CallerLeft(null, "");
+            return call.CallerLeft(null, 0);
         }
         catch (OperationCanceledException)
         {
@@ -74,55 +72,96 @@ internal sealed partial class UpstreamAnswerer(UpstreamClients upstreams, Gatewa
         }
         if (body is null) return Failed(call, $"its answer is larger than {cap:N0} bytes");
 
-        JsonObject? answer = null;
+        using var answer = ParseObject(body);
+        if (answer is null) return Failed(call, "its answer is not a JSON object");
+        var usage = call.Request.ReadUsage(answer.RootElement);
+        if (usage.Implausible) return Failed(call, "it reported implausible token usage");
+        await output.WriteAsync(json =>
+        {
+            WriteNamingOurModel(json, answer.RootElement, call.Model);
+            return Task.CompletedTask;
+        });
+        return Answer.Completed(usage.Usage ?? call.Estimate(call.Request.AnswerTextLength(answer.RootElement)));
+    }
+
+    private static JsonDocument? ParseObject(byte[] body)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(body)) return null;
         try
         {
-            if (System.Text.Unicode.Utf8.IsValid(body)) answer = JsonNode.Parse(body) as JsonObject;
+            var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object) return document;
+            document.Dispose();
         }
         catch (JsonException)
         {
-            // garbage, reported below
+            // garbage, reported by the caller
         }
-        if (answer is null) return Failed(call, "its answer is not a JSON object");
-        var usage = call.Request.ReadUsage(answer);
-        if (usage.Implausible) return Failed(call, "it reported implausible token usage");
-        answer["model"] = call.Model;
-        await output.SendAsync(answer);
-        return Answer.Completed(usage.Usage ?? call.Estimate(call.Request.AnswerText(answer)));
+        return null;
     }
 
+    /// <summary>The answer as it came, but naming the model as the caller called it, not the upstream's id for it.</summary>
+    private static void WriteNamingOurModel(Utf8JsonWriter json, JsonElement answer, string model)
+    {
+        json.WriteStartObject();
+        var named = false;
+        foreach (var property in answer.EnumerateObject())
+        {
+            if (!property.NameEquals("model"u8))
+            {
+                property.WriteTo(json);
+            }
+            else if (!named)
+            {
+                json.WriteString("model"u8, model);
+                named = true;
+            }
+        }
+        if (!named) json.WriteString("model"u8, model);
+        json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Passes a stream on as bytes: whatever whole events one read brought go out in one write, and each <c>data:</c>
+    /// line is read in place for usage, text length and the end. Nothing is decoded to strings or copied per event.
+    /// </summary>
     private async Task<Answer> RelayStreamAsync(UpstreamCall call, HttpResponseMessage response, ICallOutput output)
     {
         var stream = new StreamNotes(call.Request);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(call.Deadline);
+        using var events = new EventBuffer();
         long bytes = 0;
         try
         {
             await using var body = await response.Content.ReadAsStreamAsync(call.Deadline);
-            using var reader = new StreamReader(body);
-            var pending = new StringBuilder();
             while (true)
             {
                 idle.CancelAfter(options.StreamIdle);
-                if (await reader.ReadLineAsync(idle.Token) is not { } line) break;
-                bytes += line.Length + 1;
+                var read = await body.ReadAsync(events.Free(), idle.Token);
+                if (read == 0) break;
+                bytes += read;
                 if (bytes > options.MaxUpstreamResponseBytes) return Failed(call, $"its answer is larger than {options.MaxUpstreamResponseBytes:N0} bytes");
-                pending.Append(line).Append('\n');
-                if (line.Length == 0)
+                events.Filled(read);
+                string? wrong = null;
+                while (wrong is null && events.NextLine() is { } line) wrong = stream.Note(line);
+                // The events before a wrong line go out as they would have had it come in a later read.
+                if (events.Whole.Length > 0)
                 {
-                    await output.SendEventsAsync(pending.ToString());
-                    pending.Clear();
+                    await output.SendEventsAsync(events.Whole);
+                    events.Sent();
                 }
-                else if (stream.Note(line) is { } wrong)
-                {
-                    return Failed(call, wrong);
-                }
+                if (wrong is not null) return Failed(call, wrong);
             }
-            if (pending.Length > 0) await output.SendEventsAsync(pending.ToString());
+            if (events.Unsent.Length > 0)
+            {
+                // The stream ended without the blank line after its last event: that event is still passed on, as it came.
+                if (stream.Note(events.Unended) is { } wrong) return Failed(call, wrong);
+                await output.SendEventsAsync(events.Unsent);
+            }
         }
         catch (OperationCanceledException) when (call.CallerGone.IsCancellationRequested)
         {
-            return call.CallerLeft(stream.Usage, stream.Seen);
+            return call.CallerLeft(stream.Usage, stream.TextLength);
         }
         catch (OperationCanceledException) when (call.Deadline.IsCancellationRequested)
         {
@@ -139,7 +178,7 @@ internal sealed partial class UpstreamAnswerer(UpstreamClients upstreams, Gatewa
         }
         // A stream that ends without [DONE] or usage was cut: an error, not a shorter answer that looks complete.
         if (!stream.Done && stream.Usage is null) return Failed(call, "the stream broke off");
-        return Answer.Completed(stream.Usage ?? call.Estimate(stream.Seen));
+        return Answer.Completed(stream.Usage ?? call.Estimate(stream.TextLength));
     }
 
     /// <summary>The upstream said no (§15): never charged, and said in our words.</summary>
@@ -193,8 +232,8 @@ internal sealed record UpstreamCall(AdmittedCall Admitted, string Url, Cancellat
     public string Model => Admitted.Model.Name;
     public ModelRequest Request => Admitted.Request;
 
-    public TokenUsage Estimate(string output) => new(Request.EstimatedInputTokens, TokenEstimate.Of(output));
+    public TokenUsage Estimate(long outputLength) => new(Request.EstimatedInputTokens, TokenEstimate.OfLength(outputLength));
 
     /// <summary>§15: charged for what the upstream had reported, or else the estimate of the input and of the output sent so far.</summary>
-    public Answer CallerLeft(TokenUsage? reported, string sent) => Answer.CallerLeft(reported ?? Estimate(sent));
+    public Answer CallerLeft(TokenUsage? reported, long sentLength) => Answer.CallerLeft(reported ?? Estimate(sentLength));
 }
