@@ -33,6 +33,7 @@ public static class InfrastructureServices
         services.AddSingleton<ClientTotalsCache>();
         services.AddSingleton<ClientDirectory>();
         services.AddSingleton<ClientDetailsQuery>();
+        services.AddSingleton<Models.ModelBoard>();
         services.AddSingleton<UsageBoard>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<KeyVerifier>();
