@@ -61,4 +61,20 @@ public sealed class ModelsPageTests(BrowserFixture browser, ModelsPortal portal,
         await Expect(Llama.Locator(".snippet[data-language='Python']")).ToContainTextAsync("model=\"llama3\"");
         await Page.ExpectNoAxeViolationsAsync(Output);
     }
+
+    [Fact]
+    public async Task Models_page_with_a_degraded_model_is_captured()
+    {
+        await Portal.SetFirstEndpointAsync(503);
+        await OpenAsync(BrowserConfig.Admin);
+        await Expect(Llama.Locator(".model-state")).ToHaveTextAsync("degraded");
+        await Page.SetViewportSizeAsync(1400, 1100);
+        await Page.EvaluateAsync("() => document.fonts.ready.then(() => true)");
+
+        var png = await Page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true });
+        png.Length.Should().BeGreaterThan(20_000, "a page with two models, an endpoint table and snippets is a substantial picture");
+
+        await Screenshots.SaveAsync(png, "models-page.png", Output);
+        await Portal.SetFirstEndpointAsync(200);
+    }
 }
