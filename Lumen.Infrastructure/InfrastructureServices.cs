@@ -33,7 +33,6 @@ public static class InfrastructureServices
         services.AddSingleton<ClientTotalsCache>();
         services.AddSingleton<ClientDirectory>();
         services.AddSingleton<ClientDetailsQuery>();
-        services.AddSingleton<Models.ModelBoard>();
         services.AddSingleton<UsageBoard>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<KeyVerifier>();

@@ -20,6 +20,8 @@ public static class GatewayServices
         services.AddSingleton<UpstreamClients>();
         services.AddEndpointHealth();
         services.AddSingleton(sp => new ModelCallStats(sp.GetRequiredService<TimeProvider>()));
+        // The models page reads what the gateway keeps (health, the last hour), so it is registered with it.
+        services.AddSingleton<Models.ModelBoard>();
         services.AddSingleton<UsageSignals>();
         services.AddSingleton<UnidentifiedCalls>();
         services.AddSingleton(sp => new CallAdmission(sp.GetRequiredService<ConfigState>(), sp.GetRequiredService<ConsentService>(), sp.GetRequiredService<TimeProvider>()));
