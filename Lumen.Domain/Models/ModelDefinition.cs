@@ -8,8 +8,17 @@ public sealed record ModelPrice(Coins InputPerMillion, Coins OutputPerMillion)
     public static readonly ModelPrice Free = new(Coins.Zero, Coins.Zero);
 }
 
-/// <summary>An OpenAI-compatible upstream for a model. The key is read from <see cref="ApiKeyEnv"/> or given inline.</summary>
-public sealed record ModelEndpoint(string Url, string UpstreamModel, string? ApiKeyEnv, string? ApiKey);
+/// <summary>
+/// An OpenAI-compatible upstream for a model. The key is read from <see cref="ApiKeyEnv"/> or given inline;
+/// <see cref="MaxConcurrent"/> is how many calls it serves at once (null: no cap).
+/// </summary>
+public sealed record ModelEndpoint(string Url, string UpstreamModel, string? ApiKeyEnv, string? ApiKey, int? MaxConcurrent = null)
+{
+    /// <summary>The URL to show or log: without user, password, query or fragment, where a credential may sit.</summary>
+    public string SafeUrl => Uri.TryCreate(Url, UriKind.Absolute, out var uri)
+        ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
+        : "(not a valid URL)";
+}
 
 /// <summary>A model of the config's <c>models</c> section.</summary>
 public sealed record ModelDefinition(string Name, ModelPrice Price, IReadOnlyList<ModelEndpoint> Endpoints, bool Active = true)

@@ -8,7 +8,7 @@ internal static class ModelsSectionReader
 {
     // Other keys a full Lumen config puts on models and endpoints are skipped, not rejected (§2.2).
     private static readonly string[] ModelKeys = ["name", "input_cost_per_million", "output_cost_per_million", "active", "endpoints"];
-    private static readonly string[] EndpointKeys = ["url", "model", "api_key_env", "api_key"];
+    private static readonly string[] EndpointKeys = ["url", "model", "api_key_env", "api_key", "max_concurrent"];
 
     /// <summary>The models read; those with errors are left out (the errors reject the file anyway).</summary>
     public static List<ModelDefinition> Read(YamlTreeNode node, ConfigIssues issues)
@@ -70,6 +70,7 @@ internal static class ModelsSectionReader
                     break;
             }
         });
+        NodeReader.WarnNearMisses(map, where, ModelKeys, issues);
         if (nameEntry is null) issues.Error(map, $"{where} has no name; every model needs 'name'.");
 
         var endpoints = endpointsNode is null ? [] : ReadEndpoints(endpointsNode, where, name ?? "", issues);
@@ -97,6 +98,7 @@ internal static class ModelsSectionReader
                 continue;
             }
             string? url = null, upstream = null, keyEnv = null, key = null;
+            int? maxConcurrent = null;
             var hasUrl = false;
             NodeReader.ReadKeys(map, at, EndpointKeys, strict: false, issues, (k, entry) =>
             {
@@ -115,11 +117,15 @@ internal static class ModelsSectionReader
                     case "api_key":
                         key = NodeReader.OptionalText(entry.Value, $"api_key of {at}", issues);
                         break;
+                    case "max_concurrent":
+                        maxConcurrent = NodeReader.PositiveInteger(entry.Value, $"max_concurrent of {at}", issues);
+                        break;
                 }
             });
+            NodeReader.WarnNearMisses(map, at, EndpointKeys, issues);
             if (!hasUrl) issues.Error(map, $"{at} has no url; every endpoint needs 'url'.");
             // The upstream model id defaults to the model's own name (§2).
-            if (url is not null) endpoints.Add(new ModelEndpoint(url, upstream ?? modelName, keyEnv, key));
+            if (url is not null) endpoints.Add(new ModelEndpoint(url, upstream ?? modelName, keyEnv, key, maxConcurrent));
         }
         return endpoints;
     }

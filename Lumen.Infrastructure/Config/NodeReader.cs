@@ -40,6 +40,20 @@ internal static class NodeReader
         }
     }
 
+    /// <summary>
+    /// Warns of each key that is not <paramref name="allowed"/> but within two letters of one (<c>max_concurent</c>):
+    /// where unknown keys are skipped (a full Lumen config has others), a typo must still not pass unseen (§20).
+    /// </summary>
+    public static void WarnNearMisses(MappingNode map, string where, IReadOnlyList<string> allowed, ConfigIssues issues)
+    {
+        foreach (var entry in map.Entries)
+        {
+            if (entry.Key is not ScalarNode { IsNull: false } key || allowed.Contains(key.Value, StringComparer.Ordinal)) continue;
+            if (KeySuggestion.Closest(key.Value, allowed) is { } close)
+                issues.Warning(key, $"Unknown key '{key.Value}' in {where} is ignored; did you mean '{close}'?");
+        }
+    }
+
     private static string UnknownKey(string key, string where, IReadOnlyList<string> allowed, Func<string, string?>? hint)
     {
         var advice = hint?.Invoke(key)
@@ -68,6 +82,16 @@ internal static class NodeReader
         var value = Number(node, field, issues);
         if (value is not < 0) return value;
         issues.Error(node, $"{field} must not be negative, found {Format(value.Value)}.");
+        return null;
+    }
+
+    /// <summary>A whole number of 1 or more (a count, such as an endpoint's <c>max_concurrent</c>).</summary>
+    public static int? PositiveInteger(YamlTreeNode node, string field, ConfigIssues issues)
+    {
+        var value = Number(node, field, issues);
+        if (value is null) return null;
+        if (value >= 1 && value <= int.MaxValue && value == decimal.Truncate(value.Value)) return (int)value.Value;
+        issues.Error(node, $"{field} must be a whole number of 1 or more, found {Format(value.Value)}.");
         return null;
     }
 

@@ -18,6 +18,10 @@ public static class GatewayServices
         services.AddMetrics();
         services.AddSingleton(options);
         services.AddSingleton<UpstreamClients>();
+        services.AddEndpointHealth();
+        services.AddSingleton(sp => new ModelCallStats(sp.GetRequiredService<TimeProvider>()));
+        // The models page reads what the gateway keeps (health, the last hour), so it is registered with it.
+        services.AddSingleton<Models.ModelBoard>();
         services.AddSingleton<UsageSignals>();
         services.AddSingleton<UnidentifiedCalls>();
         services.AddSingleton(sp => new CallAdmission(sp.GetRequiredService<ConfigState>(), sp.GetRequiredService<ConsentService>(), sp.GetRequiredService<TimeProvider>()));
@@ -28,11 +32,12 @@ public static class GatewayServices
         services.AddSingleton(sp => new ModelCalls(
             sp.GetRequiredService<KeyVerifier>(),
             sp.GetRequiredService<CallAdmission>(),
-            new UpstreamAnswerer(sp.GetRequiredService<UpstreamClients>(), options, sp.GetRequiredService<ILogger<UpstreamAnswerer>>()),
+            new UpstreamAnswerer(sp.GetRequiredService<EndpointFailover>(), options, sp.GetRequiredService<ILogger<UpstreamAnswerer>>()),
             sp.GetRequiredService<CoinLedger>(),
             sp.GetRequiredService<UsageSignals>(),
             sp.GetRequiredService<UnidentifiedCalls>(),
             sp.GetRequiredService<GatewayMetrics>(),
+            sp.GetRequiredService<ModelCallStats>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ModelCalls>>()));
         return services;

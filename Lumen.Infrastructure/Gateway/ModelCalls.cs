@@ -25,11 +25,12 @@ public sealed partial class ModelCalls
     private readonly UsageSignals _usage;
     private readonly UnidentifiedCalls _unidentified;
     private readonly GatewayMetrics _metrics;
+    private readonly ModelCallStats _stats;
     private readonly TimeProvider _clock;
     private readonly ILogger _log;
 
     internal ModelCalls(KeyVerifier keys, CallAdmission admission, UpstreamAnswerer upstream, CoinLedger ledger,
-        UsageSignals usage, UnidentifiedCalls unidentified, GatewayMetrics metrics, TimeProvider clock, ILogger<ModelCalls> log)
+        UsageSignals usage, UnidentifiedCalls unidentified, GatewayMetrics metrics, ModelCallStats stats, TimeProvider clock, ILogger<ModelCalls> log)
     {
         _keys = keys;
         _admission = admission;
@@ -39,6 +40,7 @@ public sealed partial class ModelCalls
         _usage = usage;
         _unidentified = unidentified;
         _metrics = metrics;
+        _stats = stats;
         _clock = clock;
     }
 
@@ -87,6 +89,7 @@ public sealed partial class ModelCalls
 
         var call = new AdmittedCall(record.RequestId!, caller.Client.Id, caller.Client.Name, caller.KeyId, model!, request, _clock.GetUtcNow());
         var answer = await AnswererFor(call).AnswerAsync(call, output, callerGone);
+        _stats.Record(model!.Name, answer.Outcome == CallOutcome.Ok, watch.Elapsed);
         if (!answer.Outcome.IsCharged()) return await EndAsync(record, watch, answer.Error!);
 
         var cost = CallCost.For(answer.Usage.Input, answer.Usage.Output, model!.Price);

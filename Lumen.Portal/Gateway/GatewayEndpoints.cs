@@ -4,6 +4,7 @@ using Lumen.Infrastructure.Gateway.Chat;
 using Lumen.Infrastructure.Gateway.Completions;
 using Lumen.Infrastructure.Gateway.Embeddings;
 using Lumen.Infrastructure.Gateway.Responses;
+using Lumen.Infrastructure.Gateway.Upstream;
 
 namespace Lumen.Portal.Gateway;
 
@@ -15,7 +16,8 @@ namespace Lumen.Portal.Gateway;
 public static class GatewayEndpoints
 {
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddLumenGateway(GatewayOptions.FromConfiguration(configuration)).AddSingleton<CutOffUploads>();
+        services.AddSingleton(EndpointHealthOptions.FromConfiguration(configuration))
+            .AddLumenGateway(GatewayOptions.FromConfiguration(configuration)).AddSingleton<CutOffUploads>();
 
     /// <summary>The edge of <c>/v1</c>: request ids, and OpenAI's error shape for whatever the endpoints leave.</summary>
     public static IApplicationBuilder UseGatewayBoundary(this IApplicationBuilder app) => app.UseMiddleware<GatewayBoundary>();

@@ -4,12 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Lumen.Tests.Gateway;
 
@@ -33,11 +28,13 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>The pause between chunks of a <c>slow</c> stream.</summary>
     public static readonly TimeSpan SlowChunk = TimeSpan.FromMilliseconds(150);
 
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentQueue<Received> _received = new();
     private readonly SemaphoreSlim _drop = new(0);
 
-    private FakeUpstream(WebApplication app) => _app = app;
+    private FakeUpstream()
+    {
+    }
 
     public string BaseUrl { get; private set; } = "";
 
@@ -46,15 +43,8 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     public static async Task<FakeUpstream> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var upstream = new FakeUpstream(app);
-        app.MapPost("/{tag}/v1/{**path}", upstream.HandleAsync);
-        await app.StartAsync();
-        upstream.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
-            .Addresses.Single().TrimEnd('/');
+        var upstream = new FakeUpstream();
+        (upstream._app, upstream.BaseUrl) = await LoopbackApp.StartAsync(app => app.MapPost("/{tag}/v1/{**path}", upstream.HandleAsync));
         return upstream;
     }
 

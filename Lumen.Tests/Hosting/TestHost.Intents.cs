@@ -58,6 +58,20 @@ public partial class TestHost
         return new OpenAIClient(new ApiKeyCredential(key), options);
     }
 
+    /// <summary>A chat call to <paramref name="model"/> over HTTP with <paramref name="key"/>, its answer read in full.</summary>
+    public async Task<HttpResponseMessage> ChatAsync(string key, string model)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent($$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        var response = await http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
     /// <summary>A context on the portal's own database.</summary>
     internal async Task<LumenDbContext> DbAsync() =>
         await Services.GetRequiredService<IDbContextFactory<LumenDbContext>>().CreateDbContextAsync();

@@ -74,6 +74,8 @@ public sealed class GatewayMetricsTests(GatewayHost host)
             .And.Contain(l => l.StartsWith("lumen_ledger_batch_size_bucket{", StringComparison.Ordinal))
             .And.Contain(l => l.StartsWith("lumen_config_reloads_total{", StringComparison.Ordinal))
             .And.Contain(l => l.StartsWith("lumen_live_views{", StringComparison.Ordinal))
+            .And.Contain(l => l.StartsWith("lumen_endpoint_up{", StringComparison.Ordinal) && l.Contains("gen_ai_request_model=\"llama\"", StringComparison.Ordinal)
+                && l.Contains("lumen_endpoint=\"0\"", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal))
             .And.Contain(l => l.StartsWith("# HELP lumen_gateway_calls_total ", StringComparison.Ordinal));
         ours.Should().NotContain(l => l.Contains("lumen_client=", StringComparison.Ordinal));
         var (exit, said) = await Promtool.CheckAsync(string.Join('\n', ours) + "\n");
@@ -82,16 +84,5 @@ public sealed class GatewayMetricsTests(GatewayHost host)
             .And.Contain("dotnet_gc_collections_total{");
     }
 
-    private async Task<HttpResponseMessage> PostAsync(string key, string model)
-    {
-        using var http = new HttpClient { BaseAddress = host.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-        {
-            Content = new StringContent($$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        var response = await http.SendAsync(request);
-        await response.Content.LoadIntoBufferAsync();
-        return response;
-    }
+    private Task<HttpResponseMessage> PostAsync(string key, string model) => host.ChatAsync(key, model);
 }

@@ -4,42 +4,41 @@ using Microsoft.Extensions.Logging;
 namespace Lumen.Infrastructure.Gateway.Upstream;
 
 /// <summary>
-/// Answers a call through the model's next endpoint, within §15's bounds: the whole answer within
+/// Answers a call through one of the model's endpoints (which one, and failover: <see cref="EndpointFailover"/>), within
+/// §15's bounds: the whole answer within
 /// <see cref="GatewayOptions.UpstreamTimeout"/>, no silence between streamed chunks longer than
 /// <see cref="GatewayOptions.StreamIdle"/>, no answer larger than <see cref="GatewayOptions.MaxUpstreamResponseBytes"/>,
 /// and plausible usage. A stream is passed on event by event as it arrives, while its usage and text are noted for the
 /// charge. Upstream failures are errors in our words (what went wrong is logged here), never charged.
 /// </summary>
-internal sealed partial class UpstreamAnswerer(UpstreamClients upstreams, GatewayOptions options, ILogger<UpstreamAnswerer> log) : IAnswerer
+internal sealed partial class UpstreamAnswerer(EndpointFailover failover, GatewayOptions options, ILogger<UpstreamAnswerer> log) : IAnswerer
 {
     public async Task<Answer> AnswerAsync(AdmittedCall admitted, ICallOutput output, CancellationToken callerGone)
     {
         var model = admitted.Model.Name;
         // A model defined without endpoints (other than the built-in dummy) has nowhere to go.
-        if (upstreams.Next(admitted.Model) is not { } endpoint)
+        if (admitted.Model.Endpoints.Count == 0)
             return Answer.Failed(GatewayError.UpstreamUnavailable(model, "it has no endpoints configured"));
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(callerGone);
         deadline.CancelAfter(options.UpstreamTimeout);
-        var call = new UpstreamCall(admitted, endpoint.Url, callerGone, deadline.Token);
-        HttpResponseMessage response;
+        Sent sent;
         try
         {
-            response = await upstreams.SendAsync(endpoint, admitted.Request.UpstreamPath, admitted.Request.UpstreamBody(endpoint.UpstreamModel), deadline.Token);
+            sent = await failover.SendAsync(admitted, deadline.Token);
         }
         catch (OperationCanceledException) when (callerGone.IsCancellationRequested)
         {
-            return call.CallerLeft(null, 0);
+            return Answer.CallerLeft(new TokenUsage(admitted.Request.EstimatedInputTokens, 0));
         }
         catch (OperationCanceledException)
         {
             return Answer.Failed(GatewayError.UpstreamTimeout(model, $"no answer within {Seconds(options.UpstreamTimeout)}"));
         }
-        catch (HttpRequestException e)
-        {
-            LogUnreachable(log, e, model, endpoint.Url);
-            return Answer.Failed(GatewayError.UpstreamUnavailable(model, "its server could not be reached"));
-        }
+        if (sent is not { Lease: { } lease, Response: { } response }) return Answer.Failed(sent.Error!);
+        // The call counts in flight at its endpoint until its answer ends, a stream's last chunk included.
+        using var inFlight = lease;
+        var call = new UpstreamCall(admitted, lease.Endpoint.Endpoint.Url, callerGone, deadline.Token);
 
         using (response)
         {
@@ -215,9 +214,6 @@ internal sealed partial class UpstreamAnswerer(UpstreamClients upstreams, Gatewa
         };
 
     private static string Seconds(TimeSpan span) => $"{span.TotalSeconds:0.###} s";
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Model}: its endpoint {Url} could not be reached")]
-    private static partial void LogUnreachable(ILogger logger, Exception e, string model, string url);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {Model}: the answer of {Url} broke off")]
     private static partial void LogBroken(ILogger logger, Exception e, string model, string url);
