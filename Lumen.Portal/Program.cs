@@ -40,6 +40,7 @@ var redis = RedisSettings.FromConfiguration(builder.Configuration);
 if (redis is not null) builder.Services.AddRedisChangeListener();
 builder.Services.AddLumenKeyRing();
 builder.Services.AddKnownProxies(builder.Configuration);
+builder.Services.AddAcceptBacklog(builder.Configuration);
 builder.Services.AddGateway(builder.Configuration);
 builder.Services.AddPortalAuthentication(builder.Configuration, builder.Environment);
 builder.Services.AddClientsHub(redis);

@@ -70,6 +70,18 @@ public sealed class StartCheckTests : IDisposable
         refusal.Should().StartWith("Lumen Portal cannot start: No identity provider is configured for the Production environment");
     }
 
+    [Fact]
+    public async Task An_accept_backlog_that_is_not_a_positive_number_stops_the_start_with_one_line()
+    {
+        WriteConfig("clients: {}\n");
+        var start = PortalProcess.StartInfo(_dir, "--urls", "http://127.0.0.1:0");
+        start.Environment["Gateway__AcceptBacklog"] = "0";
+
+        var refusal = await RefusalAsync(start);
+
+        refusal.Should().StartWith("Lumen Portal cannot start: Gateway:AcceptBacklog must be a positive number");
+    }
+
     /// <summary>Runs the portal, which must stop by itself with exit code 1 and one line on stderr, touching nothing.</summary>
     private async Task<string> RefusalAsync(System.Diagnostics.ProcessStartInfo start)
     {
