@@ -232,7 +232,7 @@ public sealed class FakeUpstream : IAsyncDisposable
     public static readonly string[] Misbehaviours =
     [
         "stall-headers", "stall-body", "stall-stream", "stall-trickle", "stall-reject", "garbage", "liar-negative", "liar-fraction",
-        "liar-huge", "liar-text", "busy", "huge", "reject", "noroute", "locked", "ragged",
+        "liar-huge", "liar-text", "busy", "huge", "reject", "noroute", "locked",
     ];
 
     /// <summary>The text a <c>ragged</c> stream carries, piece by piece: characters of two and four bytes, and escapes.</summary>

@@ -24,6 +24,8 @@ internal static class GatewayConfig
         Proxied("offline", $"http://127.0.0.1:{ClosedPort()}/v1");
         // A model of each misbehaving endpoint, named as its tag.
         foreach (var tag in FakeUpstream.Misbehaviours) Proxied(tag, upstream.Endpoint(tag));
+        // A good stream in awkward pieces, from a server with its own id for the model.
+        config.WithModel("ragged", 0.5m, 1.5m, new Endpoint(upstream.Endpoint("ragged"), Model: "org/Ragged-Upstream"));
         config.WithModel("org/slashed-model", endpoints: new Endpoint(upstream.Endpoint("normal-slashed")));
         config.WithModel("hollow", 0.5m, 1.5m);
         Proxied("secret", upstream.Endpoint("normal-secret"));

@@ -23,10 +23,11 @@ public sealed class GatewayResponsesSdkTests(GatewayHost host)
 
         string text;
         ResponseTokenUsage usage;
+        string named;
         if (!stream)
         {
             ResponseResult result = await responses.CreateResponseAsync(options);
-            (text, usage) = (result.GetOutputText(), result.Usage);
+            (text, usage, named) = (result.GetOutputText(), result.Usage, result.Model);
         }
         else
         {
@@ -38,9 +39,10 @@ public sealed class GatewayResponsesSdkTests(GatewayHost host)
                 if (update is StreamingResponseCompletedUpdate done) completed = done.Response;
             }
             completed.Should().NotBeNull("the stream ends with response.completed");
-            (text, usage) = (deltas.ToString(), completed!.Usage);
+            (text, usage, named) = (deltas.ToString(), completed!.Usage, completed.Model);
         }
 
+        named.Should().Be(model, "the answer names the model as called, not the server's id (llama-upstream)");
         text.Should().Be(model == "dummy" ? "Hello from the Lumen dummy model. You said: ping" : FakeUpstream.Answer);
         var row = (await client.LogAsync(1)).Single();
         (row.Operation, row.Outcome, row.InputTokens, row.OutputTokens).Should().Be(("responses", "ok", (long)usage.InputTokenCount, (long)usage.OutputTokenCount));

@@ -58,6 +58,7 @@ public sealed class GatewayStreamingTests(GatewayHost host)
         string.Concat(chunks.Select(c => c["choices"]!.AsArray().FirstOrDefault()?["delta"]?["content"]?.GetValue<string>()))
             .Should().Be(string.Concat(FakeUpstream.RaggedPieces), "every event arrives intact, multi-byte characters too");
         chunks.Last()["usage"]!["completion_tokens"]!.GetValue<long>().Should().Be(FakeUpstream.OutputTokens);
+        chunks.Select(c => c["model"]!.GetValue<string>()).Should().OnlyContain(m => m == "ragged", "each chunk names the model as called, not the server's id");
         var row = (await client.LogAsync(1)).Single();
         (row.Status, row.InputTokens, row.OutputTokens).Should().Be((200, FakeUpstream.InputTokens, FakeUpstream.OutputTokens));
         (await client.PoolAsync()).CoinsSpentMicros.Should().Be(GatewayHost.UpstreamCallMicros);

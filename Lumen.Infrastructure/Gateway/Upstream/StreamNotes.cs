@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -7,7 +8,7 @@ namespace Lumen.Infrastructure.Gateway.Upstream;
 /// What a streamed answer said so far, line by line as its bytes arrive: the length of its text (for an estimate), its
 /// usage, whether it ended (<c>[DONE]</c>, or the operation's last event). Only lengths are kept, never the text.
 /// </summary>
-internal sealed class StreamNotes(ModelRequest request)
+internal sealed class StreamNotes(ModelRequest request, string model, EventBuffer events)
 {
     public TokenUsage? Usage { get; private set; }
     public bool Done { get; private set; }
@@ -33,6 +34,7 @@ internal sealed class StreamNotes(ModelRequest request)
         {
             using var chunk = JsonDocument.Parse(data);
             said = request.ReadEvent(chunk.RootElement);
+            NameOurModel(chunk.RootElement);
         }
         catch (JsonException)
         {
@@ -43,6 +45,18 @@ internal sealed class StreamNotes(ModelRequest request)
         Usage = said.Usage.Usage ?? Usage;
         TextLength += said.TextLength;
         return null;
+    }
+
+    /// <summary>
+    /// A chunk names the model as its server knows it (<c>model</c>, or a Responses event's <c>response.model</c>):
+    /// the caller is told the name it called, as in a whole answer. The chunk is parsed over the buffer's own bytes,
+    /// so the raw value is where it will be replaced.
+    /// </summary>
+    private void NameOurModel(JsonElement chunk)
+    {
+        if (AnswerJson.TryGet(chunk, "response", out var response)) NameOurModel(response);
+        if (AnswerJson.TryGet(chunk, "model", out var named) && named.ValueKind == JsonValueKind.String && !named.ValueEquals(model))
+            events.Replace(JsonMarshal.GetRawUtf8Value(named));
     }
 
     private static ReadOnlyMemory<byte> Trim(ReadOnlyMemory<byte> data)

@@ -126,9 +126,9 @@ internal sealed partial class UpstreamAnswerer(EndpointFailover failover, Gatewa
     /// </summary>
     private async Task<Answer> RelayStreamAsync(UpstreamCall call, HttpResponseMessage response, ICallOutput output)
     {
-        var stream = new StreamNotes(call.Request);
+        using var events = new EventBuffer(call.Model);
+        var stream = new StreamNotes(call.Request, call.Model, events);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(call.Deadline);
-        using var events = new EventBuffer();
         long bytes = 0;
         try
         {
