@@ -51,8 +51,15 @@ install_redis() {
   command -v redis-server >/dev/null || apt_install --no-install-recommends redis-server
 }
 
+# Debian's python3-aiosmtpd, run by Debian's own python3 as the notification tests' SMTP server on a free
+# loopback port (Lumen.Tests/Notifications/TestSmtpServer.cs), plain, STARTTLS or TLS, writing each mail to a Maildir.
+install_smtp_server() {
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || apt_install --no-install-recommends python3-aiosmtpd
+}
+
 install_postgresql
 install_redis
+install_smtp_server
 install_e2e_tools
 install_promtool
 

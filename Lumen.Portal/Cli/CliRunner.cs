@@ -10,6 +10,7 @@ using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Managers;
+using Lumen.Infrastructure.Notifications;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Portal.Display;
 using Lumen.Portal.Hosting;
@@ -33,6 +34,7 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
           consent grant CLIENT MODEL | consent withdraw CLIENT MODEL
           audit list [--client NAME] [--actor EMAIL] [--since ISO-TIME] [--limit N]
                                                     the audit trail, newest first (times UTC)
+          notifications test EMAIL                  send a test e-mail through the Smtp:* settings
         """;
 
     /// <summary>Builds the same services as the server (minus the web parts) and runs one verb.</summary>
@@ -68,13 +70,15 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
     {
         // Understood before anything is touched: a mistyped command must not create or migrate a database.
         if (Verb(args) is not { } verb) return await UsageError();
-        if (args.Words is not ["init-db"]) await Get<LumenDatabase>().MigrateAsync();
+        // init-db migrates itself; a test e-mail needs no database at all.
+        if (args.Words is not (["init-db"] or ["notifications", "test", _])) await Get<LumenDatabase>().MigrateAsync();
         return await verb();
     }
 
     private Func<Task<int>>? Verb(CliArguments args) => args.Words switch
     {
         ["init-db"] => InitDbAsync,
+        ["notifications", "test", var email] => () => SendTestMailAsync(email),
         ["clients", "create", .. var names] when names.Length > 0 => () => CreateClientsAsync(names),
         ["clients", "list"] => ListClientsAsync,
         ["keys", "create", var client] => () => Report(Get<ApiKeyService>().CreateAsync(Actor.Cli, client, args.Name), k => k.FullKey),
@@ -105,6 +109,23 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         foreach (var change in report.Changes) await stdout.WriteLineAsync(change.IsGeneral ? $"  {change.Summary}" : $"  {change.Client}: {change.Summary}");
         await stdout.WriteLineAsync($"{report.Changed} {Counted.Noun(report.Changed, "client", "clients")} changed, {report.Unchanged} unchanged, " +
             $"{report.SkippedEntries.Count} named {Counted.Noun(report.SkippedEntries.Count, "entry", "entries")} skipped (no such client yet)");
+        return 0;
+    }
+
+    private async Task<int> SendTestMailAsync(string email)
+    {
+        if (!System.Net.Mail.MailAddress.TryCreate(email, out _)) return await Error($"'{email}' is not an e-mail address");
+        if (services.GetService<SmtpMailer>() is not { } mailer)
+            return await Error("no SMTP server is configured: set Smtp:Host and Smtp:From (see the README)");
+        try
+        {
+            await mailer.SendAsync([TestMail.To(email, mailer.Settings)]);
+        }
+        catch (MailNotSentException e)
+        {
+            return await Error(e.Message);
+        }
+        await stdout.WriteLineAsync($"sent a test message to {email} through {mailer.Settings}");
         return 0;
     }
 
@@ -173,6 +194,12 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         }
         // A refusal of several names says why for each, one per line.
         foreach (var line in outcome.Failure!.Message.Split('\n')) await stderr.WriteLineAsync($"error: {line}");
+        return 1;
+    }
+
+    private async Task<int> Error(string message)
+    {
+        await stderr.WriteLineAsync($"error: {message}");
         return 1;
     }
 

@@ -3,6 +3,7 @@ using Lumen.Infrastructure.ApiKeys;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Redis;
 using Lumen.Infrastructure.Persistence;
+using Lumen.Infrastructure.Notifications;
 using Lumen.Portal.Config;
 
 namespace Lumen.Portal.Hosting;
@@ -48,6 +49,19 @@ public static class LumenHostSetup
 
     private static string DataFolder => Path.GetFullPath("data");
 
+    /// <summary>The SMTP settings (none without <c>Smtp:Host</c>); wrong ones stop the start with their one line.</summary>
+    private static SmtpSettings? Smtp(IConfiguration configuration)
+    {
+        try
+        {
+            return SmtpSettings.FromConfiguration(configuration);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new StartRefusedException(e.Message);
+        }
+    }
+
     public static IServiceCollection AddLumen(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddLumenConfig();
@@ -55,6 +69,7 @@ public static class LumenHostSetup
         if (RedisSettings.FromConfiguration(configuration) is { } redis) services.AddRedisChangeRelay(redis);
         services.AddSingleton(_ => new ApiKeyHasher(
             ApiKeySecret.Resolve(configuration, environment.IsDevelopment(), DataFolder)));
+        if (Smtp(configuration) is { } smtp) services.AddSingleton(smtp).AddSingleton<SmtpMailer>();
         return services;
     }
 }

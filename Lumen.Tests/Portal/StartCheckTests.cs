@@ -70,16 +70,18 @@ public sealed class StartCheckTests : IDisposable
         refusal.Should().StartWith("Lumen Portal cannot start: No identity provider is configured for the Production environment");
     }
 
-    [Fact]
-    public async Task An_accept_backlog_that_is_not_a_positive_number_stops_the_start_with_one_line()
+    [Theory]
+    [InlineData("Gateway__AcceptBacklog", "0", "Gateway:AcceptBacklog must be a positive number")]
+    [InlineData("Smtp__Host", "mail.example.org", "Smtp:From is required with Smtp:Host")]
+    public async Task A_setting_that_cannot_work_stops_the_start_with_one_line(string variable, string value, string reason)
     {
         WriteConfig("clients: {}\n");
         var start = PortalProcess.StartInfo(_dir, "--urls", "http://127.0.0.1:0");
-        start.Environment["Gateway__AcceptBacklog"] = "0";
+        start.Environment[variable] = value;
 
         var refusal = await RefusalAsync(start);
 
-        refusal.Should().StartWith("Lumen Portal cannot start: Gateway:AcceptBacklog must be a positive number");
+        refusal.Should().StartWith("Lumen Portal cannot start: " + reason);
     }
 
     /// <summary>Runs the portal, which must stop by itself with exit code 1 and one line on stderr, touching nothing.</summary>
