@@ -35,7 +35,7 @@ internal sealed class CallerSql
         string[] columns =
         [
             $"k.{k[nameof(ApiKeyRow.Id)]}", $"k.{k[nameof(ApiKeyRow.PublicId)]}", $"k.{k[nameof(ApiKeyRow.SecretHash)]}",
-            $"k.{k[nameof(ApiKeyRow.RevokedAt)]}",
+            $"k.{k[nameof(ApiKeyRow.RevokedAt)]}", $"k.{k[nameof(ApiKeyRow.ExpiresAt)]}",
             $"c.{c[nameof(ClientRow.Id)]}", $"c.{c[nameof(ClientRow.Name)]}", $"c.{c[nameof(ClientRow.IsActive)]}",
             $"c.{c[nameof(ClientRow.AccessDefault)]}", $"c.{c[nameof(ClientRow.Blacklist)]}", $"c.{c[nameof(ClientRow.Whitelist)]}",
             $"c.{c[nameof(ClientRow.Graylist)]}",
@@ -56,24 +56,28 @@ internal sealed class CallerSql
     /// <summary>The row the reader is on, in <see cref="Select"/>'s column order.</summary>
     public Caller Read(DbDataReader r)
     {
-        var clientId = r.GetInt32(4);
-        return new Caller(r.GetInt32(0), r.GetString(1), r.GetFieldValue<byte[]>(2), Revoked: !r.IsDBNull(3),
-            new CallerClient(clientId, r.GetString(5), r.GetBoolean(6), r.GetString(7), List(r, 8), List(r, 9), List(r, 10)),
+        var clientId = r.GetInt32(5);
+        return new Caller(r.GetInt32(0), r.GetString(1), r.GetFieldValue<byte[]>(2), Revoked: !r.IsDBNull(3), ExpiresAt(r, 4),
+            new CallerClient(clientId, r.GetString(6), r.GetBoolean(7), r.GetString(8), List(r, 9), List(r, 10), List(r, 11)),
             new CoinPoolRow
             {
                 ClientId = clientId,
-                ClientName = r.GetString(5),
-                MaxMicros = r.GetInt64(11),
-                RefreshMicrosPerHour = r.GetInt64(12),
-                StartingMicros = r.GetInt64(13),
-                BalanceMicros = r.GetInt64(14),
-                BalanceAsOfMs = r.GetInt64(15),
-                Requests = r.GetInt64(16),
-                InputTokens = r.GetInt64(17),
-                OutputTokens = r.GetInt64(18),
-                CoinsSpentMicros = r.GetInt64(19),
+                ClientName = r.GetString(6),
+                MaxMicros = r.GetInt64(12),
+                RefreshMicrosPerHour = r.GetInt64(13),
+                StartingMicros = r.GetInt64(14),
+                BalanceMicros = r.GetInt64(15),
+                BalanceAsOfMs = r.GetInt64(16),
+                Requests = r.GetInt64(17),
+                InputTokens = r.GetInt64(18),
+                OutputTokens = r.GetInt64(19),
+                CoinsSpentMicros = r.GetInt64(20),
             });
     }
+
+    // Stored as UTC without a kind on every provider (StoredTime); read back as UTC.
+    private static DateTime? ExpiresAt(DbDataReader r, int column) =>
+        r.IsDBNull(column) ? null : DateTime.SpecifyKind(r.GetDateTime(column), DateTimeKind.Utc);
 
     private List<string> List(DbDataReader r, int column) =>
         r.IsDBNull(column) ? []

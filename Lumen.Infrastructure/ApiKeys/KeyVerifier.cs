@@ -7,8 +7,9 @@ namespace Lumen.Infrastructure.ApiKeys;
 /// <summary>
 /// The one check of a presented API key (§9): format, public id (compared again in ordinal case, for collations that
 /// ignore it), secret by HMAC in constant time. One query reads the key with its client and pool, which is all a
-/// model call needs to be admitted. It is read on every call, never cached: a revoked key or a deactivated client
-/// fails at once on every instance. On PostgreSQL, calls that arrive together are read together (<see cref="CallerBatches"/>).
+/// model call needs to be admitted, its expiry included (compared with the clock, no statement of its own). It is read
+/// on every call, never cached: a revoked key or a deactivated client fails at once on every instance. On PostgreSQL,
+/// calls that arrive together are read together (<see cref="CallerBatches"/>).
 /// </summary>
 public sealed class KeyVerifier : IAsyncDisposable
 {
@@ -16,8 +17,11 @@ public sealed class KeyVerifier : IAsyncDisposable
     private readonly CallerBatches? _batches;
     private readonly ApiKeyHasher _hasher;
 
-    public KeyVerifier(LumenDatabase contexts, ApiKeyHasher hasher, DatabaseOptions database)
+    private readonly TimeProvider _clock;
+
+    public KeyVerifier(LumenDatabase contexts, ApiKeyHasher hasher, DatabaseOptions database, TimeProvider clock)
     {
+        _clock = clock;
         _connections = new CallerConnections(contexts);
         if (database.Dialect.GroupsKeyLookups) _batches = new CallerBatches(_connections);
         _hasher = hasher;
@@ -30,7 +34,7 @@ public sealed class KeyVerifier : IAsyncDisposable
     public async Task<KeyCheck> VerifyAsync(string? presented, CancellationToken ct = default)
     {
         var caller = await FindAsync(presented, ct);
-        if (caller is null || caller.Revoked) return KeyCheck.Invalid;
+        if (caller is null || caller.Revoked || caller.ExpiredAt(_clock.GetUtcNow())) return KeyCheck.Invalid;
         return new KeyCheck(caller.Client.IsActive ? KeyStatus.Valid : KeyStatus.ClientInactive, caller.Client.Id, caller.Client.Name, caller.KeyId);
     }
 
@@ -51,7 +55,11 @@ public sealed class KeyVerifier : IAsyncDisposable
 }
 
 /// <summary>The key presented, its client and the client's pool, as read for one call.</summary>
-internal sealed record Caller(int KeyId, string PublicId, byte[] SecretHash, bool Revoked, CallerClient Client, CoinPoolRow Pool);
+internal sealed record Caller(int KeyId, string PublicId, byte[] SecretHash, bool Revoked, DateTime? ExpiresAt, CallerClient Client, CoinPoolRow Pool)
+{
+    /// <summary>Whether the key had expired at <paramref name="now"/> (§22): read with the key, so it costs no statement.</summary>
+    public bool ExpiredAt(DateTimeOffset now) => ExpiresAt <= now.UtcDateTime;
+}
 
 /// <summary>What a call reads of the client: who it is, whether it may call, and its model access as stored.</summary>
 internal sealed record CallerClient(int Id, string Name, bool IsActive, string AccessDefault, List<string> Blacklist, List<string> Whitelist,

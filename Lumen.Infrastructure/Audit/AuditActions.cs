@@ -9,6 +9,7 @@ public static class AuditActions
     public const string ManagerAdded = "manager.added";
     public const string ManagerRemoved = "manager.removed";
     public const string KeyCreated = "key.created";
+    public const string KeyRotated = "key.rotated";
     public const string KeyRevoked = "key.revoked";
     public const string ConsentRecorded = "consent.recorded";
     public const string ConsentWithdrawn = "consent.withdrawn";
@@ -20,7 +21,7 @@ public static class AuditActions
 
     public static readonly IReadOnlyList<string> All =
     [
-        ClientCreated, ClientActivated, ClientDeactivated, ManagerAdded, ManagerRemoved, KeyCreated, KeyRevoked,
+        ClientCreated, ClientActivated, ClientDeactivated, ManagerAdded, ManagerRemoved, KeyCreated, KeyRotated, KeyRevoked,
         ConsentRecorded, ConsentWithdrawn, ConfigApplied, ConfigRejected,
     ];
 }

@@ -91,6 +91,6 @@ public sealed class ClientDetailsQuery(
             inForce?.Clients.Resolve(ClientName.Create(client.Name)),
             models,
             [.. managers.Select(ManagerInfo.From)],
-            [.. keys.Select(ApiKeyInfo.From)]);
+            ApiKeyInfo.FromAll(keys));
     }
 }

@@ -1,3 +1,4 @@
+using Lumen.Domain.ApiKeys;
 using Lumen.Domain.Config;
 using Lumen.Domain.Models;
 
@@ -7,7 +8,7 @@ namespace Lumen.Infrastructure.Config;
 public static class ConfigLoader
 {
     // Everything else at the top level (app, oauth2, groups, …) belongs to a full Lumen deployment and is ignored.
-    private static readonly string[] Sections = ["admins", "models", "clients"];
+    private static readonly string[] Sections = ["admins", "models", "clients", "keys"];
 
     public static ConfigLoadResult LoadFile(string path)
     {
@@ -44,6 +45,7 @@ public static class ConfigLoader
         List<ModelDefinition> models = [];
         List<ListedModel> listed = [];
         ClientsSection? clients = null;
+        var keys = KeyPolicy.None;
         var hasClients = false;
         NodeReader.ReadKeys(root, "the top level", Sections, strict: false, issues, (key, entry) =>
         {
@@ -54,6 +56,9 @@ public static class ConfigLoader
                     break;
                 case "models":
                     models = ModelsSectionReader.Read(entry.Value, issues);
+                    break;
+                case "keys":
+                    keys = KeysSectionReader.Read(entry.Value, issues);
                     break;
                 default:
                     hasClients = true;
@@ -74,6 +79,6 @@ public static class ConfigLoader
             issues.Warning(item.Node, $"Model '{item.Model}' in {item.List} of {item.Where} is not defined in models; " +
                 "the entry has no effect until the model is added.");
         }
-        return new ConfigLoadResult(new LumenConfig(admins, catalog, clients), [], issues.Warnings);
+        return new ConfigLoadResult(new LumenConfig(admins, catalog, clients, keys), [], issues.Warnings);
     }
 }

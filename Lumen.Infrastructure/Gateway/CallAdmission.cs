@@ -10,14 +10,15 @@ using Lumen.Infrastructure.Ledger;
 namespace Lumen.Infrastructure.Gateway;
 
 /// <summary>
-/// The checks a caller whose key matched must pass, in the order of §10: key not revoked, client active, model
+/// The checks a caller whose key matched must pass, in the order of §10: key not revoked nor expired, client active, model
 /// exists, access (with consent), coins. Consent is read only for graylisted models.
 /// </summary>
 internal sealed class CallAdmission(ConfigState config, ConsentService consents, TimeProvider clock)
 {
-    /// <summary>Why the caller may not use the gateway at all (revoked key, inactive client), or null.</summary>
-    public static GatewayError? CheckCaller(Caller caller) =>
+    /// <summary>Why the caller may not use the gateway at all (revoked or expired key, inactive client), or null.</summary>
+    public static GatewayError? CheckCaller(Caller caller, DateTimeOffset now) =>
         caller.Revoked ? GatewayError.InvalidKey()
+        : caller.ExpiredAt(now) ? GatewayError.KeyExpired(caller.ExpiresAt!.Value)
         : !caller.Client.IsActive ? GatewayError.ClientInactive(caller.Client.Name)
         : null;
 
@@ -27,7 +28,7 @@ internal sealed class CallAdmission(ConfigState config, ConsentService consents,
     /// <summary>The model the caller may call now, or why not.</summary>
     public async Task<(ModelDefinition? Model, GatewayError? Error)> AdmitAsync(Caller caller, string model, CancellationToken ct)
     {
-        if (CheckCaller(caller) is { } refused) return (null, refused);
+        if (CheckCaller(caller, clock.GetUtcNow()) is { } refused) return (null, refused);
         var client = caller.Client;
         var models = config.InForce?.Models ?? ModelCatalog.Empty;
         var decision = client.Access().Decide(model, models, hasConsent: false);

@@ -15,7 +15,8 @@ public sealed record CallerStatus(
     IReadOnlyList<(string Model, AccessStatus Status)> Models,
     string KeyHint,
     DateTime KeyCreatedAt,
-    DateTime? KeyLastUsedAt);
+    DateTime? KeyLastUsedAt,
+    DateTime? KeyExpiresAt);
 
 /// <summary>Reads <see cref="CallerStatus"/> for a key: not a model call, so not logged.</summary>
 public sealed class CallerStatusQuery
@@ -37,15 +38,15 @@ public sealed class CallerStatusQuery
     {
         var caller = await _keys.FindAsync(bearer, ct);
         if (caller is null) return (null, GatewayError.InvalidKey());
-        if (CallAdmission.CheckCaller(caller) is { } refused) return (null, refused);
+        var now = _clock.GetUtcNow();
+        if (CallAdmission.CheckCaller(caller, now) is { } refused) return (null, refused);
         await using var db = await _contexts.CreateDbContextAsync(ct);
         var key = await db.ApiKeys.AsNoTracking().Where(k => k.Id == caller.KeyId)
             .Select(k => new { k.Hint, k.CreatedAt, k.LastUsedAt }).SingleAsync(ct);
-        var now = _clock.GetUtcNow();
         var pool = PoolSnapshot.From(caller.Pool, now);
         var models = await _admission.ModelsAsync(caller, ct);
         return (new CallerStatus(caller.Client.Name, now, pool, pool.Budget.UsableAt(pool.Balance, now),
             [.. models.Select(m => (m.Model.Name, m.Status))], key.Hint,
-            StoredTime.Utc(key.CreatedAt), StoredTime.Utc(key.LastUsedAt)), null);
+            StoredTime.Utc(key.CreatedAt), StoredTime.Utc(key.LastUsedAt), caller.ExpiresAt), null);
     }
 }

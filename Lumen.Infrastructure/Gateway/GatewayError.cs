@@ -12,6 +12,11 @@ public sealed record GatewayError(int Status, string Type, string Code, string M
     public static GatewayError InvalidKey() => new(401, "invalid_request_error", "invalid_api_key",
         "Missing, unknown or revoked API key. Send it as 'Authorization: Bearer lmn_…'.", CallOutcome.InvalidKey);
 
+    /// <summary>§22: an expired key is refused as an invalid one, with a message that says so and when.</summary>
+    public static GatewayError KeyExpired(DateTime at) => new(401, "invalid_request_error", "invalid_api_key",
+        $"This API key expired at {at.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC. " +
+        "A manager of its client can create a new key in the Lumen portal.", CallOutcome.InvalidKey);
+
     public static GatewayError ClientInactive(string client) => new(403, "permission_denied", "client_inactive",
         $"Client '{client}' is deactivated; an admin can reactivate it in the portal.", CallOutcome.RefusedInactive);
 

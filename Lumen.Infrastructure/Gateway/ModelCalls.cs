@@ -83,7 +83,7 @@ public sealed partial class ModelCalls
         Stopwatch watch, ICallOutput output, CancellationToken callerGone)
     {
         if (request is null || problem is not null)
-            return await EndAsync(record, watch, CallAdmission.CheckCaller(caller) ?? problem ?? GatewayError.BadRequest("The request could not be read."));
+            return await EndAsync(record, watch, CallAdmission.CheckCaller(caller, _clock.GetUtcNow()) ?? problem ?? GatewayError.BadRequest("The request could not be read."));
         var (model, refused) = await _admission.AdmitAsync(caller, request.Model, callerGone);
         if (refused is not null) return await EndAsync(record, watch, refused);
 
@@ -125,7 +125,7 @@ public sealed partial class ModelCalls
     {
         var caller = await _keys.FindAsync(bearer, ct);
         if (caller is null) return ([], GatewayError.InvalidKey());
-        if (CallAdmission.CheckCaller(caller) is { } refused) return ([], refused);
+        if (CallAdmission.CheckCaller(caller, _clock.GetUtcNow()) is { } refused) return ([], refused);
         var models = await _admission.ModelsAsync(caller, ct);
         return ([.. models.Where(m => m.Status != AccessStatus.NeedsConsent).Select(m => m.Model)], null);
     }

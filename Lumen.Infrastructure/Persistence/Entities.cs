@@ -83,6 +83,10 @@ internal sealed class ApiKeyRow
     public DateTime? LastUsedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
     public string? RevokedBy { get; set; }
+    /// <summary>When the key stops working (§22); null for never. A rotation moves it to the end of the grace period.</summary>
+    public DateTime? ExpiresAt { get; set; }
+    /// <summary>The key that replaced this one at rotation (§22), or null.</summary>
+    public int? ReplacedById { get; set; }
 }
 
 /// <summary>Consent for a graylisted model; withdrawn consents stay as history.</summary>

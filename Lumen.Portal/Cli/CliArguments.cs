@@ -12,6 +12,16 @@ public sealed record CliArguments(string[] Words, IReadOnlyDictionary<string, st
 
     public string? Option(string name) => Options.TryGetValue(name, out var value) ? value : null;
 
+    // The host's own switches and any configuration key (Section:Key): read by the configuration, not by a verb.
+    private static readonly string[] HostSwitches = ["config", "environment", "contentRoot", "applicationName"];
+
+    /// <summary>
+    /// The first option that is neither one of <paramref name="known"/> nor a configuration switch, or null: a verb never
+    /// ignores an option it does not know (§22), as <c>keys create kc --expire 365</c> once silently did.
+    /// </summary>
+    public string? UnknownOption(IReadOnlyCollection<string> known) => Options.Keys.FirstOrDefault(o =>
+        !known.Contains(o) && !HostSwitches.Contains(o, StringComparer.OrdinalIgnoreCase) && !o.Contains(':', StringComparison.Ordinal));
+
     /// <summary>Any bare word makes a command line run (an unknown verb then gets the usage, not a server).</summary>
     public static bool IsCommand(string[] args) => Parse(args).Words.Length > 0;
 

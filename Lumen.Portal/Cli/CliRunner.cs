@@ -28,7 +28,11 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
           init-db                                   create or migrate the database and apply the config
           clients create NAME [NAME ...]            create clients
           clients list                              name, active, requests, tokens, coins, balance
-          keys create CLIENT [--name LABEL]         print a new key once, on its own line
+          keys create CLIENT [--name LABEL] [--expires DAYS|YYYY-MM-DD|never]
+                                                    print a new key once, on its own line
+          keys rotate CLIENT KEY_HINT_OR_ID [--grace 0|1h|1d|7d (default 1d)]
+                                                    print the successor once; the old key expires after the grace
+          keys list CLIENT                          hint, name, status, created, expires, last used, replaced by
           keys revoke CLIENT KEY_HINT_OR_ID
           managers add CLIENT EMAIL | managers remove CLIENT EMAIL
           consent grant CLIENT MODEL | consent withdraw CLIENT MODEL
@@ -70,6 +74,11 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
     {
         // Understood before anything is touched: a mistyped command must not create or migrate a database.
         if (Verb(args) is not { } verb) return await UsageError();
+        if (args.UnknownOption(OptionsOf(args.Words)) is { } unknown)
+        {
+            await stderr.WriteLineAsync($"error: '{string.Join(' ', args.Words.Take(2))}' does not take --{unknown}.");
+            return await UsageError();
+        }
         // init-db migrates itself; a test e-mail needs no database at all.
         if (args.Words is not (["init-db"] or ["notifications", "test", _])) await Get<LumenDatabase>().MigrateAsync();
         return await verb();
@@ -81,7 +90,9 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         ["notifications", "test", var email] => () => SendTestMailAsync(email),
         ["clients", "create", .. var names] when names.Length > 0 => () => CreateClientsAsync(names),
         ["clients", "list"] => ListClientsAsync,
-        ["keys", "create", var client] => () => Report(Get<ApiKeyService>().CreateAsync(Actor.Cli, client, args.Name), k => k.FullKey),
+        ["keys", "create", var client] => () => CliKeys.CreateAsync(this, client, args),
+        ["keys", "rotate", var client, var key] => () => CliKeys.RotateAsync(this, client, key, args),
+        ["keys", "list", var client] => () => CliKeys.ListAsync(this, client),
         ["keys", "revoke", var client, var key] => () => Report(Get<ApiKeyService>().RevokeAsync(Actor.Cli, client, key), k => $"revoked {k.Hint}"),
         ["managers", "add", var client, var email] => () => Report(Get<ManagerService>().AddAsync(Actor.Cli, client, email),
             m => m.AlreadyManager ? m.AlreadyMessage : $"{m.Manager.Email} manages {client}"),
@@ -90,6 +101,15 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         ["consent", "withdraw", var client, var model] => () => Report(Get<ConsentService>().WithdrawAsync(Actor.Cli, client, model), c => $"consent for {c.Model} withdrawn"),
         ["audit", "list"] => () => ListAuditAsync(args),
         _ => null,
+    };
+
+    /// <summary>The options each verb takes; any other (but the configuration's switches) is an error.</summary>
+    private static string[] OptionsOf(string[] words) => words switch
+    {
+        ["keys", "create", ..] => ["name", "expires"],
+        ["keys", "rotate", ..] => ["grace"],
+        ["audit", "list"] => ["client", "actor", "since", "limit"],
+        _ => [],
     };
 
     private async Task<int> InitDbAsync()
@@ -184,7 +204,7 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         return new AuditQuery(Client: args.Option("client"), Actor: args.Option("actor"), Since: since, Limit: limit);
     }
 
-    private async Task<int> Report<T>(Task<Outcome<T>> work, Func<T, string> describe)
+    internal async Task<int> Report<T>(Task<Outcome<T>> work, Func<T, string> describe)
     {
         var outcome = await work;
         if (outcome.Succeeded)
@@ -197,11 +217,13 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         return 1;
     }
 
-    private async Task<int> Error(string message)
+    internal async Task<int> Error(string message)
     {
         await stderr.WriteLineAsync($"error: {message}");
         return 1;
     }
+
+    internal TextWriter Out => stdout;
 
     private async Task<int> UsageError()
     {
@@ -209,5 +231,5 @@ public sealed class CliRunner(IServiceProvider services, TextWriter stdout, Text
         return 2;
     }
 
-    private T Get<T>() where T : notnull => services.GetRequiredService<T>();
+    internal T Get<T>() where T : notnull => services.GetRequiredService<T>();
 }

@@ -42,6 +42,7 @@ internal static class MeResponse
                 ["hint"] = me.KeyHint,
                 ["created_at"] = Time(me.KeyCreatedAt),
                 ["last_used_at"] = me.KeyLastUsedAt is { } used ? Time(used) : null,
+                ["expires_at"] = me.KeyExpiresAt is { } expires ? Time(expires) : null,
             },
         };
     }

@@ -19,11 +19,12 @@ internal sealed class GatewayOnDatabase : IAsyncDisposable
 
     public GatewayHost Host { get; }
 
-    public static async Task<GatewayOnDatabase> StartAsync(DatabaseProviderKind provider, PostgresServer postgres)
+    /// <param name="clock">What every part of the host reads as the time (a fake clock), or the system's.</param>
+    public static async Task<GatewayOnDatabase> StartAsync(DatabaseProviderKind provider, PostgresServer postgres, TimeProvider? clock = null)
     {
         // SQLite: the host's own file, as every other gateway test has it.
         var database = provider == DatabaseProviderKind.Sqlite ? null : await TestDatabases.CreateAsync(provider, postgres);
-        var host = new GatewayHost(database: database?.Options);
+        var host = new GatewayHost(clock, database?.Options);
         await ((IAsyncLifetime)host).InitializeAsync();
         return new GatewayOnDatabase(host, database);
     }

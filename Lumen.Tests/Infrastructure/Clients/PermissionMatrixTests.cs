@@ -1,3 +1,4 @@
+using Lumen.Domain.ApiKeys;
 using Lumen.Infrastructure.UseCases;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Persistence;
@@ -56,6 +57,7 @@ public sealed class PermissionMatrixTests(PostgresServer postgres)
             ["list keys"] = (await portal.Keys.ListAsync(actor, "alpha")).Failure,
             ["list managers"] = (await portal.Managers.ListAsync(actor, "alpha")).Failure,
             ["create key"] = (await portal.Keys.CreateAsync(actor, "alpha", "mine")).Failure,
+            ["rotate key"] = (await portal.Keys.RotateAsync(actor, "alpha", key.Key.PublicId, KeyGrace.Hour)).Failure,
             ["revoke key"] = (await portal.Keys.RevokeAsync(actor, "alpha", key.Key.PublicId)).Failure,
             ["grant consent"] = (await portal.Consents.GrantAsync(actor, "alpha", "gray-model")).Failure,
             ["withdraw consent"] = (await portal.Consents.WithdrawAsync(actor, "alpha", "gray-model")).Failure,
@@ -65,7 +67,7 @@ public sealed class PermissionMatrixTests(PostgresServer postgres)
             ["remove manager"] = (await portal.Managers.RemoveAsync(actor, "alpha", "new.manager@example.org")).Failure,
         };
 
-        string[] managingActions = ["list keys", "list managers", "create key", "revoke key", "grant consent", "withdraw consent"];
+        string[] managingActions = ["list keys", "list managers", "create key", "rotate key", "revoke key", "grant consent", "withdraw consent"];
         foreach (var (action, failure) in outcomes)
         {
             var expect = managingActions.Contains(action) ? managing : administering;

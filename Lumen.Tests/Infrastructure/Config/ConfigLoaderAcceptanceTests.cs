@@ -47,6 +47,20 @@ public class ConfigLoaderAcceptanceTests
 
         """;
 
+    [Theory]
+    [InlineData("keys: {max_days: 365}\nclients: {}\n", 365)]
+    [InlineData("keys:\n  max_days: 30\nclients: {}\n", 30)]
+    [InlineData("keys: {}\nclients: {}\n", null)]
+    [InlineData("keys:\nclients: {}\n", null)]
+    [InlineData("clients: {}\n", null)]
+    public void The_keys_section_sets_the_lifetime_ceiling_or_none(string yaml, int? maxDays)
+    {
+        var loaded = ConfigLoader.Parse(yaml);
+
+        loaded.IsValid.Should().BeTrue(string.Join("; ", loaded.Errors));
+        loaded.Config!.Keys.MaxDays.Should().Be(maxDays);
+    }
+
     [Fact]
     public void Seed_global_defaults_example_loads_with_the_settings_it_writes()
     {

@@ -42,6 +42,12 @@ public class ConfigLoaderRejectionTests
         // Anywhere: admins and models of the wrong shape.
         { "admins a scalar", "admins: admin@example.org\nclients: {}\n", 1, 9, "admins must be a list, found 'admin@example.org'" },
         { "admins item a mapping", "admins:\n  - {email: a@b.c}\nclients: {}\n", 2, 5, "Items of admins must be text, found a mapping" },
+        // The keys section (§22).
+        { "keys max_days zero", "keys: {max_days: 0}\nclients: {}\n", 1, 18, "keys.max_days must be a whole number of 1 or more, found 0" },
+        { "keys max_days text", "keys:\n  max_days: year\nclients: {}\n", 2, 13, "keys.max_days must be a number, found 'year'" },
+        { "keys max_days huge", "keys: {max_days: 40000}\nclients: {}\n", 1, 18, "keys.max_days must be at most 36500" },
+        { "keys unknown key", "keys: {max_day: 30}\nclients: {}\n", 1, 8, "Unknown key 'max_day' in keys; did you mean 'max_days'?" },
+        { "keys a list", "keys: [30]\nclients: {}\n", 1, 7, "keys must be a mapping such as {max_days: 365}, found a list" },
         { "models a mapping", "models: {name: x}\nclients: {}\n", 1, 9, "models must be a list of models" },
         { "model a scalar", "models: [dummy]\nclients: {}\n", 1, 10, "models item 1 must be a mapping with at least a name, found 'dummy'" },
         { "model without name", "models:\n  - name: a\n  - input_cost_per_million: 1\nclients: {}\n", 3, 5, "models item 2 has no name" },

@@ -53,7 +53,8 @@ public sealed class MigrationTests(PostgresServer postgres)
 
         var script = context.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
 
-        script.Should().Contain("CREATE TABLE [clients]").And.Contain("IF NOT EXISTS");
+        script.Should().Contain("CREATE TABLE [clients]").And.Contain("IF NOT EXISTS")
+            .And.Contain("ALTER TABLE [api_keys] ADD [ExpiresAt] datetime2 NULL").And.Contain("ALTER TABLE [api_keys] ADD [ReplacedById] int NULL");
     }
 
     [Theory]

@@ -15,7 +15,7 @@ namespace Lumen.Tests.Portal.Cli;
 /// The operator verbs of §13 end to end, in process, through <see cref="CliRunner.RunAsync(string[], TextWriter, TextWriter)"/>
 /// with the same setup as the server. Each test has a temp folder of its own holding the config file and the database.
 /// </summary>
-public sealed class CliTests : IDisposable
+public sealed partial class CliTests : IDisposable
 {
     private const string Secret = "cli-tests-secret-0123456789abcdefghijklmnop";
 

@@ -140,6 +140,9 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Hint")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -157,6 +160,9 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(12)
                         .HasColumnType("character varying(12)");
+
+                    b.Property<int?>("ReplacedById")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
@@ -178,6 +184,25 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.BalanceHourRow", b =>
+                {
+                    b.Property<int>("ClientId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("BalanceAsOfMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("BalanceMicros")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ClientId", "Hour");
+
+                    b.ToTable("balance_hours", (string)null);
                 });
 
             modelBuilder.Entity("Lumen.Infrastructure.Persistence.ChangeJournalRow", b =>
@@ -479,26 +504,7 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                     b.ToTable("request_log", (string)null);
                 });
 
-            modelBuilder.Entity("Lumen.Infrastructure.Usage.BalanceHourRow", b =>
-                {
-                    b.Property<int>("ClientId")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTime>("Hour")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<long>("BalanceAsOfMs")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("BalanceMicros")
-                        .HasColumnType("bigint");
-
-                    b.HasKey("ClientId", "Hour");
-
-                    b.ToTable("balance_hours", (string)null);
-                });
-
-            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageDayRow", b =>
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.UsageDayRow", b =>
                 {
                     b.Property<DateTime>("Day")
                         .HasColumnType("timestamp with time zone");
@@ -525,7 +531,7 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                     b.ToTable("usage_days", (string)null);
                 });
 
-            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageHourRow", b =>
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.UsageHourRow", b =>
                 {
                     b.Property<int>("ClientId")
                         .HasColumnType("integer");
@@ -560,7 +566,7 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                     b.ToTable("usage_hours", (string)null);
                 });
 
-            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageTotalHourRow", b =>
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.UsageTotalHourRow", b =>
                 {
                     b.Property<DateTime>("Hour")
                         .HasColumnType("timestamp with time zone");
@@ -636,6 +642,15 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.BalanceHourRow", b =>
+                {
+                    b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Lumen.Infrastructure.Persistence.CoinPoolRow", b =>
                 {
                     b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
@@ -663,7 +678,7 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Lumen.Infrastructure.Usage.BalanceHourRow", b =>
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.UsageDayRow", b =>
                 {
                     b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
                         .WithMany()
@@ -672,16 +687,7 @@ namespace Lumen.Infrastructure.Persistence.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageDayRow", b =>
-                {
-                    b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
-                        .WithMany()
-                        .HasForeignKey("ClientId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageHourRow", b =>
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.UsageHourRow", b =>
                 {
                     b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
                         .WithMany()

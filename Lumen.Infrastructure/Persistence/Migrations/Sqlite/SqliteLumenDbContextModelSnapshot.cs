@@ -130,6 +130,9 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Hint")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -147,6 +150,9 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(12)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("ReplacedById")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("TEXT");
@@ -168,6 +174,25 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.BalanceHourRow", b =>
+                {
+                    b.Property<int>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BalanceAsOfMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BalanceMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClientId", "Hour");
+
+                    b.ToTable("balance_hours", (string)null);
                 });
 
             modelBuilder.Entity("Lumen.Infrastructure.Persistence.ChangeJournalRow", b =>
@@ -459,26 +484,7 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("request_log", (string)null);
                 });
 
-            modelBuilder.Entity("Lumen.Infrastructure.Usage.BalanceHourRow", b =>
-                {
-                    b.Property<int>("ClientId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateTime>("Hour")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("BalanceAsOfMs")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("BalanceMicros")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("ClientId", "Hour");
-
-                    b.ToTable("balance_hours", (string)null);
-                });
-
-            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageDayRow", b =>
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.UsageDayRow", b =>
                 {
                     b.Property<DateTime>("Day")
                         .HasColumnType("TEXT");
@@ -505,7 +511,7 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("usage_days", (string)null);
                 });
 
-            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageHourRow", b =>
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.UsageHourRow", b =>
                 {
                     b.Property<int>("ClientId")
                         .HasColumnType("INTEGER");
@@ -540,7 +546,7 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("usage_hours", (string)null);
                 });
 
-            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageTotalHourRow", b =>
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.UsageTotalHourRow", b =>
                 {
                     b.Property<DateTime>("Hour")
                         .HasColumnType("TEXT");
@@ -614,6 +620,15 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.BalanceHourRow", b =>
+                {
+                    b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Lumen.Infrastructure.Persistence.CoinPoolRow", b =>
                 {
                     b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
@@ -641,7 +656,7 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Lumen.Infrastructure.Usage.BalanceHourRow", b =>
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.UsageDayRow", b =>
                 {
                     b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
                         .WithMany()
@@ -650,16 +665,7 @@ namespace Lumen.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageDayRow", b =>
-                {
-                    b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
-                        .WithMany()
-                        .HasForeignKey("ClientId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Lumen.Infrastructure.Usage.UsageHourRow", b =>
+            modelBuilder.Entity("Lumen.Infrastructure.Persistence.UsageHourRow", b =>
                 {
                     b.HasOne("Lumen.Infrastructure.Persistence.ClientRow", null)
                         .WithMany()
