@@ -95,10 +95,17 @@ public sealed class ConfigSync(LumenDatabase contexts, ChangeFeed feed, TimeProv
     /// Records a rejected config file in the audit trail, once per content however many instances saw it (§17);
     /// false when it was recorded before.
     /// </summary>
-    public async Task<bool> RecordRejectedAsync(string contentHash, IReadOnlyList<ConfigIssue> errors, CancellationToken ct = default)
+    /// <summary>
+    /// Records a rejected file in the audit trail once per content, with <paramref name="notice"/> to each of
+    /// <paramref name="admins"/> in the same transaction (so every instance that sees the file may try; one succeeds).
+    /// </summary>
+    public async Task<bool> RecordRejectedAsync(string contentHash, IReadOnlyList<ConfigIssue> errors,
+        Notifications.Notice? notice = null, IReadOnlyCollection<string>? admins = null, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await ConfigAudit.RecordRejectedAsync(db, clock.GetUtcNow(), contentHash, errors, ct);
+        var now = clock.GetUtcNow();
+        if (notice is not null && admins is { Count: > 0 }) Notifications.Outbox.Add(db, notice, admins, now);
+        return await ConfigAudit.RecordRejectedAsync(db, now, contentHash, errors, ct);
     }
 
     public void Dispose() => _applying.Dispose();

@@ -5,6 +5,8 @@ using Lumen.Infrastructure.Changes;
 using Lumen.Domain.Text;
 using Microsoft.Extensions.Logging;
 
+using Lumen.Infrastructure.Notifications;
+
 namespace Lumen.Infrastructure.Config;
 
 /// <summary>How the watcher waits: for writes to settle, and between fallback checks of the file.</summary>
@@ -25,7 +27,7 @@ public sealed record ConfigReload(ConfigLoadResult Result, SyncReport? Sync);
 /// a view refreshes once and shows both.
 /// </summary>
 public sealed partial class ConfigWatcher(
-    ConfigState state, ConfigSync sync, ChangeFeed feed, ConfigWatcherOptions options, ILogger<ConfigWatcher> logger)
+    ConfigState state, ConfigSync sync, ChangeFeed feed, ConfigWatcherOptions options, ILogger<ConfigWatcher> logger, Notifier? notifier = null)
     : BackgroundService
 {
     private readonly SemaphoreSlim _signal = new(0);
@@ -156,7 +158,9 @@ public sealed partial class ConfigWatcher(
     {
         try
         {
-            await sync.RecordRejectedAsync(hash, errors, ct);
+            // Admins of the config still in force hear of it (the rejected file's own list is not to be trusted).
+            var notice = notifier is { Enabled: true } ? notifier.ConfigRejected(state.Path, hash, errors.Count, errors.Count > 0 ? errors[0].ToString() : null) : null;
+            await sync.RecordRejectedAsync(hash, errors, notice, state.InForce?.Admins, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

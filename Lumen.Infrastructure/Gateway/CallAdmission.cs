@@ -6,6 +6,7 @@ using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Consent;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.Ledger;
+using Lumen.Infrastructure.Notifications;
 
 namespace Lumen.Infrastructure.Gateway;
 
@@ -13,7 +14,7 @@ namespace Lumen.Infrastructure.Gateway;
 /// The checks a caller whose key matched must pass, in the order of §10: key not revoked nor expired, client active, model
 /// exists, access (with consent), coins. Consent is read only for graylisted models.
 /// </summary>
-internal sealed class CallAdmission(ConfigState config, ConsentService consents, TimeProvider clock)
+internal sealed class CallAdmission(ConfigState config, ConsentService consents, Notifier? notifier, TimeProvider clock)
 {
     /// <summary>Why the caller may not use the gateway at all (revoked or expired key, inactive client), or null.</summary>
     public static GatewayError? CheckCaller(Caller caller, DateTimeOffset now) =>
@@ -41,7 +42,11 @@ internal sealed class CallAdmission(ConfigState config, ConsentService consents,
             AccessStatus.NeedsConsent => GatewayError.ConsentRequired(model, client.Name),
             _ => null,
         };
-        if (error is not null) return (null, error);
+        if (error is not null)
+        {
+            if (decision.Status == AccessStatus.NeedsConsent) notifier?.ConsentRequested(client.Id, client.Name, model);
+            return (null, error);
+        }
         var now = clock.GetUtcNow();
         var pool = PoolSnapshot.From(caller.Pool, now);
         if (!pool.Admits)

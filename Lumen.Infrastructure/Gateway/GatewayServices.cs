@@ -24,7 +24,8 @@ public static class GatewayServices
         services.AddSingleton<Models.ModelBoard>();
         services.AddSingleton<UsageSignals>();
         services.AddSingleton<UnidentifiedCalls>();
-        services.AddSingleton(sp => new CallAdmission(sp.GetRequiredService<ConfigState>(), sp.GetRequiredService<ConsentService>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new CallAdmission(sp.GetRequiredService<ConfigState>(), sp.GetRequiredService<ConsentService>(),
+            sp.GetService<Notifications.Notifier>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new CallerStatusQuery(sp.GetRequiredService<KeyVerifier>(),
             sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Persistence.LumenDbContext>>(),
             sp.GetRequiredService<CallAdmission>(), sp.GetRequiredService<TimeProvider>()));

@@ -24,6 +24,8 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<BalanceHourRow> BalanceHours => Set<BalanceHourRow>();
     public DbSet<UsageDayRow> UsageDays => Set<UsageDayRow>();
     public DbSet<UsageTotalHourRow> UsageTotalHours => Set<UsageTotalHourRow>();
+    public DbSet<Notifications.OutboxRow> Outbox => Set<Notifications.OutboxRow>();
+    public DbSet<Notifications.OutboxSenderRow> OutboxSender => Set<Notifications.OutboxSenderRow>();
 
     /// <summary>The ASP.NET Data Protection key ring, shared by every instance (§18); see <see cref="KeyRingSetup"/>.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -114,6 +116,7 @@ internal abstract class LumenDbContext(DbContextOptions options) : DbContext(opt
         });
         b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
         Audit.AuditModel.Configure(b);
+        Notifications.OutboxModel.Configure(b);
         UsageModel.Configure(b);
     }
 

@@ -49,14 +49,14 @@ public static class LumenHostSetup
 
     private static string DataFolder => Path.GetFullPath("data");
 
-    /// <summary>The SMTP settings (none without <c>Smtp:Host</c>); wrong ones stop the start with their one line.</summary>
-    private static SmtpSettings? Smtp(IConfiguration configuration)
+    /// <summary>Settings read as services are set up: wrong ones stop the start with their one line.</summary>
+    private static void Refusing(Action setUp)
     {
         try
         {
-            return SmtpSettings.FromConfiguration(configuration);
+            setUp();
         }
-        catch (InvalidOperationException e)
+        catch (InvalidOperationException e) when (e is not StartRefusedException)
         {
             throw new StartRefusedException(e.Message);
         }
@@ -69,7 +69,7 @@ public static class LumenHostSetup
         if (RedisSettings.FromConfiguration(configuration) is { } redis) services.AddRedisChangeRelay(redis);
         services.AddSingleton(_ => new ApiKeyHasher(
             ApiKeySecret.Resolve(configuration, environment.IsDevelopment(), DataFolder)));
-        if (Smtp(configuration) is { } smtp) services.AddSingleton(smtp).AddSingleton<SmtpMailer>();
+        Refusing(() => services.AddNotifications(configuration, SmtpSettings.FromConfiguration(configuration)));
         return services;
     }
 }
