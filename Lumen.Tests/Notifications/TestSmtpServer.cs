@@ -41,19 +41,30 @@ public sealed class TestSmtpServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>The <c>Smtp:*</c> settings that reach this server, as command-line switches.</summary>
-    public IEnumerable<string> Switches(bool trusted = true)
+    /// <summary>The <c>Smtp:*</c> settings that reach this server (key and value).</summary>
+    public IEnumerable<(string Key, string Value)> Settings(bool trusted = true)
     {
-        yield return "--Smtp:Host=127.0.0.1";
-        yield return $"--Smtp:Port={Port}";
-        yield return $"--Smtp:Security={Mode}";
-        yield return "--Smtp:From=Lumen Portal <lumen@portal.example.org>";
+        yield return ("Smtp:Host", "127.0.0.1");
+        yield return ("Smtp:Port", Port.ToString(CultureInfo.InvariantCulture));
+        yield return ("Smtp:Security", Mode);
+        yield return ("Smtp:From", "Lumen Portal <lumen@portal.example.org>");
         if (User is not null)
         {
-            yield return $"--Smtp:User={User}";
-            yield return $"--Smtp:Password={Password}";
+            yield return ("Smtp:User", User);
+            yield return ("Smtp:Password", Password!);
         }
-        if (trusted && CertificatePath is not null) yield return $"--Smtp:CaCertificate={CertificatePath}";
+        if (trusted && CertificatePath is not null) yield return ("Smtp:CaCertificate", CertificatePath);
+    }
+
+    /// <summary>The same settings as command-line switches.</summary>
+    public IEnumerable<string> Switches(bool trusted = true) => Settings(trusted).Select(s => $"--{s.Key}={s.Value}");
+
+    /// <summary>Waits until at least <paramref name="count"/> mails arrived (or 15 s passed) and returns them all.</summary>
+    public async Task<IReadOnlyList<MimeMessage>> ReceivedAsync(int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (Received() is var mails && mails.Count < count && DateTime.UtcNow < deadline) await Task.Delay(50);
+        return Received();
     }
 
     /// <summary>The mails received so far, oldest first.</summary>
