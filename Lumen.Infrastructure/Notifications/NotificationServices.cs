@@ -17,6 +17,7 @@ public static class NotificationServices
         if (smtp is null) return services;
         services.AddSingleton(smtp).AddSingleton<SmtpMailer>();
         services.AddHostedService<NotificationWriter>();
+        services.AddHostedService<KeyExpiryCheck>();
         services.AddHostedService<OutboxSender>();
         return services;
     }

@@ -17,6 +17,7 @@ internal sealed partial class OutboxSender(
 {
     private const int Batch = 20;
     private readonly string _me = Holder();
+    private readonly SemaphoreSlim _round = new(1, 1);
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -43,8 +44,21 @@ internal sealed partial class OutboxSender(
         }
     }
 
-    /// <summary>One round: hold the lease, send what is due, prune what is old.</summary>
+    /// <summary>One round: hold the lease, send what is due, prune what is old. One at a time: the lease is this process's, not a round's.</summary>
     internal async Task RoundAsync(CancellationToken ct)
+    {
+        await _round.WaitAsync(ct);
+        try
+        {
+            await RoundHeldAsync(ct);
+        }
+        finally
+        {
+            _round.Release();
+        }
+    }
+
+    private async Task RoundHeldAsync(CancellationToken ct)
     {
         if (!await HoldLeaseAsync(ct)) return;
         List<OutboxRow> due;
@@ -104,6 +118,12 @@ internal sealed partial class OutboxSender(
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.OutboxSender.Where(r => r.Id == OutboxSenderRow.TheRow && (r.Holder == _me || r.LeaseUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Holder, _me).SetProperty(r => r.LeaseUntil, until), ct) == 1;
+    }
+
+    public override void Dispose()
+    {
+        _round.Dispose();
+        base.Dispose();
     }
 
     /// <summary>This process, as the lease names it (at most the column's 100 characters).</summary>
