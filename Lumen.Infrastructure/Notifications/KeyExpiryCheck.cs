@@ -1,7 +1,6 @@
 using System.Globalization;
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Lumen.Infrastructure.Notifications;
@@ -12,40 +11,23 @@ namespace Lumen.Infrastructure.Notifications;
 /// keeps one. A key a rotation set to expire is no event (its successor already works), nor is a revoked one.
 /// </summary>
 internal sealed partial class KeyExpiryCheck(
-    IDbContextFactory<LumenDbContext> contexts, NotificationOptions options, TimeProvider clock, ILogger<KeyExpiryCheck> log) : BackgroundService
+    IDbContextFactory<LumenDbContext> contexts, NotificationOptions options, TimeProvider clock, ILogger<KeyExpiryCheck> log) : PeriodicService(clock)
 {
     public static readonly TimeSpan Ahead = TimeSpan.FromDays(7);
 
     // A key that expired longer ago than this when the check first saw it (a portal upgraded with old keys) is old news.
     private static readonly TimeSpan Recent = TimeSpan.FromDays(7);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await CheckAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogCheckFailed(log, e);
-            }
-            try
-            {
-                await Task.Delay(TimeSpan.FromMinutes(1), clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override TimeSpan Interval => TimeSpan.FromMinutes(1);
+
+    protected override Task RunOnceAsync(CancellationToken ct) => CheckAsync(ct);
+
+    protected override void RoundFailed(Exception e) => LogCheckFailed(log, e);
 
     /// <summary>One check: the notices for keys crossing either line since the last one.</summary>
     internal async Task CheckAsync(CancellationToken ct = default)
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         var (soon, lately) = ((now + Ahead).UtcDateTime, (now - Recent).UtcDateTime);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var keys = await db.ApiKeys.AsNoTracking()

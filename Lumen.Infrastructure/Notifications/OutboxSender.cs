@@ -1,6 +1,5 @@
 using Lumen.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Lumen.Infrastructure.Notifications;
@@ -13,36 +12,18 @@ namespace Lumen.Infrastructure.Notifications;
 /// </summary>
 internal sealed partial class OutboxSender(
     IDbContextFactory<LumenDbContext> contexts, SmtpMailer mailer, NotificationOptions options, TimeProvider clock,
-    ILogger<OutboxSender> log) : BackgroundService
+    ILogger<OutboxSender> log) : PeriodicService(clock)
 {
     private const int Batch = 20;
     private readonly string _me = Holder();
     private readonly SemaphoreSlim _round = new(1, 1);
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RoundAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The database may be away for a moment: the next round tries again, and nothing was marked sent.
-                LogRoundFailed(log, e);
-            }
-            try
-            {
-                await Task.Delay(options.SendInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.SendInterval;
+
+    protected override Task RunOnceAsync(CancellationToken ct) => RoundAsync(ct);
+
+    protected override void RoundFailed(Exception e) => LogRoundFailed(log, e);
 
     /// <summary>One round: hold the lease, send what is due, prune what is old. One at a time: the lease is this process's, not a round's.</summary>
     internal async Task RoundAsync(CancellationToken ct)
@@ -62,7 +43,7 @@ internal sealed partial class OutboxSender(
     {
         if (!await HoldLeaseAsync(ct)) return;
         List<OutboxRow> due;
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         await using (var db = await contexts.CreateDbContextAsync(ct))
             due = await db.Outbox.AsNoTracking().Where(r => r.State == OutboxState.Pending && r.NextAttemptAt <= now)
                 .OrderBy(r => r.CreatedAt).Take(Batch).ToListAsync(ct);
@@ -86,7 +67,7 @@ internal sealed partial class OutboxSender(
         {
             error = e.Message;
         }
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(ct);
         var rows = db.Outbox.Where(r => r.Id == message.Id);
         if (error is null)
@@ -113,7 +94,7 @@ internal sealed partial class OutboxSender(
     /// <summary>Takes or renews the lease; false while another instance holds it.</summary>
     private async Task<bool> HoldLeaseAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         var until = now + options.Lease;
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.OutboxSender.Where(r => r.Id == OutboxSenderRow.TheRow && (r.Holder == _me || r.LeaseUntil < now))
@@ -135,7 +116,7 @@ internal sealed partial class OutboxSender(
 
     private async Task PruneAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = Clock.GetUtcNow();
         if (now < _nextPrune) return;
         _nextPrune = now + TimeSpan.FromHours(1);
         var before = (now - NotificationOptions.KeepFor).UtcDateTime;
