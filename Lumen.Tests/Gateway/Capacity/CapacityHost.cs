@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.RegularExpressions;
 using Lumen.Infrastructure.Gateway.Capacity;
 using Lumen.Infrastructure.Persistence;
@@ -52,17 +50,8 @@ public sealed partial class CapacityHost(int? maxConcurrent, params (string Key,
         .ToString();
 
     /// <summary>A chat call to the capped model whose message is <paramref name="tag"/> (the server records it).</summary>
-    public async Task<HttpResponseMessage> CallAsync(string key, string tag, CancellationToken ct = default)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "v1/chat/completions"))
-        {
-            Content = new StringContent($$"""{"model":"{{Model}}","messages":[{"role":"user","content":"{{tag}}"}]}""", Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        var response = await _http.SendAsync(request, ct);
-        await response.Content.LoadIntoBufferAsync(ct);
-        return response;
-    }
+    public Task<HttpResponseMessage> CallAsync(string key, string tag, CancellationToken ct = default) =>
+        TaggedCall.SendAsync(_http, BaseAddress, key, Model, tag, ct);
 
     /// <summary>Calls waiting in the capped model's queue, as the portal counts them.</summary>
     public int Waiting => Services.GetRequiredService<EndpointCapacity>().Waiting(Model);
