@@ -18,6 +18,7 @@ public sealed class SlotCountingServer : IAsyncDisposable
     private TaskCompletionSource _gate = Opened();
     private int _inFlight;
     private int _most;
+    private int _stopped;
 
     public string BaseUrl { get; private set; } = "";
 
@@ -95,6 +96,7 @@ public sealed class SlotCountingServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         Open();
         await _app.StopAsync();
         await _app.DisposeAsync();
