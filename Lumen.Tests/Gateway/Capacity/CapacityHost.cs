@@ -38,6 +38,14 @@ public sealed class CapacityHost(int? maxConcurrent, params (string Key, string 
 
     public string BetaKey { get; private set; } = "";
 
+    /// <summary>A host started and seeded, its model's endpoint with <paramref name="maxConcurrent"/> slots (null: no cap).</summary>
+    public static async Task<CapacityHost> StartAsync(int? maxConcurrent, params (string Key, string Value)[] settings)
+    {
+        var host = new CapacityHost(maxConcurrent, settings);
+        await host.InitializeAsync();
+        return host;
+    }
+
     public override async Task InitializeAsync()
     {
         Endpoint = await SlotCountingServer.StartAsync();

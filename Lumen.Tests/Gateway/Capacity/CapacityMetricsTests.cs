@@ -13,8 +13,7 @@ public sealed class CapacityMetricsTests
     [Fact]
     public async Task Calls_in_flight_and_waiting_are_gauges_and_every_call_of_a_capped_model_is_timed_in_the_queue_histogram()
     {
-        await using var host = new CapacityHost(maxConcurrent: 1);
-        await host.InitializeAsync();
+        await using var host = await CapacityHost.StartAsync(1);
         using var waits = new MetricCollector<double>(host.Services.GetRequiredService<IMeterFactory>(), GatewayMetrics.MeterName, CapacityMetrics.QueueWait);
         host.Endpoint.Close();
         var calls = new List<Task<HttpResponseMessage>> { host.CallAsync(host.AlphaKey, "first") };
@@ -37,8 +36,7 @@ public sealed class CapacityMetricsTests
     [Fact]
     public async Task A_call_that_cannot_reach_a_capped_endpoint_gives_its_slot_back_and_waits_for_the_next_endpoint()
     {
-        await using var host = new CapacityHost(maxConcurrent: 1);
-        await host.InitializeAsync();
+        await using var host = await CapacityHost.StartAsync(1);
         // Up at the probe at start, then stopped: calls find nothing listening there.
         await CapacityHost.UntilAsync(() => host.Health(host.Spare, 0).LastProbed is not null, "the probe at start");
         await host.Doomed.DisposeAsync();

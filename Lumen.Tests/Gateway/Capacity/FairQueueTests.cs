@@ -10,8 +10,7 @@ public sealed class FairQueueTests
     [Fact]
     public async Task A_client_with_one_call_waiting_is_served_within_two_turns_of_a_client_with_forty_and_the_cap_holds()
     {
-        await using var host = new CapacityHost(maxConcurrent: 2);
-        await host.InitializeAsync();
+        await using var host = await CapacityHost.StartAsync(2);
         host.Endpoint.Close();
         var calls = new List<Task<HttpResponseMessage>>();
         for (var i = 0; i < 40; i++)
@@ -44,8 +43,7 @@ public sealed class FairQueueTests
     [Fact]
     public async Task A_model_without_max_concurrent_sends_every_call_at_once()
     {
-        await using var host = new CapacityHost(maxConcurrent: null);
-        await host.InitializeAsync();
+        await using var host = await CapacityHost.StartAsync(null);
         host.Endpoint.Close();
 
         var calls = Enumerable.Range(0, 6).Select(i => host.CallAsync(host.AlphaKey, $"U{i}")).ToList();

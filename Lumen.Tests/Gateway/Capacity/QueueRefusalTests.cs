@@ -80,8 +80,7 @@ public sealed class QueueRefusalTests
     /// <summary>A host whose model has one slot, taken by alpha's call <c>first</c>, held at the endpoint until the test opens it.</summary>
     private static async Task<(CapacityHost Host, Task<HttpResponseMessage> First)> OneSlotHeldAsync(params (string Key, string Value)[] settings)
     {
-        var host = new CapacityHost(maxConcurrent: 1, settings);
-        await host.InitializeAsync();
+        var host = await CapacityHost.StartAsync(1, settings);
         host.Endpoint.Close();
         var first = host.CallAsync(host.AlphaKey, "first");
         await CapacityHost.UntilAsync(() => host.Endpoint.InFlight == 1, "the first call at the endpoint");
