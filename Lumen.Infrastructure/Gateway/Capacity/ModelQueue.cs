@@ -49,6 +49,12 @@ internal sealed partial class ModelQueue(string model, SlotTaker slots, Capacity
         using (bounded.Token.UnsafeRegister(static state => { var (queue, w) = ((ModelQueue, WaitingCall))state!; queue.Leave(w); }, (this, waiting)))
             lease = await waiting.Served;
         metrics.Waited(model, Stopwatch.GetElapsedTime(arrived));
+        // Served as the caller left: the slot goes back rather than to a call nobody waits for.
+        if (lease is not null && callerGone.IsCancellationRequested)
+        {
+            lease.Dispose();
+            lease = null;
+        }
         if (lease is not null) return new Taken(lease, null);
         // Left before reaching a model: nothing to charge (§20), and the place is free for the calls behind.
         return new Taken(null, callerGone.IsCancellationRequested ? GatewayError.ClientClosed
@@ -73,7 +79,6 @@ internal sealed partial class ModelQueue(string model, SlotTaker slots, Capacity
             }
             if (line.Calls.Count >= options.MaxWaitingPerClient)
             {
-                if (line.Calls.Count == 0) _lines.Remove(call.ClientId);
                 return GatewayError.ModelOverloaded(model,
                     $"client '{call.ClientName}' already has {line.Calls.Count} calls waiting for it, the most allowed", options.RetryAfter);
             }
@@ -91,22 +96,32 @@ internal sealed partial class ModelQueue(string model, SlotTaker slots, Capacity
         lock (_gate)
         {
             if (waiting.Place is null) return;
-            Remove(waiting);
+            Remove(waiting, served: false);
         }
         waiting.GiveUp();
     }
 
-    /// <summary>Takes the call out of its line (under the lock); its client goes to the back of the turns, or out of them.</summary>
-    private void Remove(WaitingCall waiting)
+    /// <summary>
+    /// Takes the call out of its line (under the lock). A client just served goes to the back of the turns; one whose
+    /// call left keeps its place. A client with nothing left waiting leaves the turns.
+    /// </summary>
+    private void Remove(WaitingCall waiting, bool served)
     {
         var line = _lines[waiting.Call.ClientId];
         line.Calls.Remove(waiting.Place!);
         waiting.Place = null;
         _waiting--;
-        _turns.Remove(line.Turn!);
-        line.Turn = null;
-        if (line.Calls.Count > 0) line.Turn = _turns.AddLast(line);
-        else _lines.Remove(line.Client);
+        if (line.Calls.Count == 0)
+        {
+            _turns.Remove(line.Turn!);
+            line.Turn = null;
+            _lines.Remove(line.Client);
+        }
+        else if (served)
+        {
+            _turns.Remove(line.Turn!);
+            line.Turn = _turns.AddLast(line);
+        }
     }
 
     private void Kick()
@@ -139,25 +154,50 @@ internal sealed partial class ModelQueue(string model, SlotTaker slots, Capacity
         if (starved) ArmRetry();
     }
 
-    /// <summary>True when calls are left waiting with no slot for them.</summary>
+    /// <summary>
+    /// True when calls are left waiting with no slot for them. Each client's oldest call is asked in turn; a call back
+    /// from a failed endpoint may not use the one that is free, so the next client's is asked then. Calls that tried no
+    /// endpoint all see the same ones: when one of them finds none free, the others are not asked.
+    /// </summary>
     private async Task<bool> ServeAsync()
     {
         while (true)
         {
-            WaitingCall? next;
-            lock (_gate) next = _turns.First?.Value.Calls.First?.Value;
-            if (next is null) return false;
+            List<WaitingCall> heads;
+            lock (_gate)
+            {
+                heads = new List<WaitingCall>(_turns.Count);
+                foreach (var line in _turns) heads.Add(line.Calls.First!.Value);
+            }
+            if (heads.Count == 0) return false;
+            if (!await ServeFirstAsync(heads)) return true;
+        }
+    }
+
+    /// <summary>Hands a slot to the first of <paramref name="heads"/> that can take one; false when none could.</summary>
+    private async Task<bool> ServeFirstAsync(List<WaitingCall> heads)
+    {
+        var plainFull = false;
+        foreach (var next in heads)
+        {
+            if (next.Tried.Count == 0 && plainFull) continue;
             var lease = await slots.TryTakeAsync(next.Call.Model, next.Tried, this);
-            if (lease is null) return true;
+            if (lease is null)
+            {
+                plainFull |= next.Tried.Count == 0;
+                continue;
+            }
             bool served;
             lock (_gate)
             {
                 served = next.Place is not null;
-                if (served) Remove(next);
+                if (served) Remove(next, served: true);
             }
             // Gone meanwhile (left, or timed out): the slot goes to whoever is next.
             if (!served || !next.Serve(lease)) lease.Dispose();
+            return true;
         }
+        return false;
     }
 
     private void ArmRetry()
