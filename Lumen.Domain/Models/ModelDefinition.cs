@@ -27,4 +27,18 @@ public sealed record ModelDefinition(string Name, ModelPrice Price, IReadOnlyLis
     public const string DummyName = "dummy";
 
     public bool IsBuiltInDummy => Name == DummyName && Endpoints.Count == 0;
+
+    /// <summary>Some endpoint has a <c>max_concurrent</c>: its calls may have to wait for a slot (§20).</summary>
+    public bool IsCapped
+    {
+        get
+        {
+            // An index loop: this is asked on every proxied call, and a foreach over the interface would allocate.
+            for (var i = 0; i < Endpoints.Count; i++)
+            {
+                if (Endpoints[i].MaxConcurrent is not null) return true;
+            }
+            return false;
+        }
+    }
 }

@@ -22,5 +22,8 @@ public sealed record Answer(CallOutcome Outcome, TokenUsage Usage, GatewayError?
     /// <summary>The caller went away: charged for what it had been sent (§15).</summary>
     public static Answer CallerLeft(TokenUsage usage) => new(CallOutcome.ClientClosed, usage);
 
+    /// <summary>The caller went away while its call waited for a slot: nothing reached a model, so nothing is charged (§20).</summary>
+    public static Answer LeftWaiting() => new(CallOutcome.ClientClosed, default, GatewayError.ClientClosed);
+
     public static Answer Failed(GatewayError error) => new(error.Outcome, default, error);
 }

@@ -59,6 +59,10 @@ public sealed record GatewayError(int Status, string Type, string Code, string M
     public static GatewayError UpstreamUnavailable(string model, string why) => new(503, "upstream_error", "upstream_unavailable",
         $"The model '{model}' is unavailable: {why}.", CallOutcome.UpstreamError);
 
+    /// <summary>§20: every endpoint of the model stayed full for the queue's bound, or the client has too many calls waiting.</summary>
+    public static GatewayError ModelOverloaded(string model, string why, TimeSpan retryAfter) => new(503, "upstream_error", "model_overloaded",
+        $"The model '{model}' is overloaded: {why}. Try again later.", CallOutcome.RefusedCapacity, retryAfter);
+
     public static GatewayError UpstreamTimeout(string model, string what) => new(504, "upstream_error", "upstream_timeout",
         $"The model '{model}' took too long: {what}.", CallOutcome.UpstreamTimeout);
 

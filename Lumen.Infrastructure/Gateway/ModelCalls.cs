@@ -90,7 +90,8 @@ public sealed partial class ModelCalls
         var call = new AdmittedCall(record.RequestId!, caller.Client.Id, caller.Client.Name, caller.KeyId, model!, request, _clock.GetUtcNow());
         var answer = await AnswererFor(call).AnswerAsync(call, output, callerGone);
         _stats.Record(model!.Name, answer.Outcome == CallOutcome.Ok, watch.Elapsed);
-        if (!answer.Outcome.IsCharged()) return await EndAsync(record, watch, answer.Error!);
+        // An error is never charged; client_closed is, unless the caller left before its call reached a model (§20).
+        if (answer.Error is { } error) return await EndAsync(record, watch, error);
 
         var cost = CallCost.For(answer.Usage.Input, answer.Usage.Output, model!.Price);
         var ended = answer.Outcome == CallOutcome.ClientClosed ? GatewayError.ClientClosed : null;

@@ -3,6 +3,7 @@ using Lumen.Domain.Models;
 using Lumen.Infrastructure.Clients;
 using Lumen.Infrastructure.Config;
 using Lumen.Infrastructure.Gateway;
+using Lumen.Infrastructure.Gateway.Capacity;
 using Lumen.Infrastructure.Gateway.Upstream;
 using Lumen.Infrastructure.Persistence;
 using Lumen.Infrastructure.UseCases;
@@ -21,20 +22,24 @@ public enum ModelState
 
 /// <summary>
 /// One active model as the models page shows it to one viewer: price, state, healthy endpoints, last check, the last
-/// hour on this instance; for admins its endpoints, for a manager what each of their clients may do with it.
+/// hour on this instance, its calls in flight and waiting here; for admins its endpoints, for a manager what each of their clients may do with it.
 /// </summary>
 public sealed record ModelCard(
-    string Name, ModelPrice Price, ModelState State, int Healthy, int Total, DateTimeOffset? LastChecked, int InFlight,
+    string Name, ModelPrice Price, ModelState State, int Healthy, int Total, DateTimeOffset? LastChecked, int InFlight, int Waiting,
     long CallsLastHour, TimeSpan? MedianLastHour, IReadOnlyList<EndpointCard> Endpoints, IReadOnlyList<ClientModelAccess> Access);
 
-/// <summary>An endpoint for admins: its URL without credentials or query, its state, and our words for its last error.</summary>
+/// <summary>
+/// An endpoint for admins: its URL without credentials or query, its state, our words for its last error, and its calls
+/// in flight from this instance against its <c>max_concurrent</c> (null: no cap).
+/// </summary>
 public sealed record EndpointCard(int Number, string Url, EndpointState State, string? LastError, int InFlight, int? MaxConcurrent, DateTimeOffset? LastProbed);
 
 /// <summary>What a manager's client may do with a model (§5): allowed, needs consent, consented or denied.</summary>
 public sealed record ClientModelAccess(string Client, AccessStatus Status);
 
 /// <summary>The models page's content for a viewer, from the config in force, this instance's health and call figures.</summary>
-public sealed class ModelBoard(LumenDatabase contexts, ClientAccess access, ConfigState config, EndpointHealth health, ModelCallStats stats)
+public sealed class ModelBoard(LumenDatabase contexts, ClientAccess access, ConfigState config, EndpointHealth health, ModelCallStats stats,
+    EndpointCapacity capacity)
 {
     /// <summary>A manager sees the access of at most this many of their clients per model (A→Z); the client pages have the rest.</summary>
     public const int MaxClients = 50;
@@ -63,7 +68,7 @@ public sealed class ModelBoard(LumenDatabase contexts, ClientAccess access, Conf
         var clientAccess = clients.Select(c => new ClientModelAccess(c.Client.Name,
             PoolMapping.Access(c.Client).Decide(model.Name, catalog, c.Consented.Contains(model.Name)).Status)).ToList();
         return new ModelCard(model.Name, model.Price, state, healthy, statuses.Count, statuses.Max(s => s.LastProbed),
-            statuses.Sum(s => s.InFlight), calls, median, endpoints, clientAccess);
+            statuses.Sum(s => s.InFlight), capacity.Waiting(model.Name), calls, median, endpoints, clientAccess);
     }
 
     private async Task<IReadOnlyList<(ClientRow, IReadOnlySet<string>)>> ManagedAsync(Actor actor, CancellationToken ct)

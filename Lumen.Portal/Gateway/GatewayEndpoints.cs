@@ -17,6 +17,7 @@ public static class GatewayEndpoints
 {
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration) =>
         services.AddSingleton(EndpointHealthOptions.FromConfiguration(configuration))
+            .AddSingleton(Lumen.Infrastructure.Gateway.Capacity.CapacityOptions.FromConfiguration(configuration))
             .AddLumenGateway(GatewayOptions.FromConfiguration(configuration)).AddSingleton<CutOffUploads>();
 
     /// <summary>The edge of <c>/v1</c>: request ids, and OpenAI's error shape for whatever the endpoints leave.</summary>

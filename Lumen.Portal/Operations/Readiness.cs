@@ -113,7 +113,8 @@ public static class Readiness
             }
             catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
             {
-                return HealthCheckResult.Degraded("Redis does not answer: changes reach other instances through the database, within 5 seconds");
+                return HealthCheckResult.Degraded(
+                    "Redis does not answer: changes reach other instances through the database, within 5 seconds, and each instance applies max_concurrent by itself");
             }
         }
     }

@@ -1,3 +1,4 @@
+using Lumen.Tests.Gateway.Capacity;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -60,6 +61,27 @@ public sealed class ModelsPageTests(BrowserFixture browser, ModelsPortal portal,
         await Expect(Llama.Locator(".snippet[data-language='Python']")).ToContainTextAsync($"base_url=\"{portalAddress}/v1\"");
         await Expect(Llama.Locator(".snippet[data-language='Python']")).ToContainTextAsync("model=\"llama3\"");
         await Page.ExpectNoAxeViolationsAsync(Output);
+    }
+
+    [Fact]
+    public async Task An_admin_sees_calls_in_flight_against_capacity_and_calls_waiting_live()
+    {
+        var key = await Portal.NewKeyAsync(ModelsPortal.Client);
+        var queued = Page.Locator(".model-panel[data-model='queued']");
+        await OpenAsync(BrowserConfig.Admin);
+        await Expect(queued.Locator(".endpoint-load")).ToHaveTextAsync("0 / 1");
+        Portal.QueuedServer.Close();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var calls = Enumerable.Range(1, 2).Select(i => TaggedCall.SendAsync(http, Portal.BaseAddress, key, "queued", $"call {i}")).ToList();
+
+        await Expect(queued.Locator(".in-flight")).ToHaveTextAsync("1");
+        await Expect(queued.Locator(".waiting")).ToHaveTextAsync("1");
+        await Expect(queued.Locator(".endpoint-load")).ToHaveTextAsync("1 / 1");
+
+        Portal.QueuedServer.Open();
+        (await Task.WhenAll(calls)).Should().OnlyContain(r => r.IsSuccessStatusCode);
+        await Expect(queued.Locator(".waiting")).ToHaveTextAsync("0");
+        await Expect(queued.Locator(".endpoint-load")).ToHaveTextAsync("0 / 1");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Lumen.Infrastructure.Gateway.Upstream;
+using Lumen.Tests.Gateway.Capacity;
 using Lumen.Tests.Gateway.Endpoints;
 using Lumen.Tests.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +8,8 @@ namespace Lumen.Tests.Browser;
 
 /// <summary>
 /// A portal whose model <c>llama3</c> has two endpoints on a <see cref="FakeModelServer"/> the test can turn down and up,
-/// beside the built-in dummy; a manager with one client. Probed at start, then when a test asks (the interval is an hour).
+/// beside the built-in dummy, and <c>queued</c>, whose one endpoint takes one call at once and can hold its calls
+/// (<see cref="SlotCountingServer"/>); a manager with one client. Probed at start, then when a test asks (the interval is an hour).
 /// </summary>
 public sealed class ModelsPortal() : PortalServer(oidcIssuer: null, database: null, ("Gateway:HealthIntervalSeconds", "3600"))
 {
@@ -16,9 +18,12 @@ public sealed class ModelsPortal() : PortalServer(oidcIssuer: null, database: nu
 
     public FakeModelServer ModelServer { get; private set; } = null!;
 
+    public SlotCountingServer QueuedServer { get; private set; } = null!;
+
     public override async Task InitializeAsync()
     {
         ModelServer = await FakeModelServer.StartAsync();
+        QueuedServer = await SlotCountingServer.StartAsync();
         await base.InitializeAsync();
     }
 
@@ -26,7 +31,8 @@ public sealed class ModelsPortal() : PortalServer(oidcIssuer: null, database: nu
         .Admins(BrowserConfig.Admin)
         .WithModel("dummy")
         .WithModel("llama3", 0.5m, 1.5m, new(ModelServer.Endpoint("gpu1"), "llama3:8b", "sk-gpu-secret"), new(ModelServer.Endpoint("gpu2"), "llama3:8b"))
-        .Default(new TestConfig.Entry(100, 0, 100, new TestConfig.Access("blacklist", Whitelist: ["dummy"], Graylist: ["llama3"])))
+        .WithModel("queued", 0, 0, new TestConfig.Endpoint(QueuedServer.Url, MaxConcurrent: 1))
+        .Default(new TestConfig.Entry(100, 0, 100, new TestConfig.Access("blacklist", Whitelist: ["dummy", "queued"], Graylist: ["llama3"])))
         .ToString();
 
     protected override Task SeedAsync() => CreateClientAsync(Client, Manager);
@@ -42,5 +48,6 @@ public sealed class ModelsPortal() : PortalServer(oidcIssuer: null, database: nu
     {
         await base.StoppingAsync();
         await ModelServer.DisposeAsync();
+        await QueuedServer.DisposeAsync();
     }
 }

@@ -25,8 +25,8 @@ public sealed class TestConfig
         public static readonly Access AllModels = new("whitelist");
     }
 
-    /// <summary>One endpoint of a proxied model: its URL, and optionally the upstream's model name and key.</summary>
-    public sealed record Endpoint(string Url, string? Model = null, string? ApiKey = null);
+    /// <summary>One endpoint of a proxied model: its URL, and optionally the upstream's model name, key and <c>max_concurrent</c>.</summary>
+    public sealed record Endpoint(string Url, string? Model = null, string? ApiKey = null, int? MaxConcurrent = null);
 
     private sealed record Model(string Name, decimal? InputCost, decimal? OutputCost, bool Active, Endpoint[] Endpoints);
 
@@ -93,6 +93,7 @@ public sealed class TestConfig
             yaml.Append("      - url: ").AppendLine(endpoint.Url);
             if (endpoint.Model is not null) yaml.Append("        model: ").AppendLine(endpoint.Model);
             if (endpoint.ApiKey is not null) yaml.Append("        api_key: ").AppendLine(endpoint.ApiKey);
+            if (endpoint.MaxConcurrent is { } max) yaml.Append("        max_concurrent: ").AppendLine(max.ToString(CultureInfo.InvariantCulture));
         }
     }
 

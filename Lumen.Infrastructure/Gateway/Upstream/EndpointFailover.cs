@@ -1,4 +1,5 @@
 using System.Net.Http;
+using Lumen.Infrastructure.Gateway.Capacity;
 using Microsoft.Extensions.Logging;
 
 namespace Lumen.Infrastructure.Gateway.Upstream;
@@ -7,24 +8,33 @@ namespace Lumen.Infrastructure.Gateway.Upstream;
 /// Sends a call to its model's endpoints (§20): to the one <see cref="EndpointRouter"/> picks, and when the call could
 /// not reach it at all (refused, reset before sending, name or TLS failure, connect timeout) to the next, each at most
 /// once. A call that reached an endpoint is never sent again: no GPU does the same work twice. Every outcome is noted in
-/// <see cref="EndpointHealth"/>. Cancellation (the caller left, the answer's deadline) is the caller's to handle.
+/// <see cref="EndpointHealth"/>. Cancellation (the caller left, the answer's deadline) is the caller's to handle; a
+/// call that waited for a slot and left before it had one comes back as <see cref="GatewayError.ClientClosed"/>.
 /// </summary>
 internal sealed partial class EndpointFailover(
-    UpstreamClients upstreams, EndpointRouter router, EndpointHealth health, TimeProvider clock, ILogger<EndpointFailover> log)
+    UpstreamClients upstreams, EndpointCapacity capacity, EndpointHealth health, GatewayOptions options, TimeProvider clock, ILogger<EndpointFailover> log)
 {
-    /// <summary>The answer's headers and the lease that counts the call in flight, or why no endpoint answered.</summary>
-    public async Task<Sent> SendAsync(AdmittedCall admitted, CancellationToken deadline)
+    /// <summary>
+    /// The answer's headers and the lease that counts the call in flight, or why no endpoint answered. A capped model's
+    /// call may wait for a slot first (§20); <paramref name="deadline"/>'s bound on the answer starts once it has one,
+    /// since waiting is not part of <c>Gateway:UpstreamTimeoutSeconds</c>.
+    /// </summary>
+    public async Task<Sent> SendAsync(AdmittedCall admitted, CancellationTokenSource deadline, CancellationToken callerGone)
     {
         var model = admitted.Model;
         var tried = new List<EndpointStatus>(1);
-        while (router.Take(model, tried) is { } lease)
+        while (true)
         {
+            var taken = await capacity.TakeAsync(admitted, tried, callerGone);
+            if (taken.Stop is { } stop) return new Sent(null, null, stop);
+            if (taken.Lease is not { } lease) break;
+            if (tried.Count == 0) deadline.CancelAfter(options.UpstreamTimeout);
             var endpoint = lease.Endpoint;
             tried.Add(endpoint);
             try
             {
                 var body = admitted.Request.UpstreamBody(endpoint.Endpoint.UpstreamModel);
-                var response = await upstreams.SendAsync(endpoint.Endpoint, admitted.Request.UpstreamPath, body, deadline);
+                var response = await upstreams.SendAsync(endpoint.Endpoint, admitted.Request.UpstreamPath, body, deadline.Token);
                 Note(endpoint, (int)response.StatusCode);
                 return new Sent(lease, response, null);
             }

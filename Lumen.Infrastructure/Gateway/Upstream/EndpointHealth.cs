@@ -97,7 +97,11 @@ public sealed class EndpointStatus(string model, ModelEndpoint endpoint)
     /// <summary>Up or not probed yet: calls may go to it.</summary>
     public bool TakesCalls => State != EndpointState.Down;
 
+    /// <summary>Calls in flight at this endpoint from this instance.</summary>
     public int InFlight => Volatile.Read(ref InFlightValue);
+
+    /// <summary>Fewer calls in flight here than its <c>max_concurrent</c>, or no cap.</summary>
+    public bool HasRoom => Endpoint.MaxConcurrent is not { } max || InFlight < max;
 
     /// <summary>What last went wrong, in our words (never the server's text, which may hold a secret).</summary>
     public string? LastError

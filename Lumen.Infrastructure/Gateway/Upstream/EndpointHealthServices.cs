@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Lumen.Infrastructure.Config;
+using Lumen.Infrastructure.Gateway.Capacity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -13,8 +14,10 @@ internal static class EndpointHealthServices
         services.AddSingleton<ModelStateNotifier>();
         services.AddSingleton(sp => new EndpointHealth(sp.GetRequiredService<ModelStateNotifier>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new EndpointRouter(sp.GetRequiredService<EndpointHealth>()));
-        services.AddSingleton(sp => new EndpointFailover(sp.GetRequiredService<UpstreamClients>(), sp.GetRequiredService<EndpointRouter>(),
-            sp.GetRequiredService<EndpointHealth>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EndpointFailover>>()));
+        services.AddEndpointCapacity();
+        services.AddSingleton(sp => new EndpointFailover(sp.GetRequiredService<UpstreamClients>(), sp.GetRequiredService<EndpointCapacity>(),
+            sp.GetRequiredService<EndpointHealth>(), sp.GetRequiredService<GatewayOptions>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<EndpointFailover>>()));
         services.AddSingleton(sp => new EndpointProber(sp.GetRequiredService<ConfigState>(), sp.GetRequiredService<EndpointHealth>(),
             sp.GetRequiredService<UpstreamClients>(), sp.GetService<EndpointHealthOptions>() ?? EndpointHealthOptions.Default,
             sp.GetRequiredService<ModelStateNotifier>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EndpointProber>>()));
@@ -23,6 +26,7 @@ internal static class EndpointHealthServices
         {
             // Nothing else asks for the gauge: made with the prober, it is observed from the start.
             sp.GetRequiredService<EndpointMetrics>();
+            sp.GetRequiredService<CapacityMetrics>();
             return sp.GetRequiredService<EndpointProber>();
         });
         return services;

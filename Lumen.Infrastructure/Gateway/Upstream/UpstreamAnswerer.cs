@@ -20,12 +20,12 @@ internal sealed partial class UpstreamAnswerer(EndpointFailover failover, Gatewa
         if (admitted.Model.Endpoints.Count == 0)
             return Answer.Failed(GatewayError.UpstreamUnavailable(model, "it has no endpoints configured"));
 
+        // Linked to the caller only: the failover starts the answer's bound once the call has a slot (§20).
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(callerGone);
-        deadline.CancelAfter(options.UpstreamTimeout);
         Sent sent;
         try
         {
-            sent = await failover.SendAsync(admitted, deadline.Token);
+            sent = await failover.SendAsync(admitted, deadline, callerGone);
         }
         catch (OperationCanceledException) when (callerGone.IsCancellationRequested)
         {
@@ -35,6 +35,7 @@ internal sealed partial class UpstreamAnswerer(EndpointFailover failover, Gatewa
         {
             return Answer.Failed(GatewayError.UpstreamTimeout(model, $"no answer within {Seconds(options.UpstreamTimeout)}"));
         }
+        // A refusal, or the caller left while waiting for a slot: nothing reached a model, so nothing is charged (§20).
         if (sent is not { Lease: { } lease, Response: { } response }) return Answer.Failed(sent.Error!);
         // The call counts in flight at its endpoint until its answer ends, a stream's last chunk included.
         using var inFlight = lease;
