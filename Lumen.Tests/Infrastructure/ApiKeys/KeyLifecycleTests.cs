@@ -197,4 +197,20 @@ public sealed class KeyLifecycleTests(PostgresServer postgres)
             "the expired and the revoked are not listed as unused; 'used' was last used 30 days ago");
         keys.Where(k => k.ExpiresSoonAt(at)).Select(k => k.Name).Should().BeEmpty("d60 has 29 days left");
     }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task A_changed_ceiling_is_in_the_config_applied_entry_and_an_unchanged_one_is_not(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var portal = new TestPortal(db);
+        await portal.Sync.ApplyAsync(portal.Config.InForce!);
+        var ceiling = Lumen.Infrastructure.Config.ConfigLoader.Parse(CeilingYaml).Config!;
+
+        await portal.Sync.ApplyAsync(ceiling);
+        await portal.Sync.ApplyAsync(ceiling);
+
+        var applied = (await portal.Audit.ListAsync(Actor.Cli, new AuditQuery(Action: AuditActions.ConfigApplied))).Unwrap().Entries;
+        applied.Where(e => e.Summary.Contains("keys max_days", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Summary.Should().Contain("keys max_days none → 90");
+    }
 }
