@@ -213,4 +213,26 @@ public sealed class KeyLifecycleTests(PostgresServer postgres)
         applied.Where(e => e.Summary.Contains("keys max_days", StringComparison.Ordinal)).Should().ContainSingle()
             .Which.Summary.Should().Contain("keys max_days none → 90");
     }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Of_two_rotations_at_once_on_two_instances_one_wins_and_one_entry_is_recorded(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var one = new TestPortal(db);
+        await using var two = new TestPortal(db);
+        await one.CreateClientAsync("alpha");
+        var key = await one.CreateKeyAsync("alpha", "ci");
+
+        var both = await Task.WhenAll(
+            one.Keys.RotateAsync(Actor.Cli, "alpha", key.Key.PublicId, KeyGrace.Hour),
+            two.Keys.RotateAsync(Actor.Cli, "alpha", key.Key.PublicId, KeyGrace.Day));
+
+        both.Count(r => r.Succeeded).Should().Be(1);
+        both.Single(r => !r.Succeeded).Failure!.Kind.Should().Be(FailureKind.Conflict);
+        var keys = (await one.Keys.ListAsync(Actor.Cli, "alpha")).Unwrap();
+        keys.Should().HaveCount(2, "the loser's successor was rolled back");
+        keys.Single(k => k.PublicId == key.Key.PublicId).ReplacedBy.Should().Be(both.Single(r => r.Succeeded).Value!.Successor.Key.Hint);
+        (await one.Audit.HistoryAsync(TestPortal.Admin, "alpha", new AuditQuery(Action: AuditActions.KeyRotated))).Unwrap().Entries
+            .Should().ContainSingle();
+    }
 }
