@@ -1,3 +1,4 @@
+using Lumen.Infrastructure.UseCases;
 
 using Lumen.Domain.ApiKeys;
 using Lumen.Infrastructure.ApiKeys;
@@ -39,6 +40,29 @@ public sealed class CallerLookupTests(PostgresServer postgres)
         caller.Pool.Should().BeEquivalentTo(row.Pool, o => o.Excluding(p => p.TotalTokens));
         caller.Pool.Requests.Should().Be(7);
         other.Id.Should().NotBe(caller.Client.Id);
+    }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task The_lookup_reads_the_expiry_with_the_key_as_UTC(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var portal = new TestPortal(db);
+        await portal.CreateClientAsync("research-bot");
+        var dated = (await portal.Keys.CreateAsync(Actor.Cli, "research-bot", "dated",
+            Lumen.Domain.ApiKeys.KeyLifetime.ThroughDay(new DateOnly(2026, 4, 30)))).Unwrap();
+        var forever = await portal.CreateKeyAsync("research-bot");
+
+        var caller = (await portal.Verifier.FindAsync(dated.FullKey, default))!;
+        var never = (await portal.Verifier.FindAsync(forever.FullKey, default))!;
+
+        caller.ExpiresAt.Should().Be(new DateTime(2026, 5, 1, 0, 0, 0, DateTimeKind.Utc));
+        caller.ExpiresAt!.Value.Kind.Should().Be(DateTimeKind.Utc);
+        never.ExpiresAt.Should().BeNull();
+        // Both statements (one key, and the group of keys where the database takes arrays) carry the column.
+        await using var context = await db.Factory.CreateDbContextAsync();
+        var sql = Lumen.Infrastructure.ApiKeys.CallerSql.For(context);
+        sql.Select.Should().Contain("ExpiresAt");
+        if (sql.SelectMany is { } many) many.Should().Contain("ExpiresAt");
     }
 
     [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]

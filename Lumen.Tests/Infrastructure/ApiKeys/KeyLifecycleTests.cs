@@ -197,4 +197,42 @@ public sealed class KeyLifecycleTests(PostgresServer postgres)
             "the expired and the revoked are not listed as unused; 'used' was last used 30 days ago");
         keys.Where(k => k.ExpiresSoonAt(at)).Select(k => k.Name).Should().BeEmpty("d60 has 29 days left");
     }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task A_changed_ceiling_is_in_the_config_applied_entry_and_an_unchanged_one_is_not(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var portal = new TestPortal(db);
+        await portal.Sync.ApplyAsync(portal.Config.InForce!);
+        var ceiling = Lumen.Infrastructure.Config.ConfigLoader.Parse(CeilingYaml).Config!;
+
+        await portal.Sync.ApplyAsync(ceiling);
+        await portal.Sync.ApplyAsync(ceiling);
+
+        var applied = (await portal.Audit.ListAsync(Actor.Cli, new AuditQuery(Action: AuditActions.ConfigApplied))).Unwrap().Entries;
+        applied.Where(e => e.Summary.Contains("keys max_days", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Summary.Should().Contain("keys max_days none → 90");
+    }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Of_two_rotations_at_once_on_two_instances_one_wins_and_one_entry_is_recorded(DatabaseProviderKind provider)
+    {
+        await using var db = await TestDatabases.CreateAsync(provider, postgres);
+        await using var one = new TestPortal(db);
+        await using var two = new TestPortal(db);
+        await one.CreateClientAsync("alpha");
+        var key = await one.CreateKeyAsync("alpha", "ci");
+
+        var both = await Task.WhenAll(
+            one.Keys.RotateAsync(Actor.Cli, "alpha", key.Key.PublicId, KeyGrace.Hour),
+            two.Keys.RotateAsync(Actor.Cli, "alpha", key.Key.PublicId, KeyGrace.Day));
+
+        both.Count(r => r.Succeeded).Should().Be(1);
+        both.Single(r => !r.Succeeded).Failure!.Kind.Should().Be(FailureKind.Conflict);
+        var keys = (await one.Keys.ListAsync(Actor.Cli, "alpha")).Unwrap();
+        keys.Should().HaveCount(2, "the loser's successor was rolled back");
+        keys.Single(k => k.PublicId == key.Key.PublicId).ReplacedBy.Should().Be(both.Single(r => r.Succeeded).Value!.Successor.Key.Hint);
+        (await one.Audit.HistoryAsync(TestPortal.Admin, "alpha", new AuditQuery(Action: AuditActions.KeyRotated))).Unwrap().Entries
+            .Should().ContainSingle();
+    }
 }

@@ -40,7 +40,7 @@ public sealed class AuditTrailTests(PostgresServer postgres)
             (AuditActions.ClientDeactivated, "admin@example.org", "active → inactive"),
             (AuditActions.ClientActivated, "admin@example.org", "inactive → active"),
             (AuditActions.ManagerAdded, "admin@example.org", "manager added manager@example.org"),
-            (AuditActions.KeyCreated, "manager@example.org", $"key created {key.Key.Hint} (ci)"),
+            (AuditActions.KeyCreated, "manager@example.org", $"key created {key.Key.Hint} (ci), never expires"),
             (AuditActions.KeyRevoked, "manager@example.org", $"key revoked {key.Key.Hint} (ci)"),
             (AuditActions.ConsentRecorded, "manager@example.org", "consent recorded for gray-model"),
             (AuditActions.ConsentWithdrawn, "admin@example.org", "consent withdrawn for gray-model"),

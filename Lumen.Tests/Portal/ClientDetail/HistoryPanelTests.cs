@@ -29,7 +29,7 @@ public sealed class HistoryPanelTests : DetailPageTest
 
         (await Portal.Keys.CreateAsync(new Actor(Admin), Alpha, "elsewhere")).Unwrap();
 
-        cut.WaitForAssertion(() => Rows(cut)[0].Should().Contain("admin@example.org | key.created | key created").And.EndWith("(elsewhere)"),
+        cut.WaitForAssertion(() => Rows(cut)[0].Should().Contain("admin@example.org | key.created | key created").And.EndWith("(elsewhere), never expires"),
             TimeSpan.FromSeconds(5));
     }
 }

@@ -36,6 +36,7 @@ public abstract class ClientsComponentTest : PortalComponentTest
         Services.AddSingleton(Portal.Clients);
         Services.AddSingleton(Portal.Feed);
         Services.AddSingleton(Portal.Sync);
+        Services.AddSingleton(Portal.Keys);
     }
 
     /// <summary>Signs in as <paramref name="email"/> with the policies §6 gives them.</summary>
