@@ -63,8 +63,11 @@ internal sealed class EventBuffer(string model) : IDisposable
     public void Sent()
     {
         _buffer.AsSpan(_whole, _filled - _whole).CopyTo(_buffer);
-        _replaced.RemoveAll(r => r.Start < _whole);
-        for (var i = 0; i < _replaced.Count; i++) _replaced[i] = (_replaced[i].Start - _whole, _replaced[i].Length);
+        // A loop, not RemoveAll(lambda): this runs for every batch of every relayed stream, and almost always has nothing to do.
+        var kept = 0;
+        for (var i = 0; i < _replaced.Count; i++)
+            if (_replaced[i] is var (start, length) && start >= _whole) _replaced[kept++] = (start - _whole, length);
+        _replaced.RemoveRange(kept, _replaced.Count - kept);
         _filled -= _whole;
         _scanned -= _whole;
         _whole = 0;
